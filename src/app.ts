@@ -1,0 +1,18 @@
+// Builds the Hono app: request id → config → body limit → database → routes, with one error handler.
+import { Hono } from "hono";
+import { database } from "./db/middleware.ts";
+import { healthRoutes } from "./features/health/routes.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { limitBodySize } from "./http/body.ts";
+import { config } from "./http/config-middleware.ts";
+import { handleError, handleNotFound } from "./http/error-handler.ts";
+import { requestId } from "./http/request-id.ts";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use(requestId(), config(), limitBodySize(), database());
+  app.route("/", healthRoutes);
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}

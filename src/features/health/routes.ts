@@ -1,0 +1,14 @@
+// GET /healthz: 200 when the database and KV answer, 503 otherwise (never cached).
+import { Hono } from "hono";
+import type { AppEnv } from "../../http/app-env.ts";
+import { checkHealth } from "./service.ts";
+
+export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
+  const health = await checkHealth({
+    openDatabase: c.var.db,
+    kv: c.var.config.kv,
+    timeoutMs: c.var.config.healthDbTimeoutMs,
+  });
+  c.header("Cache-Control", "no-store");
+  return c.json(health, health.status === "ok" ? 200 : 503);
+});

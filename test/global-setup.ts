@@ -1,0 +1,61 @@
+// Starts a throwaway embedded PostgreSQL, migrates a template database and starts the relay for the
+// whole test run; tears everything down afterwards, also when tests fail.
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { ensureDatabase, withClient, withDatabase } from "../scripts/lib/databases.ts";
+import { findFreePort } from "../scripts/lib/free-port.ts";
+import { migrate } from "../scripts/lib/migrate.ts";
+import { paths } from "../scripts/lib/paths.ts";
+import { startLocalPostgres } from "../scripts/lib/postgres.ts";
+import { startRelay } from "../scripts/lib/relay.ts";
+
+export const TEMPLATE_DATABASE = "portcullis_template";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the `postgres` maintenance database (create/drop databases). */
+    pgAdminUrl: string;
+    /** Name of the migrated database every test database is cloned from. */
+    templateDatabase: string;
+    /** A migrated database the Worker's default bindings point at. */
+    sharedDatabaseUrl: string;
+    /** A database URL whose port has nothing listening (the relay allows it, TCP fails). */
+    unreachableDatabaseUrl: string;
+    /** `127.0.0.1:<port>` of the WebSocket→TCP relay. */
+    relayAddress: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const root = await mkdtemp(join(tmpdir(), "portcullis-test-"));
+  // As root, PostgreSQL runs as `postgres`, which must be able to reach its data dir.
+  await chmod(root, 0o755);
+  const [pgPort, deadPort] = await Promise.all([findFreePort(), findFreePort()]);
+  const postgres = await startLocalPostgres({ dataDir: join(root, "pg"), port: pgPort });
+  const adminUrl = postgres.urlFor("postgres");
+  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+  try {
+    await ensureDatabase(adminUrl, TEMPLATE_DATABASE);
+    await withClient(postgres.urlFor(TEMPLATE_DATABASE), (client) => migrate(client, paths.migrations));
+    await ensureDatabase(adminUrl, "portcullis_shared", TEMPLATE_DATABASE);
+    relay = await startRelay({ port: 0, allowedTargets: [`127.0.0.1:${pgPort}`, `127.0.0.1:${deadPort}`] });
+  } catch (error) {
+    await postgres.stop();
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+
+  project.provide("pgAdminUrl", adminUrl);
+  project.provide("templateDatabase", TEMPLATE_DATABASE);
+  project.provide("sharedDatabaseUrl", postgres.urlFor("portcullis_shared"));
+  project.provide("unreachableDatabaseUrl", withDatabase(adminUrl.replace(`:${pgPort}/`, `:${deadPort}/`), "postgres"));
+  project.provide("relayAddress", relay.address);
+
+  return async () => {
+    await relay?.close();
+    await postgres.stop();
+    await rm(root, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,26 @@
+// Drives the real Worker entry point with a given set of bindings (e.g. a per-file database).
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../src/index.ts";
+import { type TestBindings, testEnv } from "./env.ts";
+
+export type WorkerClient = {
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  env: TestBindings;
+};
+
+/**
+ * A client for the Worker whose bindings are the test run's, with `overrides` on top. Each call
+ * waits for the request's `waitUntil` work (closing its database client) before it returns.
+ */
+export function workerWith(overrides: Partial<Record<keyof TestBindings, unknown>> = {}): WorkerClient {
+  const bindings = { ...testEnv, ...overrides } as TestBindings;
+  return {
+    env: bindings,
+    async fetch(path, init) {
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(new Request(new URL(path, "http://localhost"), init), bindings, ctx);
+      await waitOnExecutionContext(ctx);
+      return response;
+    },
+  };
+}
