@@ -1,0 +1,86 @@
+// `npm run dev`: embedded PostgreSQL → migrations → WebSocket relay → wrangler dev, stopped cleanly on Ctrl-C.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import type pg from "pg";
+import { ensureDatabase, withClient } from "./lib/databases.ts";
+import { isLoopbackDatabase, readDevSettings } from "./lib/dev-settings.ts";
+import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
+import { MigrationError, migrate } from "./lib/migrate.ts";
+import { paths } from "./lib/paths.ts";
+import { type LocalPostgres, PostgresStartError, startLocalPostgres } from "./lib/postgres.ts";
+import { type Relay, startRelay } from "./lib/relay.ts";
+
+const say = (message: string) => console.log(`[dev] ${message}`);
+
+let postgres: LocalPostgres | undefined;
+let relay: Relay | undefined;
+let wrangler: ChildProcess | undefined;
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    if (wrangler && wrangler.exitCode === null) {
+      const exited = new Promise((resolve) => wrangler?.once("exit", resolve));
+      wrangler.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
+    }
+    await relay?.close();
+    if (postgres) {
+      say("stopping PostgreSQL");
+      await postgres.stop();
+    }
+  }
+  process.exit(exitCode);
+}
+
+async function prepareDatabase(url: string, adminUrl: string | undefined): Promise<void> {
+  if (adminUrl) await ensureDatabase(adminUrl, LOCAL_DATABASE_NAME);
+  const result = await withClient(url, (client: pg.Client) => migrate(client, paths.migrations));
+  say(result.applied.length ? `applied migrations: ${result.applied.join(", ")}` : "database is up to date");
+}
+
+async function main(): Promise<void> {
+  const settings = readDevSettings();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stopAll(0));
+
+  let databaseUrl = settings.databaseUrl;
+  if (!databaseUrl) {
+    say(`starting PostgreSQL on 127.0.0.1:${settings.postgresPort} (data in ${join(settings.dataDir, "postgres")})`);
+    postgres = await startLocalPostgres({ dataDir: join(settings.dataDir, "postgres"), port: settings.postgresPort });
+    databaseUrl = postgres.urlFor(LOCAL_DATABASE_NAME);
+  }
+  await prepareDatabase(databaseUrl, postgres?.urlFor("postgres"));
+
+  const vars: string[] = ["ENVIRONMENT:development", `DATABASE_URL:${databaseUrl}`];
+  if (isLoopbackDatabase(databaseUrl)) {
+    const target = new URL(databaseUrl);
+    relay = await startRelay({ port: 0, allowedTargets: [`${target.hostname}:${target.port || 5432}`] });
+    vars.push(`NEON_LOCAL_RELAY:${relay.address}`);
+    say(`relay for the Neon driver on ws://${relay.address}`);
+  }
+
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(settings.port)];
+  args.push("--persist-to", join(settings.dataDir, "wrangler"), "--show-interactive-dev-session=false");
+  for (const v of vars) args.push("--var", v);
+  wrangler = spawn(join(paths.root, "node_modules/.bin/wrangler"), args, {
+    cwd: paths.root,
+    stdio: ["ignore", "inherit", "inherit"],
+    // No network here: skip wrangler's metrics and its download of the `Request.cf` placeholder.
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  });
+  say(`gateway starting on http://localhost:${settings.port} (Ctrl-C stops everything)`);
+  wrangler.once("exit", (code) => {
+    if (!stopping) {
+      say(`wrangler exited (${code ?? "signal"})`);
+      void stopAll(code ?? 1);
+    }
+  });
+}
+
+main().catch(async (error: unknown) => {
+  const expected = error instanceof PostgresStartError || error instanceof MigrationError;
+  console.error(`[dev] ${expected ? (error as Error).message : error instanceof Error ? error.stack : String(error)}`);
+  await stopAll(1);
+});
