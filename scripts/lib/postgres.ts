@@ -33,7 +33,8 @@ function explainStartFailure(log: string, options: LocalPostgresOptions): string
     return `port ${options.port} is already in use; stop what holds it or choose another port (PORTCULLIS_PG_PORT).`;
   }
   if (/lock file "postmaster\.pid" already exists/i.test(log)) {
-    return `another PostgreSQL is already running on ${options.dataDir} (postmaster.pid is held); stop it first, or delete the stale postmaster.pid if no such process exists.`;
+    // PostgreSQL clears a stale postmaster.pid by itself; this one names a live server.
+    return `another PostgreSQL is already running on ${options.dataDir} (its postmaster.pid names a live server); stop it first — is another \`npm run dev\` still running?`;
   }
   const lastLines = log.trim().split("\n").slice(-5).join("\n");
   return `PostgreSQL did not start on port ${options.port}:\n${lastLines}`;
