@@ -4,19 +4,19 @@ import { defineConfig } from "vitest/config";
 
 // Vitest 5's reporter calls Map.groupBy (Node ≥ 21) when it prints failures; these machines run
 // Node 20, where a failing run would otherwise crash the reporter instead of listing the failures.
-if (typeof Map.groupBy !== "function") {
-  Map.groupBy = <K, T>(items: Iterable<T>, keyOf: (item: T, index: number) => K): Map<K, T[]> => {
-    const groups = new Map<K, T[]>();
-    let index = 0;
-    for (const item of items) {
-      const key = keyOf(item, index++);
-      const group = groups.get(key);
-      if (group) group.push(item);
-      else groups.set(key, [item]);
-    }
-    return groups;
-  };
-}
+type GroupBy = <K, T>(items: Iterable<T>, keyOf: (item: T, index: number) => K) => Map<K, T[]>;
+const MapConstructor = Map as unknown as { groupBy?: GroupBy };
+MapConstructor.groupBy ??= (items, keyOf) => {
+  const groups = new Map();
+  let index = 0;
+  for (const item of items) {
+    const key = keyOf(item, index++);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+};
 
 export default defineConfig({
   test: {

@@ -1,15 +1,12 @@
 // Runs `npm run dev`'s orchestrator for real: embedded PostgreSQL, migrations, relay and wrangler dev.
-import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClient } from "./lib/databases.ts";
+import { type DevProcess, spawnDev, waitForGateway } from "./lib/dev-process.ts";
 import { findFreePort } from "./lib/free-port.ts";
-import { paths } from "./lib/paths.ts";
-
-type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 let dataDir: string;
 beforeAll(async () => {
@@ -18,34 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-function startDev(env: Record<string, string>): Run {
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], {
-    cwd: paths.root,
-    env: { ...inherited, PORTCULLIS_DATA_DIR: dataDir, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealth(port: number, run: Run): Promise<Response> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (run.child.exitCode !== null) throw new Error(`dev exited early:\n${run.output()}`);
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-    if (response) return response;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no answer on port ${port}:\n${run.output()}`);
-}
+const startDev = (env: Record<string, string>) => spawnDev({ PORTCULLIS_DATA_DIR: dataDir, ...env });
+const waitForHealth = (port: number, dev: DevProcess) => waitForGateway(port, dev);
 
 const portIsClosed = (port: number) =>
   new Promise<boolean>((resolve) => {
