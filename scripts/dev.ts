@@ -9,6 +9,7 @@ import { MigrationError, migrate } from "./lib/migrate.ts";
 import { paths } from "./lib/paths.ts";
 import { type LocalPostgres, PostgresStartError, startLocalPostgres } from "./lib/postgres.ts";
 import { type Relay, startRelay } from "./lib/relay.ts";
+import { loadOrCreateDevSecrets } from "./lib/secrets.ts";
 
 const say = (message: string) => console.log(`[dev] ${message}`);
 
@@ -58,7 +59,18 @@ async function main(): Promise<void> {
   }
   await prepareDatabase(databaseUrl, postgres?.urlFor("postgres"));
 
-  const vars: string[] = ["ENVIRONMENT:development", `DATABASE_URL:${databaseUrl}`];
+  const vars: string[] = [
+    "ENVIRONMENT:development",
+    `DATABASE_URL:${databaseUrl}`,
+    `ISSUER:${process.env.ISSUER ?? `http://localhost:${settings.port}`}`,
+  ];
+  if (!process.env.SIGNING_KEYS || !process.env.AUTH_SECRET) {
+    const file = join(settings.dataDir, "dev-secrets.json");
+    const { secrets, created } = await loadOrCreateDevSecrets(file);
+    if (created)
+      say(`WARNING: generated development signing keys and AUTH_SECRET in ${file}; never use them in production`);
+    vars.push(`SIGNING_KEYS:${secrets.SIGNING_KEYS}`, `AUTH_SECRET:${secrets.AUTH_SECRET}`);
+  }
   if (isLoopbackDatabase(databaseUrl)) {
     const target = new URL(databaseUrl);
     relay = await startRelay({ port: 0, allowedTargets: [`${target.hostname}:${target.port || 5432}`] });

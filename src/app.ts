@@ -1,17 +1,23 @@
-// Builds the Hono app: request id → config → body limit → database → routes, with one error handler.
+// Builds the Hono app: request id → config → body limit → database → CSRF → routes, with one error handler.
 import { Hono } from "hono";
 import { database } from "./db/middleware.ts";
+import { accountRoutes } from "./features/account/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
+import { sessionRoutes } from "./features/session/routes.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { limitBodySize } from "./http/body.ts";
 import { config } from "./http/config-middleware.ts";
+import { csrfProtection } from "./http/csrf.ts";
 import { handleError, handleNotFound } from "./http/error-handler.ts";
 import { requestId } from "./http/request-id.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId(), config(), limitBodySize(), database());
+  app.use("/auth/*", csrfProtection());
   app.route("/", healthRoutes);
+  app.route("/", accountRoutes);
+  app.route("/", sessionRoutes);
   app.notFound(handleNotFound);
   app.onError(handleError);
   return app;

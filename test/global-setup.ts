@@ -10,6 +10,7 @@ import { migrate } from "../scripts/lib/migrate.ts";
 import { paths } from "../scripts/lib/paths.ts";
 import { startLocalPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
+import { generateGatewaySecrets } from "../scripts/lib/secrets.ts";
 
 export const TEMPLATE_DATABASE = "portcullis_template";
 
@@ -25,6 +26,9 @@ declare module "vitest" {
     unreachableDatabaseUrl: string;
     /** `127.0.0.1:<port>` of the WebSocket→TCP relay. */
     relayAddress: string;
+    /** Fresh secrets for this run (JWK set and AUTH_SECRET). */
+    signingKeys: string;
+    authSecret: string;
   }
 }
 
@@ -52,6 +56,9 @@ export default async function setup(project: TestProject) {
   project.provide("sharedDatabaseUrl", postgres.urlFor("portcullis_shared"));
   project.provide("unreachableDatabaseUrl", withDatabase(adminUrl.replace(`:${pgPort}/`, `:${deadPort}/`), "postgres"));
   project.provide("relayAddress", relay.address);
+  const secrets = await generateGatewaySecrets();
+  project.provide("signingKeys", secrets.SIGNING_KEYS);
+  project.provide("authSecret", secrets.AUTH_SECRET);
 
   return async () => {
     await relay?.close();

@@ -132,7 +132,8 @@ export async function readSchemaExpectations(schemaPath: string): Promise<Databa
             : (SCALAR_TYPES[field.type] ?? field.type);
       columns.set(field.dbName ?? field.name, {
         type: field.isList ? `${base}[]` : base,
-        notNull: field.isRequired,
+        // Prisma creates scalar lists as nullable arrays (`TEXT[]`), whatever the schema says.
+        notNull: field.isList ? false : field.isRequired,
         default: expectedDefault(field),
       });
     }

@@ -8,4 +8,18 @@ export type Bindings = {
   NEON_LOCAL_RELAY?: string;
   MAX_BODY_BYTES?: string;
   HEALTH_DB_TIMEOUT_MS?: string;
+  ISSUER?: string;
+  AUDIENCE?: string;
+  AUTH_SECRET?: string;
+  SIGNING_KEYS?: string;
+  ACCESS_TOKEN_TTL_SECONDS?: string;
+  REFRESH_REUSE_OVERLAP_SECONDS?: string;
+  SESSION_ABSOLUTE_TTL_SECONDS?: string;
+  SESSION_IDLE_TTL_SECONDS?: string;
+  REQUIRE_EMAIL_VERIFICATION?: string;
+  PASSWORD_MIN_LENGTH?: string;
+  TRUSTED_ORIGINS?: string;
+  LOGIN_FREE_FAILURES?: string;
+  CLIENT_FREE_FAILURES?: string;
+  LOCKOUT_FAILURES?: string;
 };

@@ -5,14 +5,31 @@ import { ConfigError, DEFAULT_CONFIG, loadConfig } from "./index.ts";
 
 type ErrorBody = { error: { code: string; message: string } };
 
+const required = {
+  AUTH_KV: testEnv.AUTH_KV,
+  ISSUER: "https://auth.example.com/",
+  AUTH_SECRET: testEnv.AUTH_SECRET,
+  SIGNING_KEYS: testEnv.SIGNING_KEYS,
+};
+
 describe("configuration", () => {
   it("applies the documented defaults", () => {
-    const config = loadConfig({ AUTH_KV: testEnv.AUTH_KV, DATABASE_URL: "postgres://u:p@db.example.com/app" });
+    const config = loadConfig({ ...required, DATABASE_URL: "postgres://u:p@db.example.com/app" });
     expect(config).toMatchObject({
       environment: "production",
       maxBodyBytes: DEFAULT_CONFIG.maxBodyBytes,
       healthDbTimeoutMs: DEFAULT_CONFIG.healthDbTimeoutMs,
       neonLocalRelay: undefined,
+      accessTokenTtlSeconds: 300,
+      refreshReuseOverlapSeconds: 10,
+      sessionAbsoluteTtlSeconds: 30 * 24 * 3600,
+      sessionIdleTtlSeconds: 7 * 24 * 3600,
+      requireEmailVerification: false,
+      passwordMinLength: 12,
+      lockoutFailures: 100,
+      trustedOrigins: [],
+      issuer: "https://auth.example.com",
+      audience: "https://auth.example.com",
     });
   });
 
@@ -39,13 +56,22 @@ describe("configuration", () => {
   });
 
   it("refuses the local relay in production and any relay that is not on loopback", () => {
-    const base = { AUTH_KV: testEnv.AUTH_KV, DATABASE_URL: "postgres://u:p@127.0.0.1/app" };
+    const base = { ...required, DATABASE_URL: "postgres://u:p@127.0.0.1/app" };
     expect(() => loadConfig({ ...base, ENVIRONMENT: "production", NEON_LOCAL_RELAY: "127.0.0.1:9000" })).toThrow(
       "NEON_LOCAL_RELAY must not be set in production",
     );
     expect(() => loadConfig({ ...base, ENVIRONMENT: "development", NEON_LOCAL_RELAY: "10.0.0.5:9000" })).toThrow(
       ConfigError,
     );
+  });
+
+  it("refuses a PASSWORD_MIN_LENGTH below 8, a short AUTH_SECRET and a malformed key set", () => {
+    const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
+    expect(() => loadConfig({ ...base, PASSWORD_MIN_LENGTH: "6" })).toThrow("PASSWORD_MIN_LENGTH");
+    expect(() => loadConfig({ ...base, AUTH_SECRET: "short" })).toThrow("AUTH_SECRET must be at least 32 random bytes");
+    expect(() => loadConfig({ ...base, SIGNING_KEYS: "{not json" })).toThrow("SIGNING_KEYS is not valid JSON");
+    expect(() => loadConfig({ ...base, SIGNING_KEYS: '{"current":"a","keys":[]}' })).toThrow("SIGNING_KEYS");
+    expect(() => loadConfig({ ...base, TRUSTED_ORIGINS: "javascript:alert(1)" })).toThrow("TRUSTED_ORIGINS");
   });
 
   it("refuses a missing KV binding", () => {

@@ -29,6 +29,20 @@ export function loadConfig(bindings: Bindings): Config {
     maxBodyBytes: env.MAX_BODY_BYTES,
     healthDbTimeoutMs: env.HEALTH_DB_TIMEOUT_MS,
     kv: env.AUTH_KV,
+    issuer: env.ISSUER.replace(/\/$/, ""),
+    audience: env.AUDIENCE ?? env.ISSUER.replace(/\/$/, ""),
+    authSecret: env.AUTH_SECRET,
+    signingKeySet: env.SIGNING_KEYS,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshReuseOverlapSeconds: env.REFRESH_REUSE_OVERLAP_SECONDS,
+    sessionAbsoluteTtlSeconds: env.SESSION_ABSOLUTE_TTL_SECONDS,
+    sessionIdleTtlSeconds: env.SESSION_IDLE_TTL_SECONDS,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+    passwordMinLength: env.PASSWORD_MIN_LENGTH,
+    trustedOrigins: env.TRUSTED_ORIGINS,
+    loginFreeFailures: env.LOGIN_FREE_FAILURES,
+    clientFreeFailures: env.CLIENT_FREE_FAILURES,
+    lockoutFailures: env.LOCKOUT_FAILURES,
   };
   cache.set(bindings, config);
   return config;

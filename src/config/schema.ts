@@ -1,12 +1,45 @@
 // Every setting of the Worker, with its default, parsed from env vars, wrangler vars and secrets.
 import { z } from "zod";
+import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
 
 /** Defaults for every optional setting, in one place. */
 export const DEFAULT_CONFIG = {
   environment: "production",
   maxBodyBytes: 64 * 1024,
   healthDbTimeoutMs: 5_000,
+  accessTokenTtlSeconds: 300,
+  refreshReuseOverlapSeconds: 10,
+  sessionAbsoluteTtlSeconds: 30 * 24 * 3600,
+  sessionIdleTtlSeconds: 7 * 24 * 3600,
+  requireEmailVerification: false,
+  passwordMinLength: 12,
+  loginFreeFailures: 5,
+  clientFreeFailures: 20,
+  lockoutFailures: 100,
 } as const;
+
+const booleanString = z.enum(["true", "false"]).transform((value) => value === "true");
+
+const jsonString = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "is not valid JSON" });
+    return z.NEVER;
+  }
+});
+
+const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
+
+const originList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(origin));
 
 const positiveInteger = z.coerce.number().int().positive();
 
@@ -27,6 +60,34 @@ export const envSchema = z
     NEON_LOCAL_RELAY: loopbackHostPort.optional(),
     MAX_BODY_BYTES: positiveInteger.max(10 * 1024 * 1024).default(DEFAULT_CONFIG.maxBodyBytes),
     HEALTH_DB_TIMEOUT_MS: positiveInteger.max(60_000).default(DEFAULT_CONFIG.healthDbTimeoutMs),
+    ISSUER: z.url({
+      protocol: /^https?$/,
+      error: "is required: the gateway's public URL, e.g. https://auth.example.com",
+    }),
+    AUDIENCE: z.string().min(1).optional(),
+    AUTH_SECRET: z
+      .string({ error: "is required: 32+ random bytes, base64url (npm run keys prints one)" })
+      .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes in base64url (npm run keys prints one)"),
+    SIGNING_KEYS: z
+      .string({ error: "is required: a JWK set (npm run keys prints one)" })
+      .pipe(jsonString)
+      .pipe(signingKeySetSchema),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInteger.min(60).max(3600).default(DEFAULT_CONFIG.accessTokenTtlSeconds),
+    REFRESH_REUSE_OVERLAP_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(60)
+      .default(DEFAULT_CONFIG.refreshReuseOverlapSeconds),
+    SESSION_ABSOLUTE_TTL_SECONDS: positiveInteger.min(300).default(DEFAULT_CONFIG.sessionAbsoluteTtlSeconds),
+    SESSION_IDLE_TTL_SECONDS: positiveInteger.min(300).default(DEFAULT_CONFIG.sessionIdleTtlSeconds),
+    REQUIRE_EMAIL_VERIFICATION: booleanString.default(DEFAULT_CONFIG.requireEmailVerification),
+    // NIST SP 800-63B: never below 8; 12 by default.
+    PASSWORD_MIN_LENGTH: positiveInteger.min(8).max(64).default(DEFAULT_CONFIG.passwordMinLength),
+    TRUSTED_ORIGINS: originList.default([]),
+    LOGIN_FREE_FAILURES: positiveInteger.max(50).default(DEFAULT_CONFIG.loginFreeFailures),
+    CLIENT_FREE_FAILURES: positiveInteger.max(1000).default(DEFAULT_CONFIG.clientFreeFailures),
+    LOCKOUT_FAILURES: positiveInteger.min(10).max(100).default(DEFAULT_CONFIG.lockoutFailures),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -44,4 +105,22 @@ export type Config = {
   maxBodyBytes: number;
   healthDbTimeoutMs: number;
   kv: KVNamespace;
+  issuer: string;
+  audience: string;
+  authSecret: string;
+  signingKeySet: SigningKeySet;
+  accessTokenTtlSeconds: number;
+  refreshReuseOverlapSeconds: number;
+  sessionAbsoluteTtlSeconds: number;
+  sessionIdleTtlSeconds: number;
+  requireEmailVerification: boolean;
+  passwordMinLength: number;
+  /** Origins besides the gateway's own that may send cookie-authenticated unsafe requests. */
+  trustedOrigins: string[];
+  /** Consecutive failures per account before delays start. */
+  loginFreeFailures: number;
+  /** Failures per client (ip_hash) per hour before delays start. */
+  clientFreeFailures: number;
+  /** Consecutive failures that lock an account until a password reset (NIST: at most 100). */
+  lockoutFailures: number;
 };

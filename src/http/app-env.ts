@@ -2,6 +2,18 @@
 import type { Bindings, Config } from "../config/index.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 
+/** The caller's verified access token, as requireSession() leaves it for routes. */
+export type AuthenticatedSession = {
+  userId: string;
+  sessionId: string;
+  amr: string[];
+  /** Unix seconds of the last full authentication. */
+  authTime: number;
+  roles: string[];
+  issuedAt: number;
+  expiresAt: number;
+};
+
 export type AppEnv = {
   Bindings: Bindings;
   Variables: {
@@ -9,5 +21,6 @@ export type AppEnv = {
     config: Config;
     /** Opens the request's PrismaClient on first call; it is closed after the response via waitUntil. */
     db: () => PrismaClient;
+    session: AuthenticatedSession;
   };
 };

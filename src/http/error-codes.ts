@@ -10,6 +10,20 @@ export const ERROR_CODES = {
   configuration_error: { status: 500, message: "The server is misconfigured." },
   internal_error: { status: 500, message: "Something went wrong on our side." },
   service_unavailable: { status: 503, message: "A dependency is unavailable; try again shortly." },
+  csrf_rejected: { status: 403, message: "This request did not come from an allowed origin." },
+  unauthenticated: { status: 401, message: "Sign in to continue." },
+  invalid_credentials: { status: 401, message: "The email or password is incorrect." },
+  invalid_refresh_token: { status: 401, message: "The session has ended; sign in again." },
+  refresh_token_reused: {
+    status: 401,
+    message: "This session was ended because a used refresh token was presented again.",
+  },
+  too_many_attempts: { status: 429, message: "Too many attempts; wait before trying again." },
+  account_locked: { status: 423, message: "Too many failed sign-ins; reset your password to unlock this account." },
+  account_disabled: { status: 403, message: "This account is disabled." },
+  email_not_verified: { status: 403, message: "Verify your email address before signing in." },
+  weak_password: { status: 400, message: "Choose a different password." },
+  session_not_found: { status: 404, message: "No such session." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

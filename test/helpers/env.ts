@@ -8,6 +8,9 @@ export type TestBindings = Bindings & {
   UNREACHABLE_DATABASE_URL: string;
   NEON_LOCAL_RELAY: string;
   DATABASE_URL: string;
+  SIGNING_KEYS: string;
+  AUTH_SECRET: string;
+  ISSUER: string;
 };
 
 export const testEnv = env as unknown as TestBindings;

@@ -1,0 +1,38 @@
+// Purpose-bound keys derived from AUTH_SECRET, so one secret never serves two uses.
+import { decodeBase64urlIgnorePadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { hmacSha256 } from "./bytes.ts";
+
+export type ServerKeys = {
+  /** HMAC key for client IPs (`ip_hash`). */
+  ipHash: Uint8Array;
+  /** HMAC key for counter keys derived from email addresses. */
+  counterKey: Uint8Array;
+  /** HMAC key that derives a refresh token's successor from the token itself. */
+  refreshDerivation: Uint8Array;
+};
+
+const cache = new Map<string, Promise<ServerKeys>>();
+
+async function derive(secret: Uint8Array, purpose: string): Promise<Uint8Array> {
+  return hmacSha256(secret, `portcullis/v1/${purpose}`);
+}
+
+/** Derives the purpose keys from a base64url AUTH_SECRET (cached per secret). */
+export function deriveServerKeys(authSecret: string): Promise<ServerKeys> {
+  let keys = cache.get(authSecret);
+  if (!keys) {
+    const secret = decodeBase64urlIgnorePadding(authSecret);
+    keys = (async () => ({
+      ipHash: await derive(secret, "ip-hash"),
+      counterKey: await derive(secret, "counter-key"),
+      refreshDerivation: await derive(secret, "refresh-derivation"),
+    }))();
+    cache.set(authSecret, keys);
+  }
+  return keys;
+}
+
+/** HMAC-SHA-256 of a client IP as hex: stored and logged instead of the address. */
+export async function hashClientIp(keys: ServerKeys, ip: string): Promise<string> {
+  return encodeHexLowerCase(await hmacSha256(keys.ipHash, ip));
+}

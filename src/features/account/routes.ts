@@ -1,0 +1,111 @@
+// Account routes: sign up, sign in, change password, and the user's sign-in history.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { readJsonBody } from "../../http/body.ts";
+import { assertSameOrigin } from "../../http/csrf.ts";
+import { listLoginHistory } from "../audit/service.ts";
+import { requireSession } from "../session/middleware.ts";
+import { type ClientKind, deliverTokens } from "../session/respond.ts";
+import { normalizeEmail } from "./email.ts";
+import {
+  normalizePassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_PROBLEM_MESSAGES,
+  type PasswordProblem,
+} from "./password-policy.ts";
+import { type AccountDeps, changePassword, logIn, signUp } from "./service.ts";
+
+const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
+// Length is checked after NFKC by the policy; this bound only stops absurd bodies early.
+const password = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4)
+  .transform(normalizePassword);
+const client = z.enum(["browser", "api"]).default("browser");
+
+const SignUpBody = z.strictObject({ email, password, name: z.string().trim().min(1).max(200).optional(), client });
+const LogInBody = z.strictObject({ email, password, client });
+const ChangePasswordBody = z.strictObject({ current: password, new: password });
+const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+
+async function accountDependencies(c: Context<AppEnv>): Promise<AccountDeps> {
+  return { ...(await authDependencies(c)), accountSettings: c.var.config };
+}
+
+function weakPassword(c: Context<AppEnv>, problem: PasswordProblem): never {
+  const message = PASSWORD_PROBLEM_MESSAGES[problem](c.var.config.passwordMinLength);
+  throw new AppError("weak_password", { message, fields: [{ path: "password", message }] });
+}
+
+/** Browsers get cookies, so their sign-in must come from an allowed origin (login CSRF). */
+function guardBrowser(c: Context<AppEnv>, kind: ClientKind): void {
+  if (kind === "browser") assertSameOrigin(c);
+}
+
+export const accountRoutes = new Hono<AppEnv>()
+  .post("/auth/signup", async (c) => {
+    const body = await readJsonBody(c, SignUpBody);
+    guardBrowser(c, body.client);
+    const deps = await accountDependencies(c);
+    const result = await signUp(deps, {
+      email: body.email,
+      password: body.password,
+      name: body.name ?? null,
+      client: await clientInfo(c),
+    });
+    if (result.kind === "weak_password") return weakPassword(c, result.problem);
+    if (result.kind === "verification_required") {
+      return c.json({ status: "verification_required", message: "Check your inbox to finish signing up." }, 202);
+    }
+    return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) }, 201);
+  })
+  .post("/auth/login", async (c) => {
+    const body = await readJsonBody(c, LogInBody);
+    guardBrowser(c, body.client);
+    const deps = await accountDependencies(c);
+    const result = await logIn(deps, { email: body.email, password: body.password, client: await clientInfo(c) });
+    switch (result.kind) {
+      case "signed_in":
+        return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) });
+      case "throttled":
+        c.header("Retry-After", String(result.retryAfterSeconds));
+        throw new AppError("too_many_attempts");
+      case "locked":
+        throw new AppError("account_locked");
+      case "disabled":
+        throw new AppError("account_disabled");
+      case "email_not_verified":
+        throw new AppError("email_not_verified");
+      case "invalid_credentials":
+        throw new AppError("invalid_credentials");
+    }
+  })
+  .post("/auth/password/change", requireSession(), async (c) => {
+    const body = await readJsonBody(c, ChangePasswordBody);
+    const deps = await accountDependencies(c);
+    const result = await changePassword(deps, {
+      userId: c.var.session.userId,
+      sessionId: c.var.session.sessionId,
+      currentPassword: body.current,
+      newPassword: body.new,
+      client: await clientInfo(c),
+    });
+    if (result.kind === "invalid_credentials")
+      throw new AppError("invalid_credentials", { message: "The current password is incorrect." });
+    if (result.kind === "weak_password") return weakPassword(c, result.problem);
+    return c.json({ status: "changed", revokedSessions: result.revokedSessions });
+  })
+  .get("/auth/activity", requireSession(), async (c) => {
+    const query = ActivityQuery.safeParse(c.req.query());
+    if (!query.success)
+      throw new AppError("invalid_request", { fields: [{ path: "limit", message: "must be 1 to 100" }] });
+    const deps = await authDependencies(c);
+    const entries = await listLoginHistory(deps.db, c.var.session.userId, query.data.limit);
+    c.header("Cache-Control", "no-store");
+    return c.json({ activity: entries.map((entry) => ({ ...entry, at: entry.at.toISOString() })) });
+  });

@@ -1,0 +1,185 @@
+// Password accounts: sign up, sign in (throttled, enumeration-safe), change the password.
+import { hashPassword, verifyPassword } from "../../crypto/password.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import {
+  type ClientInfo,
+  type IssuedTokens,
+  revokeSessions,
+  type SessionDeps,
+  startSession,
+} from "../session/service.ts";
+import {
+  clearAccountFailures,
+  counterKeysFor,
+  readThrottle,
+  recordLoginFailure,
+  type ThrottleSettings,
+} from "./counters.ts";
+import { findPasswordProblem, type PasswordProblem } from "./password-policy.ts";
+import {
+  findPasswordAccountOfUser,
+  findUserWithPassword,
+  insertUserWithPassword,
+  markUserLocked,
+  replacePasswordHash,
+} from "./repository.ts";
+
+export type AccountSettings = ThrottleSettings & { passwordMinLength: number; requireEmailVerification: boolean };
+export type AccountDeps = SessionDeps & { accountSettings: AccountSettings };
+
+const PASSWORD_AMR = ["pwd"];
+
+let dummyHash: Promise<string> | undefined;
+/** A real hash to verify against when the account does not exist, so both paths cost the same. */
+function dummyPasswordHash(): Promise<string> {
+  if (!dummyHash) dummyHash = hashPassword("portcullis-timing-equalizer");
+  return dummyHash;
+}
+
+export type SignUpResult =
+  | { kind: "signed_in"; tokens: IssuedTokens }
+  | { kind: "verification_required" }
+  | { kind: "weak_password"; problem: PasswordProblem };
+
+/**
+ * Creates the user and their password account. A taken email does the same hashing work and, when
+ * email verification is required, yields the very same answer as a new one.
+ */
+export async function signUp(
+  deps: AccountDeps,
+  input: { email: string; password: string; name: string | null; client: ClientInfo },
+): Promise<SignUpResult> {
+  const problem = findPasswordProblem(input.password, {
+    minLength: deps.accountSettings.passwordMinLength,
+    email: input.email,
+  });
+  if (problem) return { kind: "weak_password", problem };
+  const passwordHash = await hashPassword(input.password);
+  const created = await insertUserWithPassword(deps.db, { email: input.email, name: input.name, passwordHash });
+  if (!created) {
+    const existing = await findUserWithPassword(deps.db, input.email);
+    await recordAuditEvent(deps.db, {
+      action: "user.signup_duplicate",
+      success: false,
+      userId: existing?.user.id ?? null,
+      ...input.client,
+    });
+    return { kind: "verification_required" };
+  }
+  await recordAuditEvent(deps.db, {
+    action: "user.signed_up",
+    success: true,
+    userId: created.id,
+    ...input.client,
+    metadata: { method: "password" },
+  });
+  if (deps.accountSettings.requireEmailVerification) return { kind: "verification_required" };
+  const tokens = await startSession(deps, { userId: created.id, amr: PASSWORD_AMR, client: input.client });
+  return { kind: "signed_in", tokens };
+}
+
+export type LogInResult =
+  | { kind: "signed_in"; tokens: IssuedTokens }
+  | { kind: "invalid_credentials" }
+  | { kind: "throttled"; retryAfterSeconds: number }
+  | { kind: "locked" }
+  | { kind: "disabled" }
+  | { kind: "email_not_verified" };
+
+/**
+ * Signs in with email and password. Throttling is decided before any password work; unknown emails
+ * and wrong passwords do the same work and give the same answer. Statuses that only the account's
+ * owner should learn (disabled, unverified) are revealed only after the password was right.
+ */
+export async function logIn(
+  deps: AccountDeps,
+  input: { email: string; password: string; client: ClientInfo },
+): Promise<LogInResult> {
+  const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.ipHash);
+  const throttle = await readThrottle(deps.db, keys, deps.accountSettings, deps.now);
+  const found = await findUserWithPassword(deps.db, input.email);
+  const audit = { userId: found?.user.id ?? null, ...input.client };
+  if (throttle.kind !== "open") {
+    await recordAuditEvent(deps.db, {
+      action: "login.throttled",
+      success: false,
+      ...audit,
+      metadata: { method: "password", state: throttle.kind },
+    });
+    return throttle;
+  }
+
+  const stored = found?.passwordAccount?.passwordHash ?? (await dummyPasswordHash());
+  const check = await verifyPassword(stored, input.password);
+  if (!found?.passwordAccount?.passwordHash || !check.ok) {
+    const failures = await recordLoginFailure(deps.db, keys, deps.accountSettings, deps.now);
+    await recordAuditEvent(deps.db, {
+      action: "login.failed",
+      success: false,
+      ...audit,
+      metadata: { method: "password" },
+    });
+    if (found && failures >= deps.accountSettings.lockoutFailures) {
+      await markUserLocked(deps.db, found.user.id, deps.now);
+      await recordAuditEvent(deps.db, { action: "account.locked", success: false, ...audit, metadata: { failures } });
+    }
+    return { kind: "invalid_credentials" };
+  }
+
+  const { user, passwordAccount } = found;
+  await clearAccountFailures(deps.db, keys);
+  if (check.needsRehash) {
+    await replacePasswordHash(deps.db, passwordAccount.id, await hashPassword(input.password));
+    await recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit });
+  }
+  if (user.status === "DISABLED") return { kind: "disabled" };
+  if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
+  const tokens = await startSession(deps, { userId: user.id, amr: PASSWORD_AMR, client: input.client });
+  await recordAuditEvent(deps.db, {
+    action: "login.succeeded",
+    success: true,
+    ...audit,
+    metadata: { method: "password", sessionId: tokens.sessionId },
+  });
+  return { kind: "signed_in", tokens };
+}
+
+export type ChangePasswordResult =
+  | { kind: "changed"; revokedSessions: number }
+  | { kind: "invalid_credentials" }
+  | { kind: "weak_password"; problem: PasswordProblem };
+
+/** Changes the password after checking the current one, and ends every other session of the user. */
+export async function changePassword(
+  deps: AccountDeps,
+  input: { userId: string; sessionId: string; currentPassword: string; newPassword: string; client: ClientInfo },
+): Promise<ChangePasswordResult> {
+  const account = await findPasswordAccountOfUser(deps.db, input.userId);
+  const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { email: true } });
+  const check = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), input.currentPassword);
+  if (!account?.passwordHash || !user || !check.ok) {
+    await recordAuditEvent(deps.db, {
+      action: "password.changed",
+      success: false,
+      userId: input.userId,
+      ...input.client,
+      metadata: { reason: "wrong_current_password" },
+    });
+    return { kind: "invalid_credentials" };
+  }
+  const problem = findPasswordProblem(input.newPassword, {
+    minLength: deps.accountSettings.passwordMinLength,
+    email: user.email,
+  });
+  if (problem) return { kind: "weak_password", problem };
+  await replacePasswordHash(deps.db, account.id, await hashPassword(input.newPassword));
+  const revoked = await revokeSessions(deps, input.userId, { except: input.sessionId }, "password_changed");
+  await recordAuditEvent(deps.db, {
+    action: "password.changed",
+    success: true,
+    userId: input.userId,
+    ...input.client,
+    metadata: { revokedSessions: revoked.length },
+  });
+  return { kind: "changed", revokedSessions: revoked.length };
+}

@@ -1,0 +1,66 @@
+// The audit trail: one row per auth event, with an ip_hash (never the raw IP) and no secrets in metadata.
+import type { Database } from "../../db/client.ts";
+
+export type AuditAction =
+  | "user.signed_up"
+  | "user.signup_duplicate"
+  | "login.succeeded"
+  | "login.failed"
+  | "login.throttled"
+  | "logout"
+  | "session.refreshed"
+  | "session.refresh_reuse_detected"
+  | "session.revoked"
+  | "password.changed"
+  | "password.rehashed"
+  | "account.locked";
+
+export type AuditEventInput = {
+  action: AuditAction;
+  success: boolean;
+  userId?: string | null;
+  ipHash?: string | null;
+  userAgent?: string | null;
+  /** Ids, methods and reasons only: never a token, code, password or raw IP. */
+  metadata?: Record<string, string | number | boolean | null | string[]>;
+};
+
+export async function recordAuditEvent(db: Database, event: AuditEventInput): Promise<void> {
+  await db.auditEvent.create({
+    data: {
+      action: event.action,
+      success: event.success,
+      userId: event.userId ?? null,
+      ipHash: event.ipHash ?? null,
+      userAgent: event.userAgent ?? null,
+      metadata: event.metadata ?? {},
+    },
+  });
+}
+
+export type LoginHistoryEntry = {
+  at: Date;
+  success: boolean;
+  method: string | null;
+  ipHash: string | null;
+  userAgent: string | null;
+};
+
+/** The user's sign-in attempts, newest first. */
+export async function listLoginHistory(db: Database, userId: string, limit: number): Promise<LoginHistoryEntry[]> {
+  const rows = await db.auditEvent.findMany({
+    where: { userId, action: { in: ["login.succeeded", "login.failed"] } },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
+  return rows.map((row) => {
+    const metadata = (row.metadata ?? {}) as Record<string, unknown>;
+    return {
+      at: row.createdAt,
+      success: row.success,
+      method: typeof metadata.method === "string" ? metadata.method : null,
+      ipHash: row.ipHash,
+      userAgent: row.userAgent,
+    };
+  });
+}

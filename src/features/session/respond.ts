@@ -1,0 +1,31 @@
+// Hands a new token pair to the client: cookies for browsers, a JSON body for API clients.
+import type { Context } from "hono";
+import type { AppEnv } from "../../http/app-env.ts";
+import { setSessionCookies } from "../../http/cookies.ts";
+import type { IssuedTokens } from "./service.ts";
+
+export type ClientKind = "browser" | "api";
+
+const secondsUntil = (date: Date, now: Date) => Math.max(0, Math.floor((date.getTime() - now.getTime()) / 1000));
+
+/** The session part of a response body; tokens appear in it only for API clients. */
+export function deliverTokens(c: Context<AppEnv>, tokens: IssuedTokens, client: ClientKind, now: Date) {
+  c.header("Cache-Control", "no-store");
+  const session = { id: tokens.sessionId, accessTokenExpiresAt: tokens.accessTokenExpiresAt.toISOString() };
+  if (client === "api") {
+    return {
+      ...session,
+      accessToken: tokens.accessToken,
+      tokenType: "Bearer",
+      refreshToken: tokens.refreshToken,
+      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt.toISOString(),
+    };
+  }
+  setSessionCookies(c, {
+    accessToken: tokens.accessToken,
+    accessTokenTtlSeconds: secondsUntil(tokens.accessTokenExpiresAt, now),
+    refreshToken: tokens.refreshToken,
+    refreshTokenTtlSeconds: secondsUntil(tokens.refreshTokenExpiresAt, now),
+  });
+  return session;
+}

@@ -1,0 +1,138 @@
+// Session routes: refresh, logout, the current session, and listing or revoking the user's sessions.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { readJsonBody } from "../../http/body.ts";
+import { clearSessionCookies, readRefreshTokenCookie } from "../../http/cookies.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import { authenticate, requireSession } from "./middleware.ts";
+import { listActiveSessions } from "./repository.ts";
+import { deliverTokens } from "./respond.ts";
+import { findSessionByRefreshToken, refreshSession, revokeSessions } from "./service.ts";
+
+const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+const LogoutBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
+const SessionIdParam = z.uuid();
+
+const hasBody = (contentLength: string | undefined, contentType: string | undefined) =>
+  contentType !== undefined || (contentLength !== undefined && contentLength !== "0");
+
+export const sessionRoutes = new Hono<AppEnv>()
+  .post("/auth/refresh", async (c) => {
+    // API clients send the refresh token in the body; browsers send the cookie.
+    const fromBody = hasBody(c.req.header("content-length"), c.req.header("content-type"))
+      ? (await readJsonBody(c, RefreshBody)).refreshToken
+      : undefined;
+    const token = fromBody ?? readRefreshTokenCookie(c);
+    if (!token) throw new AppError("invalid_refresh_token");
+    const deps = await authDependencies(c);
+    const result = await refreshSession(deps, token, await clientInfo(c));
+    if (result.kind !== "ok") {
+      if (!fromBody) clearSessionCookies(c);
+      throw new AppError(result.kind === "reused" ? "refresh_token_reused" : "invalid_refresh_token");
+    }
+    return c.json({ session: deliverTokens(c, result.tokens, fromBody ? "api" : "browser", deps.now) });
+  })
+  .post("/auth/logout", async (c) => {
+    const body = hasBody(c.req.header("content-length"), c.req.header("content-type"))
+      ? await readJsonBody(c, LogoutBody)
+      : {};
+    const deps = await authDependencies(c);
+    // An expired access token must not stop a logout, so the refresh token is accepted too.
+    const current = await authenticate(c).catch(() => undefined);
+    const refreshToken = body.refreshToken ?? readRefreshTokenCookie(c);
+    const session = current
+      ? { id: current.sessionId, userId: current.userId }
+      : refreshToken
+        ? await findSessionByRefreshToken(deps, refreshToken)
+        : null;
+    clearSessionCookies(c);
+    if (session) {
+      await revokeSessions(deps, session.userId, { only: [session.id] }, "logout");
+      const client = await clientInfo(c);
+      await recordAuditEvent(deps.db, {
+        action: "logout",
+        success: true,
+        userId: session.userId,
+        ...client,
+        metadata: { sessionId: session.id },
+      });
+    }
+    return c.body(null, 204);
+  })
+  .get("/auth/session", requireSession(), async (c) => {
+    const current = c.var.session;
+    const deps = await authDependencies(c);
+    const user = await deps.db.user.findUnique({ where: { id: current.userId } });
+    if (!user) throw new AppError("unauthenticated");
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      user: {
+        id: user.id,
+        email: user.email,
+        emailVerified: user.emailVerifiedAt !== null,
+        name: user.name,
+        image: user.image,
+        createdAt: user.createdAt.toISOString(),
+      },
+      session: {
+        id: current.sessionId,
+        amr: current.amr,
+        authTime: new Date(current.authTime * 1000).toISOString(),
+        accessTokenExpiresAt: new Date(current.expiresAt * 1000).toISOString(),
+      },
+    });
+  })
+  .get("/auth/sessions", requireSession(), async (c) => {
+    const current = c.var.session;
+    const deps = await authDependencies(c);
+    const sessions = await listActiveSessions(deps.db, current.userId, deps.now);
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      sessions: sessions.map((session) => ({
+        id: session.id,
+        current: session.id === current.sessionId,
+        createdAt: session.createdAt.toISOString(),
+        lastSeenAt: session.lastSeenAt.toISOString(),
+        expiresAt: session.expiresAt.toISOString(),
+        ipHash: session.ipHash,
+        userAgent: session.userAgent,
+        amr: session.amr,
+      })),
+    });
+  })
+  .delete("/auth/sessions/:id", requireSession(), async (c) => {
+    const parsed = SessionIdParam.safeParse(c.req.param("id"));
+    if (!parsed.success)
+      throw new AppError("invalid_request", { fields: [{ path: "id", message: "must be a session id" }] });
+    const current = c.var.session;
+    const deps = await authDependencies(c);
+    const revoked = await revokeSessions(deps, current.userId, { only: [parsed.data] }, "revoked_by_user");
+    if (revoked.length === 0) throw new AppError("session_not_found");
+    const client = await clientInfo(c);
+    await recordAuditEvent(deps.db, {
+      action: "session.revoked",
+      success: true,
+      userId: current.userId,
+      ...client,
+      metadata: { sessionId: parsed.data },
+    });
+    if (parsed.data === current.sessionId) clearSessionCookies(c);
+    return c.body(null, 204);
+  })
+  .post("/auth/sessions/revoke-others", requireSession(), async (c) => {
+    const current = c.var.session;
+    const deps = await authDependencies(c);
+    const revoked = await revokeSessions(deps, current.userId, { except: current.sessionId }, "revoked_by_user");
+    const client = await clientInfo(c);
+    await recordAuditEvent(deps.db, {
+      action: "session.revoked",
+      success: true,
+      userId: current.userId,
+      ...client,
+      metadata: { sessionIds: revoked, scope: "others" },
+    });
+    return c.json({ revoked: revoked.length });
+  });

@@ -1,0 +1,184 @@
+// Sessions: start one after a successful sign-in, rotate its refresh token, revoke it (database + edge).
+
+import { encodeBase64urlNoPadding } from "@oslojs/encoding";
+import type { Config } from "../../config/index.ts";
+import { signAccessToken } from "../../crypto/access-token.ts";
+import { generateRandomToken, hmacSha256, sha256Hex } from "../../crypto/bytes.ts";
+import type { ServerKeys } from "../../crypto/server-keys.ts";
+import type { SigningKeys } from "../../crypto/signing-keys.ts";
+import type { Database } from "../../db/client.ts";
+import { markSessionsRevoked } from "../../kv/revocation.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import {
+  findRefreshTokenWithSession,
+  insertSessionWithRefreshToken,
+  revokeUserSessions,
+  rotateRefreshToken,
+} from "./repository.ts";
+
+export type SessionSettings = Pick<
+  Config,
+  | "issuer"
+  | "audience"
+  | "accessTokenTtlSeconds"
+  | "refreshReuseOverlapSeconds"
+  | "sessionAbsoluteTtlSeconds"
+  | "sessionIdleTtlSeconds"
+>;
+
+export type SessionDeps = {
+  db: Database;
+  kv: KVNamespace;
+  signingKeys: SigningKeys;
+  serverKeys: ServerKeys;
+  settings: SessionSettings;
+  now: Date;
+};
+
+export type ClientInfo = { ipHash: string | null; userAgent: string | null };
+
+export type IssuedTokens = {
+  sessionId: string;
+  userId: string;
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+};
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+const addSeconds = (date: Date, s: number) => new Date(date.getTime() + s * 1000);
+const earliest = (a: Date, b: Date) => (a < b ? a : b);
+
+/**
+ * A refresh token's successor is derived from the token itself (HMAC under a server key), so a
+ * retry within the overlap window receives the very same successor instead of forking the family.
+ */
+async function deriveSuccessorToken(keys: ServerKeys, refreshToken: string): Promise<string> {
+  return encodeBase64urlNoPadding(await hmacSha256(keys.refreshDerivation, `successor:${refreshToken}`));
+}
+
+async function issueAccessToken(
+  deps: SessionDeps,
+  session: { id: string; userId: string; amr: string[]; authTime: Date },
+): Promise<{ accessToken: string; accessTokenExpiresAt: Date }> {
+  const nowSeconds = seconds(deps.now);
+  const accessToken = await signAccessToken(
+    deps.signingKeys,
+    { sub: session.userId, sid: session.id, amr: session.amr, authTime: seconds(session.authTime), roles: [] },
+    {
+      issuer: deps.settings.issuer,
+      audience: deps.settings.audience,
+      nowSeconds,
+      ttlSeconds: deps.settings.accessTokenTtlSeconds,
+    },
+  );
+  return { accessToken, accessTokenExpiresAt: new Date((nowSeconds + deps.settings.accessTokenTtlSeconds) * 1000) };
+}
+
+/** Starts a session for a user who just proved `amr`; returns the first token pair. */
+export async function startSession(
+  deps: SessionDeps,
+  input: { userId: string; amr: string[]; client: ClientInfo },
+): Promise<IssuedTokens> {
+  const refreshToken = generateRandomToken();
+  const expiresAt = addSeconds(deps.now, deps.settings.sessionAbsoluteTtlSeconds);
+  const idleExpiresAt = earliest(addSeconds(deps.now, deps.settings.sessionIdleTtlSeconds), expiresAt);
+  const session = await insertSessionWithRefreshToken(deps.db, {
+    userId: input.userId,
+    amr: input.amr,
+    authTime: deps.now,
+    ipHash: input.client.ipHash,
+    userAgent: input.client.userAgent,
+    expiresAt,
+    idleExpiresAt,
+    refreshTokenHash: await sha256Hex(refreshToken),
+  });
+  return {
+    sessionId: session.id,
+    userId: input.userId,
+    ...(await issueAccessToken(deps, session)),
+    refreshToken,
+    refreshTokenExpiresAt: idleExpiresAt,
+  };
+}
+
+export type RefreshResult = { kind: "ok"; tokens: IssuedTokens } | { kind: "invalid" } | { kind: "reused" };
+
+/** Exchanges a refresh token for a new pair; a replayed token ends its whole session. */
+export async function refreshSession(
+  deps: SessionDeps,
+  refreshToken: string,
+  client: ClientInfo,
+): Promise<RefreshResult> {
+  const row = await findRefreshTokenWithSession(deps.db, await sha256Hex(refreshToken));
+  if (!row) return { kind: "invalid" };
+  const { session } = row;
+  if (
+    session.revokedAt ||
+    session.expiresAt <= deps.now ||
+    session.idleExpiresAt <= deps.now ||
+    row.expiresAt <= deps.now
+  ) {
+    return { kind: "invalid" };
+  }
+  const successor = await deriveSuccessorToken(deps.serverKeys, refreshToken);
+  const successorExpiresAt = earliest(addSeconds(deps.now, deps.settings.sessionIdleTtlSeconds), session.expiresAt);
+  const outcome = await rotateRefreshToken(deps.db, {
+    tokenId: row.id,
+    sessionId: session.id,
+    successorHash: await sha256Hex(successor),
+    now: deps.now,
+    successorExpiresAt,
+    overlapMs: deps.settings.refreshReuseOverlapSeconds * 1000,
+  });
+  const audit = { userId: session.userId, ipHash: client.ipHash, userAgent: client.userAgent };
+  if (outcome === "reused") {
+    await revokeSessions(deps, session.userId, { only: [session.id] }, "refresh_token_reused");
+    await recordAuditEvent(deps.db, {
+      action: "session.refresh_reuse_detected",
+      success: false,
+      ...audit,
+      metadata: { sessionId: session.id },
+    });
+    return { kind: "reused" };
+  }
+  await recordAuditEvent(deps.db, {
+    action: "session.refreshed",
+    success: true,
+    ...audit,
+    metadata: { sessionId: session.id, overlap: outcome === "overlap" },
+  });
+  return {
+    kind: "ok",
+    tokens: {
+      sessionId: session.id,
+      userId: session.userId,
+      ...(await issueAccessToken(deps, session)),
+      refreshToken: successor,
+      refreshTokenExpiresAt: successorExpiresAt,
+    },
+  };
+}
+
+/** The session a refresh token belongs to, when it is still active (for logout without a valid access token). */
+export async function findSessionByRefreshToken(deps: Pick<SessionDeps, "db" | "now">, refreshToken: string) {
+  const row = await findRefreshTokenWithSession(deps.db, await sha256Hex(refreshToken));
+  if (!row || row.session.revokedAt || row.session.expiresAt <= deps.now) return null;
+  return row.session;
+}
+
+/**
+ * Revokes sessions in the database, then writes their edge markers so outstanding access tokens
+ * stop working at the next request.
+ */
+export async function revokeSessions(
+  deps: Pick<SessionDeps, "db" | "kv" | "settings" | "now">,
+  userId: string,
+  filter: { only?: string[]; except?: string },
+  reason: string,
+): Promise<string[]> {
+  const revoked = await revokeUserSessions(deps.db, userId, filter, { now: deps.now, reason });
+  if (revoked.length > 0) await markSessionsRevoked(deps.kv, revoked, deps.settings.accessTokenTtlSeconds);
+  return revoked;
+}

@@ -1,0 +1,55 @@
+// The session cookies: __Host- prefixed, HttpOnly, Secure, SameSite=Lax, Path=/ — except on
+// http://localhost in development, where browsers refuse Secure cookies and the prefix needs Secure.
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { CookieOptions } from "hono/utils/cookie";
+import type { AppEnv } from "./app-env.ts";
+
+const ACCESS = "portcullis_at";
+const REFRESH = "portcullis_rt";
+
+function isInsecureLocalDevelopment(c: Context<AppEnv>): boolean {
+  if (c.var.config.environment !== "development") return false;
+  const url = new URL(c.req.url);
+  return url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1");
+}
+
+/** Hono adds "__Host-" to the name (and enforces Secure, Path=/, no Domain) when the prefix is "host". */
+function cookieOptions(c: Context<AppEnv>): CookieOptions {
+  if (isInsecureLocalDevelopment(c)) return { httpOnly: true, secure: false, sameSite: "Lax", path: "/" };
+  return { httpOnly: true, secure: true, sameSite: "Lax", path: "/", prefix: "host" };
+}
+
+const prefixFor = (c: Context<AppEnv>) => (isInsecureLocalDevelopment(c) ? undefined : "host");
+
+export type SessionCookieValues = {
+  accessToken: string;
+  accessTokenTtlSeconds: number;
+  refreshToken: string;
+  refreshTokenTtlSeconds: number;
+};
+
+export function setSessionCookies(c: Context<AppEnv>, values: SessionCookieValues): void {
+  const options = cookieOptions(c);
+  setCookie(c, ACCESS, values.accessToken, { ...options, maxAge: values.accessTokenTtlSeconds });
+  setCookie(c, REFRESH, values.refreshToken, { ...options, maxAge: values.refreshTokenTtlSeconds });
+}
+
+export function clearSessionCookies(c: Context<AppEnv>): void {
+  const options = cookieOptions(c);
+  deleteCookie(c, ACCESS, options);
+  deleteCookie(c, REFRESH, options);
+}
+
+export function readAccessTokenCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, ACCESS, prefixFor(c));
+}
+
+export function readRefreshTokenCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, REFRESH, prefixFor(c));
+}
+
+/** True when the request carries either session cookie (so it is cookie-authenticated). */
+export function hasSessionCookie(c: Context<AppEnv>): boolean {
+  return readAccessTokenCookie(c) !== undefined || readRefreshTokenCookie(c) !== undefined;
+}

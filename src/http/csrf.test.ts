@@ -1,0 +1,50 @@
+// CSRF: cookie-authenticated unsafe requests must come from our origin or an allowlisted one.
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type AuthTestContext,
+  type ErrorBody,
+  setUpAuthTest,
+  signUpApi,
+  signUpBrowser,
+} from "../../test/helpers/auth.ts";
+
+let ctx: AuthTestContext;
+beforeAll(async () => {
+  ctx = await setUpAuthTest({ TRUSTED_ORIGINS: "https://app.example.com" });
+});
+
+describe("CSRF protection", () => {
+  it("refuses a cookie-authenticated POST from another origin or with no origin at all, changing nothing", async () => {
+    const client = await signUpBrowser(ctx);
+    const before = await ctx.snapshot();
+    for (const origin of ["https://evil.example.com", "null", null]) {
+      const response = await client.request("/auth/sessions/revoke-others", { method: "POST", origin });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as ErrorBody).error.code).toBe("csrf_rejected");
+    }
+    expect(await ctx.snapshot()).toEqual(before);
+  });
+
+  it("accepts our own origin, an allowlisted origin, and Sec-Fetch-Site: same-origin", async () => {
+    const client = await signUpBrowser(ctx);
+    expect((await client.request("/auth/sessions/revoke-others", { method: "POST" })).status).toBe(200);
+    expect(
+      (await client.request("/auth/sessions/revoke-others", { method: "POST", origin: "https://app.example.com" }))
+        .status,
+    ).toBe(200);
+    const fetchMetadata = await client.request("/auth/sessions/revoke-others", {
+      method: "POST",
+      origin: null,
+      headers: { "sec-fetch-site": "same-origin" },
+    });
+    expect(fetchMetadata.status).toBe(200);
+  });
+
+  it("does not apply to bearer-token API calls, which a browser cannot forge", async () => {
+    const api = await signUpApi(ctx);
+    const response = await ctx
+      .client()
+      .request("/auth/sessions/revoke-others", { method: "POST", bearer: api.accessToken, origin: null });
+    expect(response.status).toBe(200);
+  });
+});
