@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { database } from "./db/middleware.ts";
 import { accountRoutes } from "./features/account/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
+import { keyRoutes } from "./features/keys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { limitBodySize } from "./http/body.ts";
@@ -16,6 +17,7 @@ export function createApp() {
   app.use(requestId(), config(), limitBodySize(), database());
   app.use("/auth/*", csrfProtection());
   app.route("/", healthRoutes);
+  app.route("/", keyRoutes);
   app.route("/", accountRoutes);
   app.route("/", sessionRoutes);
   app.notFound(handleNotFound);

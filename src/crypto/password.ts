@@ -3,6 +3,7 @@
 import { decodeBase64IgnorePadding, encodeBase64NoPadding } from "@oslojs/encoding";
 import argon2Wasm from "@phi-ag/argon2/argon2.wasm";
 import bcrypt from "bcryptjs";
+import { type Argon2Exports, computeArgon2id } from "./argon2.ts";
 import { constantTimeEqual } from "./bytes.ts";
 
 export type PasswordHashParams = { memoryKiB: number; iterations: number; parallelism: number };
@@ -14,8 +15,6 @@ export type PasswordCheck = { ok: boolean; needsRehash: boolean };
 
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
-const ARGON2_VERSION = 0x13;
-const ARGON2ID = 2;
 /**
  * Bounds on what this module hashes with or verifies against: a garbled or hostile stored string must not make the
  * Worker allocate past its 128 MB or burn seconds of CPU. The wasm memory only ever grows, so it stays at the largest
@@ -30,29 +29,6 @@ const PHC_ARGON2ID = /^\$argon2id\$v=19\$([a-z]=\d{1,10}(?:,[a-z]=\d{1,10}){2})\
 const BCRYPT = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
 const encoder = new TextEncoder();
-
-type Argon2Exports = {
-  memory: WebAssembly.Memory;
-  _initialize(): void;
-  malloc(size: number): number;
-  free(pointer: number): void;
-  /** The reference implementation's `argon2_hash` from argon2.h; returns ARGON2_OK (0) or a negative error code. */
-  argon2_hash(
-    tCost: number,
-    mCost: number,
-    parallelism: number,
-    pwd: number,
-    pwdLen: number,
-    salt: number,
-    saltLen: number,
-    hash: number,
-    hashLen: number,
-    encoded: number,
-    encodedLen: number,
-    type: number,
-    version: number,
-  ): number;
-};
 
 let argon2Instance: Promise<Argon2Exports> | undefined;
 
@@ -72,48 +48,8 @@ function argon2Exports(): Promise<Argon2Exports> {
   return argon2Instance;
 }
 
-/**
- * Raw Argon2id of `password` bytes. Calls the C API directly rather than @phi-ag/argon2's wrapper class, which passes
- * the password's UTF-16 length as its byte length and so hashes only a prefix of non-ASCII passwords.
- */
-async function argon2id(
-  password: Uint8Array,
-  salt: Uint8Array,
-  params: PasswordHashParams,
-  hashBytes: number,
-): Promise<Uint8Array> {
-  const wasm = await argon2Exports();
-  const passwordPointer = wasm.malloc(Math.max(password.byteLength, 1));
-  const saltPointer = wasm.malloc(salt.byteLength);
-  const hashPointer = wasm.malloc(hashBytes);
-  try {
-    new Uint8Array(wasm.memory.buffer).set(password, passwordPointer);
-    new Uint8Array(wasm.memory.buffer).set(salt, saltPointer);
-    const code = wasm.argon2_hash(
-      params.iterations,
-      params.memoryKiB,
-      params.parallelism,
-      passwordPointer,
-      password.byteLength,
-      saltPointer,
-      salt.byteLength,
-      hashPointer,
-      hashBytes,
-      0,
-      0,
-      ARGON2ID,
-      ARGON2_VERSION,
-    );
-    if (code !== 0) throw new Error(`argon2_hash failed with code ${code}`);
-    return new Uint8Array(wasm.memory.buffer).slice(hashPointer, hashPointer + hashBytes);
-  } finally {
-    // The heap may have grown during hashing, so take a fresh view before wiping the password.
-    new Uint8Array(wasm.memory.buffer).fill(0, passwordPointer, passwordPointer + password.byteLength);
-    wasm.free(passwordPointer);
-    wasm.free(saltPointer);
-    wasm.free(hashPointer);
-  }
-}
+const argon2id = (password: Uint8Array, salt: Uint8Array, params: PasswordHashParams, hashBytes: number) =>
+  computeArgon2id(argon2Exports, { password, salt, params, hashBytes });
 
 function withinLimits(params: PasswordHashParams): boolean {
   const { memoryKiB, iterations, parallelism } = params;

@@ -1,5 +1,6 @@
 // Password accounts: sign up, sign in (throttled, enumeration-safe), change the password.
 import { hashPassword, verifyPassword } from "../../crypto/password.ts";
+import { markUserNotBefore } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import {
   type ClientInfo,
@@ -182,4 +183,34 @@ export async function changePassword(
     metadata: { revokedSessions: revoked.length },
   });
   return { kind: "changed", revokedSessions: revoked.length };
+}
+
+/**
+ * Disables a user: no new sign-ins, every session revoked in the database, and a per-user "not
+ * before" marker at the edge so every outstanding access token stops at the next request.
+ */
+export async function disableUser(
+  deps: SessionDeps,
+  input: { userId: string; reason: string; client: ClientInfo },
+): Promise<boolean> {
+  const updated = await deps.db.user.updateMany({
+    where: { id: input.userId, status: "ACTIVE" },
+    data: { status: "DISABLED" },
+  });
+  if (updated.count === 0) return false;
+  await revokeSessions(deps, input.userId, {}, "user_disabled");
+  await markUserNotBefore(
+    deps.kv,
+    input.userId,
+    Math.ceil(deps.now.getTime() / 1000),
+    deps.settings.accessTokenTtlSeconds,
+  );
+  await recordAuditEvent(deps.db, {
+    action: "user.disabled",
+    success: true,
+    userId: input.userId,
+    ...input.client,
+    metadata: { reason: input.reason },
+  });
+  return true;
 }

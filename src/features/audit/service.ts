@@ -13,7 +13,8 @@ export type AuditAction =
   | "session.revoked"
   | "password.changed"
   | "password.rehashed"
-  | "account.locked";
+  | "account.locked"
+  | "user.disabled";
 
 export type AuditEventInput = {
   action: AuditAction;

@@ -62,6 +62,19 @@ export const sessionRoutes = new Hono<AppEnv>()
     }
     return c.body(null, 204);
   })
+  // The edge check alone (no database): for forward-auth proxies and apps that want the claims.
+  .get("/auth/verify", requireSession(), (c) => {
+    const current = c.var.session;
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      userId: current.userId,
+      sessionId: current.sessionId,
+      amr: current.amr,
+      roles: current.roles,
+      authTime: new Date(current.authTime * 1000).toISOString(),
+      expiresAt: new Date(current.expiresAt * 1000).toISOString(),
+    });
+  })
   .get("/auth/session", requireSession(), async (c) => {
     const current = c.var.session;
     const deps = await authDependencies(c);
