@@ -3,6 +3,9 @@
 
 export type Argon2Params = { memoryKiB: number; iterations: number; parallelism: number };
 
+/** OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane. */
+export const OWASP_ARGON2ID_PARAMS: Argon2Params = { memoryKiB: 19456, iterations: 2, parallelism: 1 };
+
 const ARGON2_VERSION = 0x13;
 const ARGON2ID = 2;
 

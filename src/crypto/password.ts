@@ -3,13 +3,13 @@
 import { decodeBase64IgnorePadding, encodeBase64NoPadding } from "@oslojs/encoding";
 import argon2Wasm from "@phi-ag/argon2/argon2.wasm";
 import bcrypt from "bcryptjs";
-import { type Argon2Exports, computeArgon2id } from "./argon2.ts";
+import { type Argon2Exports, type Argon2Params, computeArgon2id, OWASP_ARGON2ID_PARAMS } from "./argon2.ts";
 import { constantTimeEqual } from "./bytes.ts";
 
-export type PasswordHashParams = { memoryKiB: number; iterations: number; parallelism: number };
+export type PasswordHashParams = Argon2Params;
 
 /** OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane. */
-export const DEFAULT_PASSWORD_HASH_PARAMS: PasswordHashParams = { memoryKiB: 19456, iterations: 2, parallelism: 1 };
+export const DEFAULT_PASSWORD_HASH_PARAMS: PasswordHashParams = OWASP_ARGON2ID_PARAMS;
 
 export type PasswordCheck = { ok: boolean; needsRehash: boolean };
 

@@ -1,21 +1,21 @@
-// `npm run bench`: time from `npm run dev` to the first 200 on /healthz (cold and warm data dir), and the
-// latency of /healthz and of the one-row Prisma read it makes through the relay. Bounded in count and time.
+// `npm run bench`: time from `npm run dev` to the first 200 on /healthz (cold and warm data dir), the latency
+// of /healthz and its one-row Prisma read through the relay, the edge session check, login, refresh and the
+// password hash alone. Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DevProcess, spawnDev, waitForGateway } from "./lib/dev-process.ts";
-import { findFreePort } from "./lib/free-port.ts";
+import { type DevProcess, spawnDev, waitForGateway } from "../lib/dev-process.ts";
+import { findFreePort } from "../lib/free-port.ts";
+import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
+import { benchHash } from "./hash.ts";
+import { percentile } from "./stats.ts";
 
 const STARTS_PER_KIND = 3;
 const WARMUP_REQUESTS = 20;
 const MEASURED_REQUESTS = 300;
+const AUTH_REQUESTS = 100;
 
 const median = (values: number[]) => percentile(values, 50);
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round((sorted[Math.max(0, index)] ?? Number.NaN) * 10) / 10;
-}
 
 async function stop(dev: DevProcess): Promise<void> {
   dev.child.kill("SIGINT");
@@ -67,7 +67,12 @@ async function main(): Promise<void> {
       roundTrip.push(performance.now() - started);
       if (body.db.latencyMs !== undefined) dbRead.push(body.db.latencyMs);
     }
+    const baseUrl = `http://127.0.0.1:${last.port}`;
+    const sessionCheck = await benchSessionCheck(baseUrl, MEASURED_REQUESTS);
+    const login = await benchLogin(baseUrl, AUTH_REQUESTS);
+    const refresh = await benchRefresh(baseUrl, AUTH_REQUESTS);
     await stop(last.dev);
+    const hash = await benchHash(AUTH_REQUESTS);
 
     const results = {
       date: new Date().toISOString().slice(0, 10),
@@ -78,6 +83,10 @@ async function main(): Promise<void> {
       },
       healthzMs: { median: median(roundTrip), p95: percentile(roundTrip, 95), requests: roundTrip.length },
       prismaOneRowReadMs: { median: median(dbRead), p95: percentile(dbRead, 95), samples: dbRead.length },
+      requireSessionMs: sessionCheck,
+      loginMs: login,
+      refreshMs: refresh,
+      argon2idHashMs: hash,
     };
     console.log(JSON.stringify(results, null, 2));
   } finally {
