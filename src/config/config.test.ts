@@ -24,7 +24,7 @@ describe("configuration", () => {
       refreshReuseOverlapSeconds: 10,
       sessionAbsoluteTtlSeconds: 30 * 24 * 3600,
       sessionIdleTtlSeconds: 7 * 24 * 3600,
-      requireEmailVerification: false,
+      requireEmailVerification: true,
       passwordMinLength: 12,
       lockoutFailures: 100,
       trustedOrigins: [],

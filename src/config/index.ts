@@ -37,7 +37,7 @@ export function loadConfig(bindings: Bindings): Config {
     refreshReuseOverlapSeconds: env.REFRESH_REUSE_OVERLAP_SECONDS,
     sessionAbsoluteTtlSeconds: env.SESSION_ABSOLUTE_TTL_SECONDS,
     sessionIdleTtlSeconds: env.SESSION_IDLE_TTL_SECONDS,
-    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION ?? env.ENVIRONMENT === "production",
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
     trustedOrigins: env.TRUSTED_ORIGINS,
     loginFreeFailures: env.LOGIN_FREE_FAILURES,

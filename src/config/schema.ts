@@ -11,7 +11,6 @@ export const DEFAULT_CONFIG = {
   refreshReuseOverlapSeconds: 10,
   sessionAbsoluteTtlSeconds: 30 * 24 * 3600,
   sessionIdleTtlSeconds: 7 * 24 * 3600,
-  requireEmailVerification: false,
   passwordMinLength: 12,
   loginFreeFailures: 5,
   clientFreeFailures: 20,
@@ -81,7 +80,8 @@ export const envSchema = z
       .default(DEFAULT_CONFIG.refreshReuseOverlapSeconds),
     SESSION_ABSOLUTE_TTL_SECONDS: positiveInteger.min(300).default(DEFAULT_CONFIG.sessionAbsoluteTtlSeconds),
     SESSION_IDLE_TTL_SECONDS: positiveInteger.min(300).default(DEFAULT_CONFIG.sessionIdleTtlSeconds),
-    REQUIRE_EMAIL_VERIFICATION: booleanString.default(DEFAULT_CONFIG.requireEmailVerification),
+    // Unset: on in production (signup then reveals nothing), off elsewhere.
+    REQUIRE_EMAIL_VERIFICATION: booleanString.optional(),
     // NIST SP 800-63B: never below 8; 12 by default.
     PASSWORD_MIN_LENGTH: positiveInteger.min(8).max(64).default(DEFAULT_CONFIG.passwordMinLength),
     TRUSTED_ORIGINS: originList.default([]),

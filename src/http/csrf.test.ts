@@ -40,6 +40,20 @@ describe("CSRF protection", () => {
     expect(fetchMetadata.status).toBe(200);
   });
 
+  it("still checks the origin when a forged bearer header rides along with the cookies", async () => {
+    const client = await signUpBrowser(ctx);
+    const before = await ctx.snapshot();
+    for (const path of ["/auth/logout", "/auth/refresh"]) {
+      const response = await client.request(path, {
+        method: "POST",
+        bearer: "garbage",
+        origin: "https://evil.example.com",
+      });
+      expect([response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([403, "csrf_rejected"]);
+    }
+    expect(await ctx.snapshot()).toEqual(before);
+  });
+
   it("does not apply to bearer-token API calls, which a browser cannot forge", async () => {
     const api = await signUpApi(ctx);
     const response = await ctx

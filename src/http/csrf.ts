@@ -21,11 +21,13 @@ export function assertSameOrigin(c: Context<AppEnv>): void {
   throw new AppError("csrf_rejected");
 }
 
-/** Applies the check to unsafe methods that carry a session cookie and no bearer token. */
+/**
+ * Applies the check to every unsafe request that carries a session cookie, even one that also sends
+ * a bearer token: routes may fall back to the cookie, and API clients never hold our cookies.
+ */
 export function csrfProtection() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const bearer = c.req.header("authorization")?.startsWith("Bearer ");
-    if (!SAFE_METHODS.has(c.req.method) && !bearer && hasSessionCookie(c)) assertSameOrigin(c);
+    if (!SAFE_METHODS.has(c.req.method) && hasSessionCookie(c)) assertSameOrigin(c);
     await next();
   });
 }

@@ -2,6 +2,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../config/index.ts";
+import { EdgeRevocationError } from "../kv/revocation.ts";
 import type { AppEnv } from "./app-env.ts";
 import { AppError } from "./app-error.ts";
 import { logger } from "./logger.ts";
@@ -26,6 +27,11 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     // The message names variables, never their values, so it is safe to show the operator.
     logger.error("configuration invalid", { requestId, detail: error.message });
     return render(c, new AppError("configuration_error", { message: error.message }), { requestId });
+  }
+  if (error instanceof EdgeRevocationError) {
+    // The database already holds the revocation; the client should retry so the edge learns it too.
+    logger.error("edge revocation failed", { requestId });
+    return render(c, new AppError("service_unavailable"), { requestId });
   }
   if (error instanceof HTTPException && error.status < 500) {
     const code = error.status === 404 ? "not_found" : error.status === 413 ? "payload_too_large" : "invalid_request";

@@ -9,6 +9,24 @@ const userKey = (userId: string) => `notbefore:user:${userId}`;
 
 const ttlFor = (accessTokenTtlSeconds: number) => Math.max(MIN_KV_TTL_SECONDS, accessTokenTtlSeconds);
 
+/** KV could not be written: revocation reached the database but not (yet) the edge. */
+export class EdgeRevocationError extends Error {
+  override name = "EdgeRevocationError";
+}
+
+// One retry: a lost marker means a revoked access token keeps working until it expires.
+async function putWithRetry(kv: KVNamespace, key: string, value: string, expirationTtl: number): Promise<void> {
+  try {
+    await kv.put(key, value, { expirationTtl });
+  } catch {
+    try {
+      await kv.put(key, value, { expirationTtl });
+    } catch (cause) {
+      throw new EdgeRevocationError("could not write a revocation marker", { cause });
+    }
+  }
+}
+
 /** Marks sessions revoked so their outstanding access tokens stop working at once. */
 export async function markSessionsRevoked(
   kv: KVNamespace,
@@ -16,7 +34,7 @@ export async function markSessionsRevoked(
   accessTokenTtlSeconds: number,
 ): Promise<void> {
   const expirationTtl = ttlFor(accessTokenTtlSeconds);
-  await Promise.all(sessionIds.map((id) => kv.put(sessionKey(id), "1", { expirationTtl })));
+  await Promise.all(sessionIds.map((id) => putWithRetry(kv, sessionKey(id), "1", expirationTtl)));
 }
 
 /** Refuses every access token of `userId` issued before `notBeforeSeconds` (disable, password reset). */
@@ -26,7 +44,7 @@ export async function markUserNotBefore(
   notBeforeSeconds: number,
   accessTokenTtlSeconds: number,
 ): Promise<void> {
-  await kv.put(userKey(userId), String(notBeforeSeconds), { expirationTtl: ttlFor(accessTokenTtlSeconds) });
+  await putWithRetry(kv, userKey(userId), String(notBeforeSeconds), ttlFor(accessTokenTtlSeconds));
 }
 
 export type RevocationState = "active" | "revoked";

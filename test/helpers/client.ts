@@ -25,9 +25,13 @@ export function setCookieHeaders(response: Response): string[] {
   return (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
 }
 
+let clientCounter = 0;
+
 export class TestClient {
   readonly cookies = new Map<string, string>();
   lastSetCookies: SetCookie[] = [];
+  /** Each client looks like its own device: a distinct CF-Connecting-IP (TEST-NET/benchmark ranges). */
+  readonly ip = `198.18.${Math.floor(++clientCounter / 250) % 250}.${(clientCounter % 250) + 1}`;
 
   constructor(
     readonly worker: WorkerClient,
@@ -35,7 +39,7 @@ export class TestClient {
   ) {}
 
   async request(path: string, options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { "cf-connecting-ip": this.ip, ...options.headers };
     const method = options.method ?? (options.json === undefined && options.body === undefined ? "GET" : "POST");
     if (options.origin !== null && method !== "GET") headers.origin ??= options.origin ?? new URL(this.baseUrl).origin;
     if (options.json !== undefined) headers["content-type"] ??= "application/json";

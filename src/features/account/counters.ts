@@ -1,4 +1,6 @@
-// Failed sign-in counters per account and per client, kept in Postgres with atomic upserts.
+// Attempt counters (per account, per client, per signup source) in Postgres, changed only by atomic upserts.
+// An attempt is counted *before* the password is checked, in the same statement that refuses it when
+// the key is blocked, so a burst of parallel requests cannot slip past the limit.
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { hmacSha256 } from "../../crypto/bytes.ts";
 import type { ServerKeys } from "../../crypto/server-keys.ts";
@@ -7,93 +9,104 @@ import { Prisma } from "../../db/generated/client.ts";
 
 /** Longest delay between attempts once throttling starts. */
 const MAX_DELAY_SECONDS = 15 * 60;
-/** A client's failures are forgotten after an hour without a failure. */
+/** Past 2^20 s the cap applies anyway; bounding the exponent keeps power() from overflowing. */
+const MAX_DELAY_EXPONENT = 20;
+/** Client and signup counters forget after an hour without an attempt. */
 const CLIENT_WINDOW_SECONDS = 3600;
+/** Signups allowed per client per hour before delays start. */
+const SIGNUPS_PER_CLIENT = 10;
 
-export type CounterKeys = { account: string; client: string | null };
+export type CounterKeys = { account: string; client: string };
 
 export type ThrottleSettings = { loginFreeFailures: number; clientFreeFailures: number; lockoutFailures: number };
 
 /**
  * The account counter is keyed by an HMAC of the normalized email, not the user id, so unknown and
- * known addresses are throttled identically and reveal nothing.
+ * known addresses are throttled identically. Requests without a client IP share one bucket.
  */
 export async function counterKeysFor(keys: ServerKeys, email: string, ipHash: string | null): Promise<CounterKeys> {
   const account = `account:${encodeHexLowerCase(await hmacSha256(keys.counterKey, email))}`;
-  return { account, client: ipHash ? `client:${ipHash}` : null };
+  return { account, client: `client:${ipHash ?? "unknown"}` };
 }
 
-export type ThrottleState = { kind: "open" } | { kind: "locked" } | { kind: "throttled"; retryAfterSeconds: number };
+type CounterRule = { freeAttempts: number; windowSeconds: number; lockAt?: number };
 
-/** Whether a sign-in may be attempted now, before any password work is done. */
-export async function readThrottle(
-  db: Database,
-  keys: CounterKeys,
-  settings: ThrottleSettings,
-  now: Date,
-): Promise<ThrottleState> {
-  const rows = await db.authCounter.findMany({
-    where: { key: { in: [keys.account, ...(keys.client ? [keys.client] : [])] } },
-  });
-  const account = rows.find((row) => row.key === keys.account);
-  if (account && account.failures >= settings.lockoutFailures) return { kind: "locked" };
-  const blockedUntil = rows
-    .map((row) => row.blockedUntil?.getTime() ?? 0)
-    .reduce((latest, time) => Math.max(latest, time), 0);
-  if (blockedUntil > now.getTime())
-    return { kind: "throttled", retryAfterSeconds: Math.ceil((blockedUntil - now.getTime()) / 1000) };
-  return { kind: "open" };
-}
+export type Reservation =
+  | { kind: "open"; failures: number }
+  | { kind: "locked" }
+  | { kind: "throttled"; retryAfterSeconds: number };
 
-// One statement per counter: increments it (or restarts an expired window) and sets the next delay,
-// 2^(failures - free) seconds capped at 15 minutes, from the incremented value. (A CTE plus a second
-// UPDATE cannot do this: both would modify the same row in one statement.)
-async function incrementCounter(
-  db: Database,
-  key: string,
-  options: { freeFailures: number; windowSeconds: number; now: Date },
-) {
-  const { now, windowSeconds, freeFailures } = options;
-  const windowExpired = Prisma.sql`(${windowSeconds}::int > 0 AND auth_counters.updated_at < ${now}::timestamptz - make_interval(secs => ${windowSeconds}::int))`;
-  const nextFailures = Prisma.sql`(CASE WHEN ${windowExpired} THEN 1 ELSE auth_counters.failures + 1 END)`;
+/**
+ * Counts one attempt against `key` unless it is blocked or locked, atomically; the row lock makes
+ * concurrent attempts queue. The next delay, 2^(attempts - free) s up to 15 min, is set in the same
+ * statement. Returns the refusal, or the count including this attempt.
+ */
+async function reserve(db: Database, key: string, rule: CounterRule, now: Date): Promise<Reservation> {
+  const windowExpired = Prisma.sql`(${rule.windowSeconds}::int > 0 AND auth_counters.updated_at < ${now}::timestamptz - make_interval(secs => ${rule.windowSeconds}::int))`;
+  const next = Prisma.sql`(CASE WHEN ${windowExpired} THEN 1 ELSE auth_counters.failures + 1 END)`;
+  const lockAt = rule.lockAt ?? 2_147_483_647;
   const rows = await db.$queryRaw<Array<{ failures: number }>>`
     INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
     VALUES (${key}, 1, ${now}, NULL, ${now})
     ON CONFLICT (key) DO UPDATE SET
-      failures = ${nextFailures},
+      failures = ${next},
       window_started_at = CASE WHEN ${windowExpired} THEN ${now} ELSE auth_counters.window_started_at END,
-      blocked_until = CASE WHEN ${nextFailures} > ${freeFailures}::int
-        THEN ${now}::timestamptz + make_interval(secs => LEAST(power(2, ${nextFailures} - ${freeFailures}::int), ${MAX_DELAY_SECONDS}::int))
+      blocked_until = CASE WHEN ${next} > ${rule.freeAttempts}::int
+        THEN ${now}::timestamptz + make_interval(secs => LEAST(power(2, LEAST(${next} - ${rule.freeAttempts}::int, ${MAX_DELAY_EXPONENT}::int)), ${MAX_DELAY_SECONDS}::int))
         ELSE NULL END,
       updated_at = ${now}
+    WHERE (auth_counters.blocked_until IS NULL OR auth_counters.blocked_until <= ${now} OR ${windowExpired})
+      AND (auth_counters.failures < ${lockAt}::int OR ${windowExpired})
     RETURNING failures`;
-  return rows[0]?.failures ?? 0;
+  const counted = rows[0];
+  if (counted) return { kind: "open", failures: counted.failures };
+  const row = await db.authCounter.findUnique({ where: { key } });
+  if (row && row.failures >= lockAt) return { kind: "locked" };
+  const waitMs = (row?.blockedUntil?.getTime() ?? now.getTime()) - now.getTime();
+  return { kind: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
 }
 
-/** Counts one failed attempt against the account and the client; returns the account's consecutive failures. */
-export async function recordLoginFailure(
+/**
+ * Counts a sign-in attempt against the client, then the account (so a client that is already
+ * throttled cannot push other people's accounts towards lockout). The attempt stays counted as a
+ * failure unless `recordLoginSuccess` takes it back.
+ */
+export async function reserveLoginAttempt(
   db: Database,
   keys: CounterKeys,
   settings: ThrottleSettings,
   now: Date,
-): Promise<number> {
-  const [accountFailures] = await Promise.all([
-    incrementCounter(db, keys.account, { freeFailures: settings.loginFreeFailures, windowSeconds: 0, now }),
-    keys.client
-      ? incrementCounter(db, keys.client, {
-          freeFailures: settings.clientFreeFailures,
-          windowSeconds: CLIENT_WINDOW_SECONDS,
-          now,
-        })
-      : Promise.resolve(0),
-  ]);
-  return accountFailures;
+): Promise<Reservation> {
+  const client = await reserve(
+    db,
+    keys.client,
+    { freeAttempts: settings.clientFreeFailures, windowSeconds: CLIENT_WINDOW_SECONDS },
+    now,
+  );
+  if (client.kind !== "open") return client;
+  return reserve(
+    db,
+    keys.account,
+    { freeAttempts: settings.loginFreeFailures, windowSeconds: 0, lockAt: settings.lockoutFailures },
+    now,
+  );
 }
 
 /**
- * A successful sign-in ends the account's run of failures. The client counter stays: otherwise one
- * valid account would let a client reset its own throttle between guesses at others.
+ * A right password ends the account's run of failures and takes this attempt back from the client
+ * (whose earlier failures stay: one valid account must not reset a client's throttle).
  */
-export async function clearAccountFailures(db: Database, keys: CounterKeys): Promise<void> {
+export async function recordLoginSuccess(db: Database, keys: CounterKeys): Promise<void> {
   await db.authCounter.deleteMany({ where: { key: keys.account } });
+  await db.$executeRaw`UPDATE auth_counters SET failures = GREATEST(failures - 1, 0) WHERE key = ${keys.client}`;
+}
+
+/** Counts a signup from this client; many per hour are slowed down like failed sign-ins. */
+export function reserveSignup(db: Database, ipHash: string | null, now: Date): Promise<Reservation> {
+  return reserve(
+    db,
+    `signup:${ipHash ?? "unknown"}`,
+    { freeAttempts: SIGNUPS_PER_CLIENT, windowSeconds: CLIENT_WINDOW_SECONDS },
+    now,
+  );
 }

@@ -103,3 +103,44 @@ describe("login throttling and lockout", () => {
     expect(fromOther.status).toBe(401);
   });
 });
+
+describe("throttling under concurrency and at the edges", () => {
+  it("counts parallel attempts before checking passwords, so a burst cannot exceed the free failures", async () => {
+    const email = uniqueEmail("burst");
+    await signUpBrowser(ctx, email);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login(email, `wrong ${i}`, "198.51.102.1")),
+    );
+    const statuses = responses.map((r) => r.status);
+    // 3 free failures plus the one that starts the first delay; every other attempt is refused unchecked.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16);
+    const failedAudits = await ctx.sql(
+      "SELECT 1 FROM audit_events e JOIN users u ON u.id = e.user_id WHERE u.email = $1 AND e.action = 'login.failed'",
+      [email],
+    );
+    expect(failedAudits).toHaveLength(4);
+  });
+
+  it("does not overflow on a counter far past the limit (no 500)", async () => {
+    const email = uniqueEmail("overflow");
+    await login(email, "wrong", "198.51.103.1");
+    await ctx.sql(
+      "UPDATE auth_counters SET failures = 5000, blocked_until = NULL WHERE key LIKE 'client:%' AND failures > 0 AND updated_at > now() - interval '5 seconds'",
+    );
+    const response = await login(uniqueEmail("overflow"), "wrong", "198.51.103.1");
+    expect([401, 429]).toContain(response.status);
+  });
+
+  it("throttles wrong current passwords on password change like sign-ins", async () => {
+    const client = await signUpBrowser(ctx);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await client.request("/auth/password/change", {
+        json: { current: `wrong ${i}`, new: "a brand new passphrase 99" },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  });
+});

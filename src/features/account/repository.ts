@@ -39,8 +39,21 @@ export async function insertUserWithPassword(
   }
 }
 
-export async function replacePasswordHash(db: Database, accountId: string, passwordHash: string): Promise<void> {
-  await db.account.update({ where: { id: accountId }, data: { passwordHash } });
+/**
+ * Replaces the hash only if it is still the one the caller verified, so a stale rehash can never
+ * undo a password change that happened in between. Returns whether it replaced it.
+ */
+export async function replacePasswordHash(
+  db: Database,
+  accountId: string,
+  expectedHash: string,
+  passwordHash: string,
+): Promise<boolean> {
+  const result = await db.account.updateMany({
+    where: { id: accountId, passwordHash: expectedHash },
+    data: { passwordHash },
+  });
+  return result.count === 1;
 }
 
 export async function markUserLocked(db: Database, userId: string, now: Date): Promise<void> {

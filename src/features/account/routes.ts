@@ -28,13 +28,29 @@ const password = z
   .transform(normalizePassword);
 const client = z.enum(["browser", "api"]).default("browser");
 
-const SignUpBody = z.strictObject({ email, password, name: z.string().trim().min(1).max(200).optional(), client });
+// No control characters: they have no place in a display name, and NUL is refused by Postgres.
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+const SignUpBody = z.strictObject({ email, password, name: name.optional(), client });
 const LogInBody = z.strictObject({ email, password, client });
 const ChangePasswordBody = z.strictObject({ current: password, new: password });
 const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 async function accountDependencies(c: Context<AppEnv>): Promise<AccountDeps> {
   return { ...(await authDependencies(c)), accountSettings: c.var.config };
+}
+
+function refuse(
+  c: Context<AppEnv>,
+  refusal: { kind: "locked" } | { kind: "throttled"; retryAfterSeconds: number },
+): never {
+  if (refusal.kind === "locked") throw new AppError("account_locked");
+  c.header("Retry-After", String(refusal.retryAfterSeconds));
+  throw new AppError("too_many_attempts");
 }
 
 function weakPassword(c: Context<AppEnv>, problem: PasswordProblem): never {
@@ -59,6 +75,7 @@ export const accountRoutes = new Hono<AppEnv>()
       client: await clientInfo(c),
     });
     if (result.kind === "weak_password") return weakPassword(c, result.problem);
+    if (result.kind === "throttled" || result.kind === "locked") return refuse(c, result);
     if (result.kind === "verification_required") {
       return c.json({ status: "verification_required", message: "Check your inbox to finish signing up." }, 202);
     }
@@ -73,10 +90,8 @@ export const accountRoutes = new Hono<AppEnv>()
       case "signed_in":
         return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) });
       case "throttled":
-        c.header("Retry-After", String(result.retryAfterSeconds));
-        throw new AppError("too_many_attempts");
       case "locked":
-        throw new AppError("account_locked");
+        return refuse(c, result);
       case "disabled":
         throw new AppError("account_disabled");
       case "email_not_verified":
@@ -98,6 +113,7 @@ export const accountRoutes = new Hono<AppEnv>()
     if (result.kind === "invalid_credentials")
       throw new AppError("invalid_credentials", { message: "The current password is incorrect." });
     if (result.kind === "weak_password") return weakPassword(c, result.problem);
+    if (result.kind === "throttled" || result.kind === "locked") return refuse(c, result);
     return c.json({ status: "changed", revokedSessions: result.revokedSessions });
   })
   .get("/auth/activity", requireSession(), async (c) => {

@@ -10,10 +10,11 @@ import {
   startSession,
 } from "../session/service.ts";
 import {
-  clearAccountFailures,
   counterKeysFor,
-  readThrottle,
-  recordLoginFailure,
+  type Reservation,
+  recordLoginSuccess,
+  reserveLoginAttempt,
+  reserveSignup,
   type ThrottleSettings,
 } from "./counters.ts";
 import { findPasswordProblem, type PasswordProblem } from "./password-policy.ts";
@@ -30,17 +31,20 @@ export type AccountDeps = SessionDeps & { accountSettings: AccountSettings };
 
 const PASSWORD_AMR = ["pwd"];
 
-let dummyHash: Promise<string> | undefined;
-/** A real hash to verify against when the account does not exist, so both paths cost the same. */
-function dummyPasswordHash(): Promise<string> {
-  if (!dummyHash) dummyHash = hashPassword("portcullis-timing-equalizer");
-  return dummyHash;
-}
+/**
+ * A real Argon2id hash (of a random password nobody knows) to verify against when an account does
+ * not exist, so both paths cost the same; a constant, so the first request costs no extra hash.
+ */
+const DUMMY_PASSWORD_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$SNLOkfGs9nHbDctkeYx+/g$/ssDBZaMOXbLhlmyWizXIxIMtAKsYhGYDQW7E74YwaI";
+
+type Refusal = Extract<Reservation, { kind: "locked" | "throttled" }>;
 
 export type SignUpResult =
   | { kind: "signed_in"; tokens: IssuedTokens }
   | { kind: "verification_required" }
-  | { kind: "weak_password"; problem: PasswordProblem };
+  | { kind: "weak_password"; problem: PasswordProblem }
+  | Refusal;
 
 /**
  * Creates the user and their password account. A taken email does the same hashing work and, when
@@ -55,6 +59,8 @@ export async function signUp(
     email: input.email,
   });
   if (problem) return { kind: "weak_password", problem };
+  const reservation = await reserveSignup(deps.db, input.client.ipHash, deps.now);
+  if (reservation.kind !== "open") return reservation;
   const passwordHash = await hashPassword(input.password);
   const created = await insertUserWithPassword(deps.db, { email: input.email, name: input.name, passwordHash });
   if (!created) {
@@ -82,14 +88,13 @@ export async function signUp(
 export type LogInResult =
   | { kind: "signed_in"; tokens: IssuedTokens }
   | { kind: "invalid_credentials" }
-  | { kind: "throttled"; retryAfterSeconds: number }
-  | { kind: "locked" }
+  | Refusal
   | { kind: "disabled" }
   | { kind: "email_not_verified" };
 
 /**
- * Signs in with email and password. Throttling is decided before any password work; unknown emails
- * and wrong passwords do the same work and give the same answer. Statuses that only the account's
+ * Signs in with email and password. The attempt is counted (or refused) before any password work;
+ * unknown emails and wrong passwords do the same work and give the same answer. Statuses only the
  * owner should learn (disabled, unverified) are revealed only after the password was right.
  */
 export async function logIn(
@@ -97,40 +102,48 @@ export async function logIn(
   input: { email: string; password: string; client: ClientInfo },
 ): Promise<LogInResult> {
   const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.ipHash);
-  const throttle = await readThrottle(deps.db, keys, deps.accountSettings, deps.now);
-  const found = await findUserWithPassword(deps.db, input.email);
+  const [reservation, found] = await Promise.all([
+    reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now),
+    findUserWithPassword(deps.db, input.email),
+  ]);
   const audit = { userId: found?.user.id ?? null, ...input.client };
-  if (throttle.kind !== "open") {
+  if (reservation.kind !== "open") {
     await recordAuditEvent(deps.db, {
       action: "login.throttled",
       success: false,
       ...audit,
-      metadata: { method: "password", state: throttle.kind },
+      metadata: { method: "password", state: reservation.kind },
     });
-    return throttle;
+    return reservation;
   }
 
-  const stored = found?.passwordAccount?.passwordHash ?? (await dummyPasswordHash());
+  const stored = found?.passwordAccount?.passwordHash ?? DUMMY_PASSWORD_HASH;
   const check = await verifyPassword(stored, input.password);
   if (!found?.passwordAccount?.passwordHash || !check.ok) {
-    const failures = await recordLoginFailure(deps.db, keys, deps.accountSettings, deps.now);
     await recordAuditEvent(deps.db, {
       action: "login.failed",
       success: false,
       ...audit,
       metadata: { method: "password" },
     });
-    if (found && failures >= deps.accountSettings.lockoutFailures) {
+    if (found && reservation.failures >= deps.accountSettings.lockoutFailures) {
       await markUserLocked(deps.db, found.user.id, deps.now);
-      await recordAuditEvent(deps.db, { action: "account.locked", success: false, ...audit, metadata: { failures } });
+      await recordAuditEvent(deps.db, {
+        action: "account.locked",
+        success: false,
+        ...audit,
+        metadata: { failures: reservation.failures },
+      });
     }
     return { kind: "invalid_credentials" };
   }
 
   const { user, passwordAccount } = found;
-  await clearAccountFailures(deps.db, keys);
-  if (check.needsRehash) {
-    await replacePasswordHash(deps.db, passwordAccount.id, await hashPassword(input.password));
+  await recordLoginSuccess(deps.db, keys);
+  if (
+    check.needsRehash &&
+    (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password)))
+  ) {
     await recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit });
   }
   if (user.status === "DISABLED") return { kind: "disabled" };
@@ -148,16 +161,26 @@ export async function logIn(
 export type ChangePasswordResult =
   | { kind: "changed"; revokedSessions: number }
   | { kind: "invalid_credentials" }
-  | { kind: "weak_password"; problem: PasswordProblem };
+  | { kind: "weak_password"; problem: PasswordProblem }
+  | Refusal;
 
-/** Changes the password after checking the current one, and ends every other session of the user. */
+/**
+ * Changes the password after checking the current one (counted like a sign-in, so a stolen access
+ * token cannot be used to guess the password), and ends every other session of the user.
+ */
 export async function changePassword(
   deps: AccountDeps,
   input: { userId: string; sessionId: string; currentPassword: string; newPassword: string; client: ClientInfo },
 ): Promise<ChangePasswordResult> {
-  const account = await findPasswordAccountOfUser(deps.db, input.userId);
-  const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { email: true } });
-  const check = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), input.currentPassword);
+  const [account, user] = await Promise.all([
+    findPasswordAccountOfUser(deps.db, input.userId),
+    deps.db.user.findUnique({ where: { id: input.userId }, select: { email: true } }),
+  ]);
+  const keys = await counterKeysFor(deps.serverKeys, user?.email ?? input.userId, input.client.ipHash);
+  const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
+  if (reservation.kind !== "open") return reservation;
+  const stored = account?.passwordHash ?? DUMMY_PASSWORD_HASH;
+  const check = await verifyPassword(stored, input.currentPassword);
   if (!account?.passwordHash || !user || !check.ok) {
     await recordAuditEvent(deps.db, {
       action: "password.changed",
@@ -168,12 +191,13 @@ export async function changePassword(
     });
     return { kind: "invalid_credentials" };
   }
+  await recordLoginSuccess(deps.db, keys);
   const problem = findPasswordProblem(input.newPassword, {
     minLength: deps.accountSettings.passwordMinLength,
     email: user.email,
   });
   if (problem) return { kind: "weak_password", problem };
-  await replacePasswordHash(deps.db, account.id, await hashPassword(input.newPassword));
+  await replacePasswordHash(deps.db, account.id, stored, await hashPassword(input.newPassword));
   const revoked = await revokeSessions(deps, input.userId, { except: input.sessionId }, "password_changed");
   await recordAuditEvent(deps.db, {
     action: "password.changed",

@@ -164,3 +164,26 @@ describe("POST /auth/signup", () => {
     expect(await ctx.snapshot()).toEqual(before);
   });
 });
+
+describe("signup abuse and input hygiene", () => {
+  it("slows down many signups from one client", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await ctx.client().request("/auth/signup", {
+        json: { email: uniqueEmail("farm"), password: STRONG_PASSWORD, client: "api" },
+        headers: { "cf-connecting-ip": "192.0.2.77" },
+        origin: null,
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("refuses control characters in the name with 400, creating nothing", async () => {
+    const before = await ctx.snapshot();
+    const response = await signup({ email: uniqueEmail(), password: STRONG_PASSWORD, name: "Ada\u0000Lovelace" });
+    expect([response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([400, "invalid_request"]);
+    expect(await ctx.snapshot()).toEqual(before);
+  });
+});

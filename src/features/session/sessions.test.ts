@@ -8,6 +8,8 @@ import {
   signUpBrowser,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
+import { TestClient } from "../../../test/helpers/client.ts";
+import { workerWith } from "../../../test/helpers/worker.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -130,5 +132,24 @@ describe("POST /auth/password/change", () => {
     expect([bad.status, ((await bad.json()) as ErrorBody).error.code]).toEqual([400, "invalid_request"]);
     expect(await ctx.sql("SELECT password_hash FROM accounts")).toEqual(hashBefore);
     expect((await client.request("/auth/session")).status).toBe(200);
+  });
+});
+
+describe("revocation when KV cannot be written", () => {
+  it("answers 503 after revoking in the database, so the client retries", async () => {
+    const client = await signUpBrowser(ctx);
+    const realKv = ctx.worker.env.AUTH_KV;
+    const failingWrites = {
+      get: realKv.get.bind(realKv),
+      put: () => Promise.reject(new Error("KV write failed")),
+    };
+    const broken = new TestClient(workerWith({ DATABASE_URL: ctx.databaseUrl, AUTH_KV: failingWrites }));
+    for (const [name, value] of client.cookies) broken.cookies.set(name, value);
+    const response = await broken.request("/auth/logout", { method: "POST" });
+    expect([response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([503, "service_unavailable"]);
+    const [session] = await ctx.sql<{ revoked: boolean }>(
+      "SELECT revoked_at IS NOT NULL AS revoked FROM sessions ORDER BY created_at DESC LIMIT 1",
+    );
+    expect(session?.revoked).toBe(true);
   });
 });
