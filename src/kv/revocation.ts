@@ -54,10 +54,12 @@ export async function readRevocation(
   kv: KVNamespace,
   token: { sessionId: string; userId: string; issuedAtSeconds: number },
 ): Promise<RevocationState> {
-  const [sessionMarker, notBefore] = await Promise.all([
-    kv.get(sessionKey(token.sessionId)),
-    kv.get(userKey(token.userId)),
-  ]);
+  // One bulk read for both markers: a single KV round trip on the hot path.
+  const sessionMarkerKey = sessionKey(token.sessionId);
+  const notBeforeKey = userKey(token.userId);
+  const markers = await kv.get([sessionMarkerKey, notBeforeKey], "text");
+  const sessionMarker = markers.get(sessionMarkerKey) ?? null;
+  const notBefore = markers.get(notBeforeKey) ?? null;
   if (sessionMarker !== null) return "revoked";
   if (notBefore !== null && token.issuedAtSeconds < Number(notBefore)) return "revoked";
   return "active";

@@ -1,4 +1,5 @@
 // Narrow, intent-named database operations on sessions and refresh tokens.
+import { v7 as uuidv7 } from "uuid";
 import type { Database } from "../../db/client.ts";
 
 export type NewSession = {
@@ -31,11 +32,12 @@ export function findRefreshTokenWithSession(db: Database, tokenHash: string) {
 export type RotationOutcome = "rotated" | "overlap" | "reused";
 
 /**
- * Marks the token used and records its successor, atomically. When the token was already used,
- * it reports "overlap" if this is a retry of its direct successor's creation within the window
- * (the successor exists and is unused), otherwise "reused".
+ * Marks the token used, records its successor and moves the session's idle expiry, in one SQL
+ * statement (atomic, and one round trip on the refresh hot path). The conditional UPDATE is the
+ * single-use guard: of two concurrent refreshes, one claims the token; the other waits for the
+ * row lock, finds it used, and learns whether it is a retry within the overlap window.
  */
-export function rotateRefreshToken(
+export async function rotateRefreshToken(
   db: Database,
   rotation: {
     tokenId: string;
@@ -46,35 +48,29 @@ export function rotateRefreshToken(
     overlapMs: number;
   },
 ): Promise<RotationOutcome> {
-  return db.$transaction(async (tx) => {
-    // The conditional update is the single-use guard: of two concurrent refreshes, one wins.
-    const claimed = await tx.refreshToken.updateMany({
-      where: { id: rotation.tokenId, usedAt: null },
-      data: { usedAt: rotation.now },
-    });
-    if (claimed.count === 1) {
-      await tx.refreshToken.create({
-        data: {
-          sessionId: rotation.sessionId,
-          tokenHash: rotation.successorHash,
-          parentId: rotation.tokenId,
-          expiresAt: rotation.successorExpiresAt,
-        },
-      });
-      await tx.session.update({
-        where: { id: rotation.sessionId },
-        data: { lastSeenAt: rotation.now, idleExpiresAt: rotation.successorExpiresAt },
-      });
-      return "rotated";
-    }
-    const [token, successor] = await Promise.all([
-      tx.refreshToken.findUnique({ where: { id: rotation.tokenId } }),
-      tx.refreshToken.findUnique({ where: { tokenHash: rotation.successorHash } }),
-    ]);
-    const usedAgoMs = token?.usedAt ? rotation.now.getTime() - token.usedAt.getTime() : Number.POSITIVE_INFINITY;
-    if (successor && successor.usedAt === null && usedAgoMs <= rotation.overlapMs) return "overlap";
-    return "reused";
-  });
+  const { tokenId, sessionId, successorHash, now, successorExpiresAt } = rotation;
+  const rotated = await db.$queryRaw<Array<{ id: string }>>`
+    WITH claimed AS (
+      UPDATE refresh_tokens SET used_at = ${now}
+      WHERE id = ${tokenId}::uuid AND used_at IS NULL
+      RETURNING id, session_id
+    ), successor AS (
+      INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, expires_at, created_at)
+      SELECT ${uuidv7()}::uuid, session_id, ${successorHash}, id, ${successorExpiresAt}, ${now} FROM claimed
+      RETURNING id
+    ), touched AS (
+      UPDATE sessions SET last_seen_at = ${now}, idle_expires_at = ${successorExpiresAt}
+      WHERE id = ${sessionId}::uuid AND EXISTS (SELECT 1 FROM claimed)
+    )
+    SELECT id FROM successor`;
+  if (rotated.length === 1) return "rotated";
+  const [token, successor] = await Promise.all([
+    db.refreshToken.findUnique({ where: { id: tokenId } }),
+    db.refreshToken.findUnique({ where: { tokenHash: successorHash } }),
+  ]);
+  const usedAgoMs = token?.usedAt ? now.getTime() - token.usedAt.getTime() : Number.POSITIVE_INFINITY;
+  if (successor && successor.usedAt === null && usedAgoMs <= rotation.overlapMs) return "overlap";
+  return "reused";
 }
 
 /** Revokes the given sessions of `userId` that are still active; returns the ids it revoked. */
