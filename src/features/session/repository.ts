@@ -1,6 +1,7 @@
 // Narrow, intent-named database operations on sessions and refresh tokens.
 import { v7 as uuidv7 } from "uuid";
 import type { Database } from "../../db/client.ts";
+import { Prisma } from "../../db/generated/client.ts";
 
 export type NewSession = {
   userId: string;
@@ -29,48 +30,75 @@ export function findRefreshTokenWithSession(db: Database, tokenHash: string) {
   return db.refreshToken.findUnique({ where: { tokenHash }, include: { session: true } });
 }
 
-export type RotationOutcome = "rotated" | "overlap" | "reused";
+export type ClaimedRotation = {
+  sessionId: string;
+  userId: string;
+  amr: string[];
+  authTime: Date;
+  successorExpiresAt: Date;
+};
 
 /**
- * Marks the token used, records its successor and moves the session's idle expiry, in one SQL
- * statement (atomic, and one round trip on the refresh hot path). The conditional UPDATE is the
- * single-use guard: of two concurrent refreshes, one claims the token; the other waits for the
- * row lock, finds it used, and learns whether it is a retry within the overlap window.
+ * The refresh hot path in one SQL statement (atomic, one round trip): claims the token if it is
+ * unused and its session is live, records the successor, moves the session's idle expiry and writes
+ * the audit row. The conditional UPDATE is the single-use guard: of two concurrent refreshes, one
+ * claims the token; the other waits for the row lock, then finds it used and gets null.
  */
-export async function rotateRefreshToken(
+export async function claimAndRotateRefreshToken(
   db: Database,
   rotation: {
-    tokenId: string;
-    sessionId: string;
+    tokenHash: string;
     successorHash: string;
     now: Date;
-    successorExpiresAt: Date;
-    overlapMs: number;
+    idleSeconds: number;
+    client: { ipHash: string | null; userAgent: string | null };
   },
-): Promise<RotationOutcome> {
-  const { tokenId, sessionId, successorHash, now, successorExpiresAt } = rotation;
-  const rotated = await db.$queryRaw<Array<{ id: string }>>`
+): Promise<ClaimedRotation | null> {
+  const { tokenHash, successorHash, now, idleSeconds, client } = rotation;
+  const idleEnd = Prisma.sql`LEAST(${now}::timestamptz + make_interval(secs => ${idleSeconds}::int), claimed.expires_at)`;
+  const rows = await db.$queryRaw<
+    Array<{ session_id: string; user_id: string; amr: string[]; auth_time: Date; successor_expires_at: Date }>
+  >`
     WITH claimed AS (
-      UPDATE refresh_tokens SET used_at = ${now}
-      WHERE id = ${tokenId}::uuid AND used_at IS NULL
-      RETURNING id, session_id
+      UPDATE refresh_tokens rt SET used_at = ${now}
+      FROM sessions s
+      WHERE rt.token_hash = ${tokenHash} AND rt.used_at IS NULL AND rt.expires_at > ${now}
+        AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > ${now} AND s.idle_expires_at > ${now}
+      RETURNING rt.id, rt.session_id, s.user_id, s.amr, s.auth_time, s.expires_at
     ), successor AS (
       INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, expires_at, created_at)
-      SELECT ${uuidv7()}::uuid, session_id, ${successorHash}, id, ${successorExpiresAt}, ${now} FROM claimed
-      RETURNING id
+      SELECT ${uuidv7()}::uuid, claimed.session_id, ${successorHash}, claimed.id, ${idleEnd}, ${now} FROM claimed
+      RETURNING expires_at
     ), touched AS (
-      UPDATE sessions SET last_seen_at = ${now}, idle_expires_at = ${successorExpiresAt}
-      WHERE id = ${sessionId}::uuid AND EXISTS (SELECT 1 FROM claimed)
+      UPDATE sessions SET last_seen_at = ${now}, idle_expires_at = ${idleEnd}
+      FROM claimed WHERE sessions.id = claimed.session_id
+    ), audited AS (
+      INSERT INTO audit_events (id, user_id, action, success, ip_hash, user_agent, metadata, created_at)
+      SELECT ${uuidv7()}::uuid, claimed.user_id, 'session.refreshed', true, ${client.ipHash}, ${client.userAgent},
+             jsonb_build_object('sessionId', claimed.session_id, 'overlap', false), ${now}
+      FROM claimed
     )
-    SELECT id FROM successor`;
-  if (rotated.length === 1) return "rotated";
-  const [token, successor] = await Promise.all([
-    db.refreshToken.findUnique({ where: { id: tokenId } }),
-    db.refreshToken.findUnique({ where: { tokenHash: successorHash } }),
-  ]);
-  const usedAgoMs = token?.usedAt ? now.getTime() - token.usedAt.getTime() : Number.POSITIVE_INFINITY;
-  if (successor && successor.usedAt === null && usedAgoMs <= rotation.overlapMs) return "overlap";
-  return "reused";
+    SELECT claimed.session_id, claimed.user_id, claimed.amr, claimed.auth_time, successor.expires_at AS successor_expires_at
+    FROM claimed, successor`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    sessionId: row.session_id,
+    userId: row.user_id,
+    amr: row.amr ?? [],
+    authTime: row.auth_time,
+    successorExpiresAt: row.successor_expires_at,
+  };
+}
+
+/** Whether a used token is being retried within the overlap window: its successor exists and is unused. */
+export async function isRetryWithinOverlap(
+  db: Database,
+  token: { usedAt: Date | null; successorHash: string; now: Date; overlapMs: number },
+): Promise<{ successorExpiresAt: Date } | null> {
+  if (!token.usedAt || token.now.getTime() - token.usedAt.getTime() > token.overlapMs) return null;
+  const successor = await db.refreshToken.findUnique({ where: { tokenHash: token.successorHash } });
+  return successor && successor.usedAt === null ? { successorExpiresAt: successor.expiresAt } : null;
 }
 
 /** Revokes the given sessions of `userId` that are still active; returns the ids it revoked. */

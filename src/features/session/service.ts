@@ -10,10 +10,11 @@ import type { Database } from "../../db/client.ts";
 import { markSessionsRevoked } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import {
+  claimAndRotateRefreshToken,
   findRefreshTokenWithSession,
   insertSessionWithRefreshToken,
+  isRetryWithinOverlap,
   revokeUserSessions,
-  rotateRefreshToken,
 } from "./repository.ts";
 
 export type SessionSettings = Pick<
@@ -105,59 +106,77 @@ export async function startSession(
 
 export type RefreshResult = { kind: "ok"; tokens: IssuedTokens } | { kind: "invalid" } | { kind: "reused" };
 
-/** Exchanges a refresh token for a new pair; a replayed token ends its whole session. */
+/**
+ * Exchanges a refresh token for a new pair. The common case is one SQL statement; only a token that
+ * could not be claimed is looked at again, to tell a retry within the overlap window (same successor,
+ * no fork) from a replay (the whole session is revoked and the event audited).
+ */
 export async function refreshSession(
   deps: SessionDeps,
   refreshToken: string,
   client: ClientInfo,
 ): Promise<RefreshResult> {
-  const row = await findRefreshTokenWithSession(deps.db, await sha256Hex(refreshToken));
+  const [tokenHash, successor] = await Promise.all([
+    sha256Hex(refreshToken),
+    deriveSuccessorToken(deps.serverKeys, refreshToken),
+  ]);
+  const successorHash = await sha256Hex(successor);
+  const claimed = await claimAndRotateRefreshToken(deps.db, {
+    tokenHash,
+    successorHash,
+    now: deps.now,
+    idleSeconds: deps.settings.sessionIdleTtlSeconds,
+    client,
+  });
+  if (claimed) {
+    const session = { id: claimed.sessionId, userId: claimed.userId, amr: claimed.amr, authTime: claimed.authTime };
+    return { kind: "ok", tokens: await tokensFor(deps, session, successor, claimed.successorExpiresAt) };
+  }
+
+  const row = await findRefreshTokenWithSession(deps.db, tokenHash);
   if (!row) return { kind: "invalid" };
   const { session } = row;
-  if (
-    session.revokedAt ||
-    session.expiresAt <= deps.now ||
-    session.idleExpiresAt <= deps.now ||
-    row.expiresAt <= deps.now
-  ) {
-    return { kind: "invalid" };
-  }
-  const successor = await deriveSuccessorToken(deps.serverKeys, refreshToken);
-  const successorExpiresAt = earliest(addSeconds(deps.now, deps.settings.sessionIdleTtlSeconds), session.expiresAt);
-  const outcome = await rotateRefreshToken(deps.db, {
-    tokenId: row.id,
-    sessionId: session.id,
-    successorHash: await sha256Hex(successor),
+  const live =
+    !session.revokedAt && session.expiresAt > deps.now && session.idleExpiresAt > deps.now && row.expiresAt > deps.now;
+  if (!live) return { kind: "invalid" };
+  const audit = { userId: session.userId, ipHash: client.ipHash, userAgent: client.userAgent };
+  const retry = await isRetryWithinOverlap(deps.db, {
+    usedAt: row.usedAt,
+    successorHash,
     now: deps.now,
-    successorExpiresAt,
     overlapMs: deps.settings.refreshReuseOverlapSeconds * 1000,
   });
-  const audit = { userId: session.userId, ipHash: client.ipHash, userAgent: client.userAgent };
-  if (outcome === "reused") {
-    await revokeSessions(deps, session.userId, { only: [session.id] }, "refresh_token_reused");
+  if (retry) {
     await recordAuditEvent(deps.db, {
-      action: "session.refresh_reuse_detected",
-      success: false,
+      action: "session.refreshed",
+      success: true,
       ...audit,
-      metadata: { sessionId: session.id },
+      metadata: { sessionId: session.id, overlap: true },
     });
-    return { kind: "reused" };
+    return { kind: "ok", tokens: await tokensFor(deps, session, successor, retry.successorExpiresAt) };
   }
+  await revokeSessions(deps, session.userId, { only: [session.id] }, "refresh_token_reused");
   await recordAuditEvent(deps.db, {
-    action: "session.refreshed",
-    success: true,
+    action: "session.refresh_reuse_detected",
+    success: false,
     ...audit,
-    metadata: { sessionId: session.id, overlap: outcome === "overlap" },
+    metadata: { sessionId: session.id },
   });
+  return { kind: "reused" };
+}
+
+async function tokensFor(
+  deps: SessionDeps,
+  session: { id: string; userId: string; amr: string[]; authTime: Date },
+  refreshToken: string,
+  refreshTokenExpiresAt: Date,
+): Promise<IssuedTokens> {
   return {
-    kind: "ok",
-    tokens: {
-      sessionId: session.id,
-      userId: session.userId,
-      ...(await issueAccessToken(deps, session)),
-      refreshToken: successor,
-      refreshTokenExpiresAt: successorExpiresAt,
-    },
+    sessionId: session.id,
+    userId: session.userId,
+    ...(await issueAccessToken(deps, session)),
+    refreshToken,
+    refreshTokenExpiresAt,
   };
 }
 
