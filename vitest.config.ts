@@ -25,7 +25,7 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["scripts/**/*.test.ts", "test/node/**/*.test.ts"],
+          include: ["scripts/**/*.test.ts", "test/node/**/*.test.ts", "src/origin/**/*.test.ts", "examples/**/*.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -53,7 +53,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/node/**"],
+          exclude: ["test/node/**", "src/origin/**"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
