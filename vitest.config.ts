@@ -18,6 +18,25 @@ MapConstructor.groupBy ??= (items, keyOf) => {
   return groups;
 };
 
+// The gateway's route table in tests: every policy and option, in front of test/origin-server.ts.
+function testRoutes(origin: string, deadOrigin: string) {
+  return [
+    { name: "public-app", pathPrefix: "/public", origin, policy: "public" },
+    { name: "admin", pathPrefix: "/admin", origin, policy: { roles: ["admin"] } },
+    { name: "slow", pathPrefix: "/slow", origin, policy: "public", timeoutMs: 300 },
+    { name: "dead", pathPrefix: "/dead", origin: deadOrigin, policy: "public" },
+    {
+      name: "stripped",
+      pathPrefix: "/svc",
+      origin: `${origin}/base`,
+      policy: "authenticated",
+      stripPrefix: true,
+      originId: "svc",
+    },
+    { name: "app", host: "localhost", pathPrefix: "/", origin, policy: "authenticated", originId: "app" },
+  ];
+}
+
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
@@ -25,7 +44,12 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["scripts/**/*.test.ts", "test/node/**/*.test.ts", "src/origin/**/*.test.ts", "examples/**/*.test.ts"],
+          include: [
+            "scripts/**/*.test.ts",
+            "test/node/**/*.test.ts",
+            "src/origin/**/*.test.ts",
+            "examples/**/*.test.ts",
+          ],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -46,6 +70,7 @@ export default defineConfig({
                 ISSUER: "http://localhost",
                 SIGNING_KEYS: inject("signingKeys"),
                 AUTH_SECRET: inject("authSecret"),
+                GATEWAY_ROUTES: JSON.stringify(testRoutes(inject("originUrl"), inject("deadOriginUrl"))),
               },
             },
           })),

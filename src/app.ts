@@ -1,10 +1,11 @@
-// Builds the Hono app: request id → config → body limit → database → CSRF → routes, with one error handler.
+// Builds the Hono app: request id → config → database → (auth: body limit, CSRF) → auth routes → gateway.
 import { Hono } from "hono";
 import { database } from "./db/middleware.ts";
 import { accountRoutes } from "./features/account/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { keyRoutes } from "./features/keys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
+import { handleGatewayRequest } from "./gateway/handler.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { limitBodySize } from "./http/body.ts";
 import { config } from "./http/config-middleware.ts";
@@ -14,12 +15,14 @@ import { requestId } from "./http/request-id.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.use(requestId(), config(), limitBodySize(), database());
-  app.use("/auth/*", csrfProtection());
+  app.use(requestId(), config(), database());
+  // Proxied bodies stream to the origin unlimited; the gateway's own API takes small JSON only.
+  app.use("/auth/*", limitBodySize(), csrfProtection());
   app.route("/", healthRoutes);
   app.route("/", keyRoutes);
   app.route("/", accountRoutes);
   app.route("/", sessionRoutes);
+  app.all("*", handleGatewayRequest);
   app.notFound(handleNotFound);
   app.onError(handleError);
   return app;

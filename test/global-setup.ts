@@ -11,6 +11,7 @@ import { paths } from "../scripts/lib/paths.ts";
 import { startLocalPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
 import { generateGatewaySecrets } from "../scripts/lib/secrets.ts";
+import { startOriginServer } from "./origin-server.ts";
 
 export const TEMPLATE_DATABASE = "portcullis_template";
 
@@ -29,6 +30,9 @@ declare module "vitest" {
     /** Fresh secrets for this run (JWK set and AUTH_SECRET). */
     signingKeys: string;
     authSecret: string;
+    /** The test origin behind the gateway, and an origin URL nothing listens on. */
+    originUrl: string;
+    deadOriginUrl: string;
   }
 }
 
@@ -59,8 +63,12 @@ export default async function setup(project: TestProject) {
   const secrets = await generateGatewaySecrets();
   project.provide("signingKeys", secrets.SIGNING_KEYS);
   project.provide("authSecret", secrets.AUTH_SECRET);
+  const origin = await startOriginServer(secrets.SIGNING_KEYS, "http://localhost");
+  project.provide("originUrl", origin.url);
+  project.provide("deadOriginUrl", `http://127.0.0.1:${deadPort}`);
 
   return async () => {
+    await origin.close();
     await relay?.close();
     await postgres.stop();
     await rm(root, { recursive: true, force: true });

@@ -22,4 +22,6 @@ export type Bindings = {
   LOGIN_FREE_FAILURES?: string;
   CLIENT_FREE_FAILURES?: string;
   LOCKOUT_FAILURES?: string;
+  GATEWAY_ROUTES?: string;
+  SIGN_IN_URL?: string;
 };

@@ -43,6 +43,8 @@ export function loadConfig(bindings: Bindings): Config {
     loginFreeFailures: env.LOGIN_FREE_FAILURES,
     clientFreeFailures: env.CLIENT_FREE_FAILURES,
     lockoutFailures: env.LOCKOUT_FAILURES,
+    gatewayRoutes: env.GATEWAY_ROUTES,
+    signInUrl: env.SIGN_IN_URL,
   };
   cache.set(bindings, config);
   return config;

@@ -1,6 +1,7 @@
 // Every setting of the Worker, with its default, parsed from env vars, wrangler vars and secrets.
 import { z } from "zod";
 import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
+import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
 
 /** Defaults for every optional setting, in one place. */
 export const DEFAULT_CONFIG = {
@@ -24,6 +25,16 @@ const jsonString = z.string().transform((text, ctx) => {
     return JSON.parse(text) as unknown;
   } catch {
     ctx.addIssue({ code: "custom", message: "is not valid JSON" });
+    return z.NEVER;
+  }
+});
+
+const routeTable = z.string().transform((text, ctx) => {
+  try {
+    return parseRouteTable(text);
+  } catch (error) {
+    if (!(error instanceof RouteTableError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.message });
     return z.NEVER;
   }
 });
@@ -88,6 +99,12 @@ export const envSchema = z
     LOGIN_FREE_FAILURES: positiveInteger.max(50).default(DEFAULT_CONFIG.loginFreeFailures),
     CLIENT_FREE_FAILURES: positiveInteger.max(1000).default(DEFAULT_CONFIG.clientFreeFailures),
     LOCKOUT_FAILURES: positiveInteger.min(10).max(100).default(DEFAULT_CONFIG.lockoutFailures),
+    GATEWAY_ROUTES: routeTable.default([]),
+    // Where browsers without a session are sent; must be a same-origin path.
+    SIGN_IN_URL: z
+      .string()
+      .regex(/^\/(?![/\\])[^\s]*$/, "must be a path on the gateway, e.g. /auth/sign-in")
+      .default("/auth/sign-in"),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -123,4 +140,7 @@ export type Config = {
   clientFreeFailures: number;
   /** Consecutive failures that lock an account until a password reset (NIST: at most 100). */
   lockoutFailures: number;
+  /** Proxied routes, in match order. */
+  gatewayRoutes: GatewayRoute[];
+  signInUrl: string;
 };

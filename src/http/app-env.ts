@@ -6,10 +6,13 @@ import type { PrismaClient } from "../db/generated/client.ts";
 export type AuthenticatedSession = {
   userId: string;
   sessionId: string;
+  email: string;
+  emailVerified: boolean;
   amr: string[];
   /** Unix seconds of the last full authentication. */
   authTime: number;
   roles: string[];
+  tenant?: string;
   issuedAt: number;
   expiresAt: number;
 };

@@ -1,7 +1,7 @@
 // The session cookies: __Host- prefixed, HttpOnly, Secure, SameSite=Lax, Path=/ — except on
 // http://localhost in development, where browsers refuse Secure cookies and the prefix needs Secure.
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, generateCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
 import type { AppEnv } from "./app-env.ts";
 
@@ -33,6 +33,21 @@ export function setSessionCookies(c: Context<AppEnv>, values: SessionCookieValue
   const options = cookieOptions(c);
   setCookie(c, ACCESS, values.accessToken, { ...options, maxAge: values.accessTokenTtlSeconds });
   setCookie(c, REFRESH, values.refreshToken, { ...options, maxAge: values.refreshTokenTtlSeconds });
+}
+
+/** The Set-Cookie values for a new pair, for responses built outside Hono's context (proxied ones). */
+export function sessionCookieHeaders(c: Context<AppEnv>, values: SessionCookieValues): string[] {
+  const options = cookieOptions(c);
+  return [
+    generateCookie(ACCESS, values.accessToken, { ...options, maxAge: values.accessTokenTtlSeconds }),
+    generateCookie(REFRESH, values.refreshToken, { ...options, maxAge: values.refreshTokenTtlSeconds }),
+  ];
+}
+
+/** The Set-Cookie values that delete both session cookies. */
+export function clearedSessionCookieHeaders(c: Context<AppEnv>): string[] {
+  const options = cookieOptions(c);
+  return [ACCESS, REFRESH].map((name) => generateCookie(name, "", { ...options, maxAge: 0 }));
 }
 
 export function clearSessionCookies(c: Context<AppEnv>): void {

@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   email_not_verified: { status: 403, message: "Verify your email address before signing in." },
   weak_password: { status: 400, message: "Choose a different password." },
   session_not_found: { status: 404, message: "No such session." },
+  forbidden: { status: 403, message: "You do not have access to this resource." },
+  origin_timeout: { status: 504, message: "The application did not answer in time." },
+  origin_unreachable: { status: 502, message: "The application could not be reached." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -52,7 +52,7 @@ describe("error contract", () => {
 
   it("refuses a body over the limit with 413 payload_too_large, by declared length", async () => {
     const body = "x".repeat(64 * 1024 + 1);
-    const response = await workerWith().fetch("/anything", {
+    const response = await workerWith().fetch("/auth/anything", {
       method: "POST",
       body,
       headers: { "content-type": "application/json" },

@@ -81,7 +81,13 @@ export async function signUp(
     metadata: { method: "password" },
   });
   if (deps.accountSettings.requireEmailVerification) return { kind: "verification_required" };
-  const tokens = await startSession(deps, { userId: created.id, amr: PASSWORD_AMR, client: input.client });
+  const tokens = await startSession(deps, {
+    userId: created.id,
+    email: input.email,
+    emailVerified: false,
+    amr: PASSWORD_AMR,
+    client: input.client,
+  });
   return { kind: "signed_in", tokens };
 }
 
@@ -148,7 +154,13 @@ export async function logIn(
   }
   if (user.status === "DISABLED") return { kind: "disabled" };
   if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
-  const tokens = await startSession(deps, { userId: user.id, amr: PASSWORD_AMR, client: input.client });
+  const tokens = await startSession(deps, {
+    userId: user.id,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    amr: PASSWORD_AMR,
+    client: input.client,
+  });
   await recordAuditEvent(deps.db, {
     action: "login.succeeded",
     success: true,

@@ -100,7 +100,15 @@ describe("requireSession", () => {
     const claims = claimsOf(session.accessToken);
     const expired = await signAccessToken(
       keys,
-      { sub: String(claims.sub), sid: session.id, amr: ["pwd"], authTime: nowSeconds() - 600, roles: [] },
+      {
+        sub: String(claims.sub),
+        sid: session.id,
+        email: session.email,
+        emailVerified: false,
+        amr: ["pwd"],
+        authTime: nowSeconds() - 600,
+        roles: [],
+      },
       {
         issuer: testEnv.ISSUER as string,
         audience: testEnv.ISSUER as string,

@@ -1,6 +1,7 @@
 // requireSession(): verifies the access token at the edge (Web Crypto + KV markers), never Postgres.
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { Config } from "../../config/index.ts";
 import { verifyAccessToken } from "../../crypto/access-token.ts";
 import { loadSigningKeys } from "../../crypto/signing-keys.ts";
 import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
@@ -8,11 +9,52 @@ import { AppError } from "../../http/app-error.ts";
 import { readAccessTokenCookie } from "../../http/cookies.ts";
 import { readRevocation } from "../../kv/revocation.ts";
 
-function bearerToken(c: Context<AppEnv>): string | undefined {
+export type TokenCheck = { kind: "ok"; session: AuthenticatedSession } | { kind: "expired" | "invalid" | "revoked" };
+
+/** The request's access token and where it came from (the Bearer header wins over the cookie). */
+export function presentedAccessToken(c: Context<AppEnv>): { token: string; source: "bearer" | "cookie" } | undefined {
   const header = c.req.header("authorization");
-  if (!header) return undefined;
-  const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/.exec(header);
-  return match?.[1] ?? "";
+  if (header) {
+    const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/.exec(header);
+    return { token: match?.[1] ?? "", source: "bearer" };
+  }
+  const cookie = readAccessTokenCookie(c);
+  return cookie === undefined ? undefined : { token: cookie, source: "cookie" };
+}
+
+/**
+ * Verifies an access token (pinned ES256, typ, iss, aud; allowlisted kid) and its revocation markers.
+ * Throws 503 when KV cannot be read: without the check the token's validity is unknown (fail closed).
+ */
+export async function checkAccessToken(config: Config, token: string): Promise<TokenCheck> {
+  const verified = await verifyAccessToken(await loadSigningKeys(config.signingKeySet), token, {
+    issuer: config.issuer,
+    audience: config.audience,
+  });
+  if (!verified.ok) return { kind: verified.reason };
+  const claims = verified.token;
+  let state: Awaited<ReturnType<typeof readRevocation>>;
+  try {
+    state = await readRevocation(config.kv, { sessionId: claims.sid, userId: claims.sub, issuedAtSeconds: claims.iat });
+  } catch (cause) {
+    throw new AppError("service_unavailable", { cause });
+  }
+  if (state === "revoked") return { kind: "revoked" };
+  return {
+    kind: "ok",
+    session: {
+      userId: claims.sub,
+      sessionId: claims.sid,
+      email: claims.email,
+      emailVerified: claims.emailVerified,
+      amr: claims.amr,
+      authTime: claims.authTime,
+      roles: claims.roles,
+      ...(claims.tenant ? { tenant: claims.tenant } : {}),
+      issuedAt: claims.iat,
+      expiresAt: claims.exp,
+    },
+  };
 }
 
 function unauthenticated(c: Context<AppEnv>, error?: "invalid_token"): never {
@@ -20,34 +62,13 @@ function unauthenticated(c: Context<AppEnv>, error?: "invalid_token"): never {
   throw new AppError("unauthenticated");
 }
 
-/** Verifies the request's access token (Bearer header first, then the cookie) and its revocation state. */
+/** The verified session of the request, undefined when no token is presented; 401 for a bad one. */
 export async function authenticate(c: Context<AppEnv>): Promise<AuthenticatedSession | undefined> {
-  const token = bearerToken(c) ?? readAccessTokenCookie(c);
-  if (token === undefined) return undefined;
-  const config = c.var.config;
-  const verified = await verifyAccessToken(await loadSigningKeys(config.signingKeySet), token, {
-    issuer: config.issuer,
-    audience: config.audience,
-  });
-  if (!verified.ok) return unauthenticated(c, "invalid_token");
-  const claims = verified.token;
-  let state: Awaited<ReturnType<typeof readRevocation>>;
-  try {
-    state = await readRevocation(config.kv, { sessionId: claims.sid, userId: claims.sub, issuedAtSeconds: claims.iat });
-  } catch (cause) {
-    // Fail closed: without the revocation check we cannot know the session is still valid.
-    throw new AppError("service_unavailable", { cause });
-  }
-  if (state === "revoked") return unauthenticated(c, "invalid_token");
-  return {
-    userId: claims.sub,
-    sessionId: claims.sid,
-    amr: claims.amr,
-    authTime: claims.authTime,
-    roles: claims.roles,
-    issuedAt: claims.iat,
-    expiresAt: claims.exp,
-  };
+  const presented = presentedAccessToken(c);
+  if (!presented) return undefined;
+  const check = await checkAccessToken(c.var.config, presented.token);
+  if (check.kind !== "ok") return unauthenticated(c, "invalid_token");
+  return check.session;
 }
 
 /** Hono middleware: 401 (with WWW-Authenticate) unless a valid, unrevoked access token is presented. */

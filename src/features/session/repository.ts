@@ -27,7 +27,7 @@ export function insertSessionWithRefreshToken(db: Database, session: NewSession)
 }
 
 export function findRefreshTokenWithSession(db: Database, tokenHash: string) {
-  return db.refreshToken.findUnique({ where: { tokenHash }, include: { session: true } });
+  return db.refreshToken.findUnique({ where: { tokenHash }, include: { session: { include: { user: true } } } });
 }
 
 export type ClaimedRotation = {
@@ -35,6 +35,8 @@ export type ClaimedRotation = {
   userId: string;
   amr: string[];
   authTime: Date;
+  email: string;
+  emailVerified: boolean;
   successorExpiresAt: Date;
 };
 
@@ -57,14 +59,23 @@ export async function claimAndRotateRefreshToken(
   const { tokenHash, successorHash, now, idleSeconds, client } = rotation;
   const idleEnd = Prisma.sql`LEAST(${now}::timestamptz + make_interval(secs => ${idleSeconds}::int), claimed.expires_at)`;
   const rows = await db.$queryRaw<
-    Array<{ session_id: string; user_id: string; amr: string[]; auth_time: Date; successor_expires_at: Date }>
+    Array<{
+      session_id: string;
+      user_id: string;
+      amr: string[];
+      auth_time: Date;
+      email: string;
+      email_verified_at: Date | null;
+      successor_expires_at: Date;
+    }>
   >`
     WITH claimed AS (
       UPDATE refresh_tokens rt SET used_at = ${now}
-      FROM sessions s
+      FROM sessions s, users u
       WHERE rt.token_hash = ${tokenHash} AND rt.used_at IS NULL AND rt.expires_at > ${now}
         AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > ${now} AND s.idle_expires_at > ${now}
-      RETURNING rt.id, rt.session_id, s.user_id, s.amr, s.auth_time, s.expires_at
+        AND u.id = s.user_id
+      RETURNING rt.id, rt.session_id, s.user_id, s.amr, s.auth_time, s.expires_at, u.email, u.email_verified_at
     ), successor AS (
       INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, expires_at, created_at)
       SELECT ${uuidv7()}::uuid, claimed.session_id, ${successorHash}, claimed.id, ${idleEnd}, ${now} FROM claimed
@@ -78,7 +89,8 @@ export async function claimAndRotateRefreshToken(
              jsonb_build_object('sessionId', claimed.session_id, 'overlap', false), ${now}
       FROM claimed
     )
-    SELECT claimed.session_id, claimed.user_id, claimed.amr, claimed.auth_time, successor.expires_at AS successor_expires_at
+    SELECT claimed.session_id, claimed.user_id, claimed.amr, claimed.auth_time, claimed.email,
+           claimed.email_verified_at, successor.expires_at AS successor_expires_at
     FROM claimed, successor`;
   const row = rows[0];
   if (!row) return null;
@@ -87,6 +99,8 @@ export async function claimAndRotateRefreshToken(
     userId: row.user_id,
     amr: row.amr ?? [],
     authTime: row.auth_time,
+    email: row.email,
+    emailVerified: row.email_verified_at !== null,
     successorExpiresAt: row.successor_expires_at,
   };
 }

@@ -59,14 +59,32 @@ async function deriveSuccessorToken(keys: ServerKeys, refreshToken: string): Pro
   return encodeBase64urlNoPadding(await hmacSha256(keys.refreshDerivation, `successor:${refreshToken}`));
 }
 
+/** What an access token says about its session and user. */
+export type TokenSubject = {
+  id: string;
+  userId: string;
+  amr: string[];
+  authTime: Date;
+  email: string;
+  emailVerified: boolean;
+};
+
 async function issueAccessToken(
   deps: SessionDeps,
-  session: { id: string; userId: string; amr: string[]; authTime: Date },
+  session: TokenSubject,
 ): Promise<{ accessToken: string; accessTokenExpiresAt: Date }> {
   const nowSeconds = seconds(deps.now);
   const accessToken = await signAccessToken(
     deps.signingKeys,
-    { sub: session.userId, sid: session.id, amr: session.amr, authTime: seconds(session.authTime), roles: [] },
+    {
+      sub: session.userId,
+      sid: session.id,
+      email: session.email,
+      emailVerified: session.emailVerified,
+      amr: session.amr,
+      authTime: seconds(session.authTime),
+      roles: [],
+    },
     {
       issuer: deps.settings.issuer,
       audience: deps.settings.audience,
@@ -80,7 +98,7 @@ async function issueAccessToken(
 /** Starts a session for a user who just proved `amr`; returns the first token pair. */
 export async function startSession(
   deps: SessionDeps,
-  input: { userId: string; amr: string[]; client: ClientInfo },
+  input: { userId: string; email: string; emailVerified: boolean; amr: string[]; client: ClientInfo },
 ): Promise<IssuedTokens> {
   const refreshToken = generateRandomToken();
   const expiresAt = addSeconds(deps.now, deps.settings.sessionAbsoluteTtlSeconds);
@@ -98,7 +116,7 @@ export async function startSession(
   return {
     sessionId: session.id,
     userId: input.userId,
-    ...(await issueAccessToken(deps, session)),
+    ...(await issueAccessToken(deps, { ...session, email: input.email, emailVerified: input.emailVerified })),
     refreshToken,
     refreshTokenExpiresAt: idleExpiresAt,
   };
@@ -129,7 +147,14 @@ export async function refreshSession(
     client,
   });
   if (claimed) {
-    const session = { id: claimed.sessionId, userId: claimed.userId, amr: claimed.amr, authTime: claimed.authTime };
+    const session = {
+      id: claimed.sessionId,
+      userId: claimed.userId,
+      amr: claimed.amr,
+      authTime: claimed.authTime,
+      email: claimed.email,
+      emailVerified: claimed.emailVerified,
+    };
     return { kind: "ok", tokens: await tokensFor(deps, session, successor, claimed.successorExpiresAt) };
   }
 
@@ -153,7 +178,8 @@ export async function refreshSession(
       ...audit,
       metadata: { sessionId: session.id, overlap: true },
     });
-    return { kind: "ok", tokens: await tokensFor(deps, session, successor, retry.successorExpiresAt) };
+    const subject = { ...session, email: session.user.email, emailVerified: session.user.emailVerifiedAt !== null };
+    return { kind: "ok", tokens: await tokensFor(deps, subject, successor, retry.successorExpiresAt) };
   }
   await revokeSessions(deps, session.userId, { only: [session.id] }, "refresh_token_reused");
   await recordAuditEvent(deps.db, {
@@ -167,7 +193,7 @@ export async function refreshSession(
 
 async function tokensFor(
   deps: SessionDeps,
-  session: { id: string; userId: string; amr: string[]; authTime: Date },
+  session: TokenSubject,
   refreshToken: string,
   refreshTokenExpiresAt: Date,
 ): Promise<IssuedTokens> {

@@ -1,0 +1,46 @@
+// The gateway assertion: a short-lived ES256 JWT proving to one origin who is calling, bound to the
+// request's method and path (like DPoP's htm/htu), verifiable against /.well-known/jwks.json.
+import { SignJWT } from "jose";
+import { generateRandomToken } from "../crypto/bytes.ts";
+import { SIGNING_ALGORITHM, type SigningKeys } from "../crypto/signing-keys.ts";
+
+export const ASSERTION_TYPE = "portcullis-assertion+jwt";
+/** Long enough for clock skew and a slow origin, short enough that a leaked one is soon useless. */
+export const ASSERTION_TTL_SECONDS = 30;
+
+export type AssertionIdentity = {
+  userId: string;
+  sessionId: string;
+  email: string;
+  emailVerified: boolean;
+  roles: string[];
+  tenant?: string;
+  amr: string[];
+};
+
+/** Signs an assertion for `audience` (the route's origin id) about one request. */
+export function signAssertion(
+  keys: SigningKeys,
+  identity: AssertionIdentity,
+  request: { method: string; path: string },
+  options: { issuer: string; audience: string; nowSeconds: number },
+): Promise<string> {
+  return new SignJWT({
+    sid: identity.sessionId,
+    email: identity.email,
+    email_verified: identity.emailVerified,
+    roles: identity.roles,
+    ...(identity.tenant ? { tenant: identity.tenant } : {}),
+    amr: identity.amr,
+    htm: request.method.toUpperCase(),
+    htp: request.path,
+  })
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: ASSERTION_TYPE, kid: keys.currentKid })
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setSubject(identity.userId)
+    .setIssuedAt(options.nowSeconds)
+    .setExpirationTime(options.nowSeconds + ASSERTION_TTL_SECONDS)
+    .setJti(generateRandomToken(16))
+    .sign(keys.signingKey);
+}

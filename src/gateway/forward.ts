@@ -1,0 +1,105 @@
+// Forwards a request to its origin: sanitized headers, identity and assertion, the body streamed both
+// ways, a time limit on the origin's answer, and WebSocket upgrades passed through.
+import type { Context } from "hono";
+import { loadSigningKeys } from "../crypto/signing-keys.ts";
+import type { AppEnv, AuthenticatedSession } from "../http/app-env.ts";
+import { AppError } from "../http/app-error.ts";
+import { signAssertion } from "./assertion.ts";
+import { type GatewayRoute, originUrlFor } from "./route-table.ts";
+import { sanitizeRequestHeaders, sanitizeResponseHeaders } from "./sanitize.ts";
+
+const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
+
+// RFC 7239: node names that are not plain tokens are quoted.
+const quoteForwarded = (value: string) => `"${value.replace(/["\\]/g, "")}"`;
+
+async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, identity: AuthenticatedSession, path: string) {
+  const config = c.var.config;
+  const assertion = await signAssertion(
+    await loadSigningKeys(config.signingKeySet),
+    identity,
+    { method: c.req.method, path },
+    { issuer: config.issuer, audience: route.originId, nowSeconds: Math.floor(Date.now() / 1000) },
+  );
+  const headers: Record<string, string> = {
+    "X-Auth-User-Id": identity.userId,
+    "X-Auth-Email": identity.email,
+    "X-Auth-Email-Verified": String(identity.emailVerified),
+    "X-Auth-Session-Id": identity.sessionId,
+    "X-Auth-Roles": identity.roles.join(","),
+    "X-Auth-Amr": identity.amr.join(","),
+    "X-Auth-Assertion": assertion,
+  };
+  if (identity.tenant) headers["X-Auth-Tenant"] = identity.tenant;
+  return headers;
+}
+
+/** The upstream request's headers: the client's, sanitized, plus what the gateway itself vouches for. */
+async function upstreamHeaders(
+  c: Context<AppEnv>,
+  route: GatewayRoute,
+  identity: AuthenticatedSession | undefined,
+  target: URL,
+) {
+  const url = new URL(c.req.url);
+  const isWebSocket = c.req.header("upgrade")?.toLowerCase() === "websocket";
+  const headers = sanitizeRequestHeaders(c.req.raw.headers, { keepUpgrade: isWebSocket });
+  // Only Cloudflare's own header names the client; anything the client sent was removed above.
+  const clientIp = c.req.header("cf-connecting-ip");
+  const proto = url.protocol.replace(":", "");
+  if (clientIp) headers.set("X-Forwarded-For", clientIp);
+  headers.set("X-Forwarded-Proto", proto);
+  headers.set("X-Forwarded-Host", url.host);
+  headers.set(
+    "Forwarded",
+    `${clientIp ? `for=${quoteForwarded(clientIp)};` : ""}proto=${proto};host=${quoteForwarded(url.host)}`,
+  );
+  if (route.preserveHost) headers.set("Host", url.host);
+  if (identity) {
+    for (const [name, value] of Object.entries(await identityHeaders(c, route, identity, target.pathname)))
+      headers.set(name, value);
+  }
+  return headers;
+}
+
+/**
+ * Sends the request to `route`'s origin and returns its response unbuffered. 504 `origin_timeout`
+ * when the origin has not answered within the route's limit, 502 `origin_unreachable` when it
+ * cannot be reached. The limit covers the wait for the response, not a long streamed body.
+ */
+export async function forwardToOrigin(
+  c: Context<AppEnv>,
+  route: GatewayRoute,
+  identity: AuthenticatedSession | undefined,
+): Promise<Response> {
+  const target = originUrlFor(route, new URL(c.req.url));
+  const headers = await upstreamHeaders(c, route, identity, target);
+  const method = c.req.method;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, route.timeoutMs);
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, {
+      method,
+      headers,
+      body: BODYLESS_METHODS.has(method) ? null : c.req.raw.body,
+      redirect: "manual",
+      signal: controller.signal,
+    });
+  } catch (cause) {
+    throw new AppError(timedOut ? "origin_timeout" : "origin_unreachable", { cause });
+  } finally {
+    clearTimeout(timer);
+  }
+  // A WebSocket upgrade comes back as a 101 carrying the socket; hand it to the client as it is.
+  if (upstream.status === 101 || upstream.webSocket) return upstream;
+  return new Response(upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: sanitizeResponseHeaders(upstream.headers),
+  });
+}

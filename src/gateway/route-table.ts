@@ -1,0 +1,138 @@
+// The gateway's route table: parsed and checked once, then matched in order (first match wins).
+// Pure code with no Worker APIs, so `npm run routes -- explain` runs exactly this in Node.
+import { z } from "zod";
+
+/** Paths the gateway serves itself and never proxies. */
+export const RESERVED_PATH_PREFIXES = ["/auth", "/.well-known", "/healthz"] as const;
+
+export const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000;
+
+const pathPrefix = z
+  .string()
+  .regex(/^\/[^?#\s]*$/, "must start with / and contain no query, fragment or spaces")
+  .transform((prefix) => (prefix.length > 1 ? prefix.replace(/\/+$/, "") : prefix));
+
+const hostPattern = z
+  .string()
+  .toLowerCase()
+  .regex(
+    /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/,
+    "must be a host name, optionally starting with *. (e.g. *.example.com)",
+  );
+
+const policy = z.union([
+  z.literal("public"),
+  z.literal("authenticated"),
+  z.strictObject({ roles: z.array(z.string().min(1)).min(1) }),
+]);
+
+const routeSchema = z.strictObject({
+  /** Names the route in errors, logs and `routes explain`. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, - or _"),
+  host: hostPattern.optional(),
+  pathPrefix: pathPrefix.default("/"),
+  origin: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, "")),
+  /** The assertion's `aud`; defaults to the route's name. */
+  originId: z.string().min(1).max(128).optional(),
+  policy,
+  /** Remove `pathPrefix` from the path before forwarding. @default false */
+  stripPrefix: z.boolean().default(false),
+  /** Send the client's Host header to the origin instead of the origin's own. @default false */
+  preserveHost: z.boolean().default(false),
+  /** @default 30000 */
+  timeoutMs: z.number().int().min(100).max(300_000).default(DEFAULT_ORIGIN_TIMEOUT_MS),
+});
+
+export type GatewayRoute = z.output<typeof routeSchema> & { originId: string };
+export type RoutePolicy = z.output<typeof policy>;
+
+/** A route table that cannot be used; the message names the bad entry. */
+export class RouteTableError extends Error {
+  override name = "RouteTableError";
+}
+
+/** True when `prefix` covers `path` on segment boundaries ("/api" covers "/api" and "/api/x", not "/apix"). */
+export function prefixCovers(prefix: string, path: string): boolean {
+  if (prefix === "/") return true;
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function hostMatches(pattern: string | undefined, host: string): boolean {
+  if (pattern === undefined) return true;
+  if (pattern.startsWith("*.")) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+  return host === pattern;
+}
+
+// Does `earlier`'s host pattern match every host `later`'s pattern can match?
+function hostCovers(earlier: string | undefined, later: string | undefined): boolean {
+  if (earlier === undefined) return true;
+  if (later === undefined) return false;
+  if (earlier === later) return true;
+  return earlier.startsWith("*.") && !later.startsWith("*.") && hostMatches(earlier, later);
+}
+
+function describe(route: { name: string }, index: number): string {
+  return `route #${index + 1} "${route.name}"`;
+}
+
+/** Parses the table (JSON text or value); refuses reserved paths, duplicate names and shadowed routes. */
+export function parseRouteTable(input: unknown): GatewayRoute[] {
+  let value = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      throw new RouteTableError("is not valid JSON");
+    }
+  }
+  if (!Array.isArray(value)) throw new RouteTableError("must be a JSON array of routes");
+  const routes: GatewayRoute[] = value.map((entry, index) => {
+    const parsed = routeSchema.safeParse(entry);
+    const label = `route #${index + 1}${typeof entry?.name === "string" ? ` "${entry.name}"` : ""}`;
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(route)"} ${issue.message}`);
+      throw new RouteTableError(`${label}: ${problems.join("; ")}`);
+    }
+    return { ...parsed.data, originId: parsed.data.originId ?? parsed.data.name };
+  });
+  const names = new Set<string>();
+  routes.forEach((route, index) => {
+    if (names.has(route.name)) throw new RouteTableError(`${describe(route, index)}: the name is used twice`);
+    names.add(route.name);
+    for (const reserved of RESERVED_PATH_PREFIXES) {
+      // A catch-all "/" is fine (reserved paths are excluded when matching); a route inside one is not.
+      if (prefixCovers(reserved, route.pathPrefix)) {
+        throw new RouteTableError(
+          `${describe(route, index)}: ${reserved} is served by the gateway itself and is never proxied`,
+        );
+      }
+    }
+    for (let earlier = 0; earlier < index; earlier++) {
+      const other = routes[earlier] as GatewayRoute;
+      if (hostCovers(other.host, route.host) && prefixCovers(other.pathPrefix, route.pathPrefix)) {
+        throw new RouteTableError(
+          `${describe(route, index)} can never match: ${describe(other, earlier)} comes first and covers it`,
+        );
+      }
+    }
+  });
+  return routes;
+}
+
+/** The first route matching `host` (lowercase, with port if any) and `path`; undefined when none does. */
+export function matchRoute(routes: readonly GatewayRoute[], host: string, path: string): GatewayRoute | undefined {
+  if (RESERVED_PATH_PREFIXES.some((reserved) => prefixCovers(reserved, path))) return undefined;
+  const hostname = host.toLowerCase();
+  return routes.find((route) => hostMatches(route.host, hostname) && prefixCovers(route.pathPrefix, path));
+}
+
+/** The URL the origin receives for `url` under `route` (prefix stripped when asked, query kept). */
+export function originUrlFor(route: GatewayRoute, url: URL): URL {
+  let path = url.pathname;
+  if (route.stripPrefix && route.pathPrefix !== "/") path = path.slice(route.pathPrefix.length) || "/";
+  if (!path.startsWith("/")) path = `/${path}`;
+  const target = new URL(route.origin);
+  target.pathname = `${target.pathname.replace(/\/$/, "")}${path}`;
+  target.search = url.search;
+  return target;
+}
