@@ -7,6 +7,8 @@ export const ACCESS_TOKEN_TYPE = "at+jwt";
 
 export type AccessTokenClaims = {
   sub: string;
+  email: string;
+  emailVerified: boolean;
   sid: string;
   amr: string[];
   /** Unix seconds of the last full authentication. */
@@ -27,6 +29,8 @@ export async function signAccessToken(
 ): Promise<string> {
   const payload: Record<string, unknown> = {
     sid: claims.sid,
+    email: claims.email,
+    email_verified: claims.emailVerified,
     amr: claims.amr,
     auth_time: claims.authTime,
     roles: claims.roles,
@@ -71,7 +75,10 @@ export async function verifyAccessToken(
         ...(options.nowSeconds === undefined ? {} : { currentDate: new Date(options.nowSeconds * 1000) }),
       },
     );
-    const { sub, sid, amr, auth_time, roles, tenant, iat, exp, jti } = payload as Record<string, unknown>;
+    const { sub, sid, email, email_verified, amr, auth_time, roles, tenant, iat, exp, jti } = payload as Record<
+      string,
+      unknown
+    >;
     if (typeof sub !== "string" || typeof sid !== "string" || typeof auth_time !== "number")
       return { ok: false, reason: "invalid" };
     return {
@@ -79,6 +86,8 @@ export async function verifyAccessToken(
       token: {
         sub,
         sid,
+        email: typeof email === "string" ? email : "",
+        emailVerified: email_verified === true,
         amr: Array.isArray(amr) ? amr.filter((v): v is string => typeof v === "string") : [],
         authTime: auth_time,
         roles: Array.isArray(roles) ? roles.filter((v): v is string => typeof v === "string") : [],
