@@ -72,6 +72,10 @@ describe("configuration", () => {
     expect(() => loadConfig({ ...base, SIGNING_KEYS: "{not json" })).toThrow("SIGNING_KEYS is not valid JSON");
     expect(() => loadConfig({ ...base, SIGNING_KEYS: '{"current":"a","keys":[]}' })).toThrow("SIGNING_KEYS");
     expect(() => loadConfig({ ...base, TRUSTED_ORIGINS: "javascript:alert(1)" })).toThrow("TRUSTED_ORIGINS");
+    expect(() => loadConfig({ ...base, GATEWAY_ROUTES: '[{"name":"x","origin":"nope","policy":"public"}]' })).toThrow(
+      'GATEWAY_ROUTES route #1 "x": origin',
+    );
+    expect(() => loadConfig({ ...base, SIGN_IN_URL: "//evil.com/login" })).toThrow("SIGN_IN_URL");
   });
 
   it("refuses a missing KV binding", () => {

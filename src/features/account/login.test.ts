@@ -64,6 +64,17 @@ describe("POST /auth/login", () => {
     expect(rows).toEqual([]);
   });
 
+  it("hands back a validated redirect target, never an open redirect", async () => {
+    const email = uniqueEmail();
+    await signUpBrowser(ctx, email);
+    const target = async (returnTo: string) =>
+      ((await (await login({ email, password: STRONG_PASSWORD, returnTo })).json()) as { redirectTo: string })
+        .redirectTo;
+    expect(await target("/reports/q3?x=1")).toBe("/reports/q3?x=1");
+    expect(await target("//evil.com/steal")).toBe("/");
+    expect(await target("/%5Cevil.com")).toBe("/");
+  });
+
   it("gives an unknown email and a wrong password the same status and body", async () => {
     const email = uniqueEmail();
     await signUpBrowser(ctx, email);

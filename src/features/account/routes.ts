@@ -7,6 +7,7 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { safeReturnTo } from "../../http/return-to.ts";
 import { listLoginHistory } from "../audit/service.ts";
 import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
@@ -36,7 +37,7 @@ const name = z
   .max(200)
   .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
 const SignUpBody = z.strictObject({ email, password, name: name.optional(), client });
-const LogInBody = z.strictObject({ email, password, client });
+const LogInBody = z.strictObject({ email, password, client, returnTo: z.string().max(4096).optional() });
 const ChangePasswordBody = z.strictObject({ current: password, new: password });
 const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
@@ -88,7 +89,12 @@ export const accountRoutes = new Hono<AppEnv>()
     const result = await logIn(deps, { email: body.email, password: body.password, client: await clientInfo(c) });
     switch (result.kind) {
       case "signed_in":
-        return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) });
+        return c.json({
+          status: "signed_in",
+          session: deliverTokens(c, result.tokens, body.client, deps.now),
+          // Where the sign-in page should send the browser next: validated, never an open redirect.
+          redirectTo: safeReturnTo(body.returnTo),
+        });
       case "throttled":
       case "locked":
         return refuse(c, result);

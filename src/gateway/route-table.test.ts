@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { matchRoute, originUrlFor, parseRouteTable, RouteTableError } from "./route-table.ts";
+
+const origin = "http://127.0.0.1:3000";
+
+describe("route table", () => {
+  it("matches in order, by host and by path prefix on segment boundaries", () => {
+    const routes = parseRouteTable([
+      { name: "api", host: "app.example.com", pathPrefix: "/api", origin, policy: "authenticated" },
+      { name: "tenant", host: "*.example.com", origin, policy: "public" },
+      { name: "rest", origin, policy: "authenticated" },
+    ]);
+    expect(matchRoute(routes, "app.example.com", "/api/items")?.name).toBe("api");
+    expect(matchRoute(routes, "APP.example.com", "/api")?.name).toBe("api");
+    expect(matchRoute(routes, "app.example.com", "/apiary")?.name).toBe("tenant");
+    expect(matchRoute(routes, "acme.example.com", "/x")?.name).toBe("tenant");
+    expect(matchRoute(routes, "example.com", "/x")?.name).toBe("rest");
+  });
+
+  it("denies by default and never matches the gateway's own paths", () => {
+    const routes = parseRouteTable([{ name: "app", host: "app.example.com", origin, policy: "public" }]);
+    expect(matchRoute(routes, "other.example.com", "/")).toBeUndefined();
+    const catchAll = parseRouteTable([{ name: "all", origin, policy: "public" }]);
+    for (const path of ["/auth/login", "/auth", "/.well-known/jwks.json", "/healthz"])
+      expect(matchRoute(catchAll, "x", path)).toBeUndefined();
+  });
+
+  it("builds the origin URL, stripping the prefix when asked and keeping the query", () => {
+    const [route] = parseRouteTable([
+      { name: "svc", pathPrefix: "/svc/", origin: `${origin}/base/`, policy: "public", stripPrefix: true },
+    ]);
+    if (!route) throw new Error("no route");
+    expect(originUrlFor(route, new URL("https://gw.example.com/svc/a/b?x=1")).toString()).toBe(
+      `${origin}/base/a/b?x=1`,
+    );
+    expect(originUrlFor(route, new URL("https://gw.example.com/svc")).toString()).toBe(`${origin}/base/`);
+  });
+
+  it("applies the documented defaults", () => {
+    const [route] = parseRouteTable([{ name: "app", origin, policy: "public" }]);
+    expect(route).toMatchObject({
+      pathPrefix: "/",
+      originId: "app",
+      stripPrefix: false,
+      preserveHost: false,
+      timeoutMs: 30_000,
+    });
+  });
+
+  it("refuses a route that an earlier one shadows entirely, naming both", () => {
+    expect(() =>
+      parseRouteTable([
+        { name: "everything", origin, policy: "public" },
+        { name: "api", pathPrefix: "/api", origin, policy: "authenticated" },
+      ]),
+    ).toThrow('route #2 "api" can never match: route #1 "everything" comes first and covers it');
+    expect(() =>
+      parseRouteTable([
+        { name: "wild", host: "*.example.com", pathPrefix: "/a", origin, policy: "public" },
+        { name: "exact", host: "app.example.com", pathPrefix: "/a/b", origin, policy: "public" },
+      ]),
+    ).toThrow(RouteTableError);
+    // A narrower route first and a broader one after is the intended order, not shadowing.
+    expect(() =>
+      parseRouteTable([
+        { name: "api", pathPrefix: "/api", origin, policy: "authenticated" },
+        { name: "everything", origin, policy: "public" },
+      ]),
+    ).not.toThrow();
+  });
+
+  it("names the bad entry and field for invalid routes", () => {
+    const cases: Array<[unknown, string]> = [
+      ["not json", "is not valid JSON"],
+      [{}, "must be a JSON array"],
+      [[{ name: "a", origin: "ftp://x", policy: "public" }], 'route #1 "a": origin'],
+      [
+        [
+          { name: "ok", origin, policy: "public" },
+          { name: "b", origin, policy: "sometimes" },
+        ],
+        'route #2 "b": policy',
+      ],
+      [[{ name: "c", pathPrefix: "no-slash", origin, policy: "public" }], 'route #1 "c": pathPrefix'],
+      [[{ name: "d", origin, policy: { roles: [] } }], 'route #1 "d": policy'],
+      [[{ name: "e", origin, policy: "public", extra: true }], 'route #1 "e"'],
+      [[{ name: "auth", pathPrefix: "/auth/x", origin, policy: "public" }], "/auth is served by the gateway itself"],
+      [
+        [
+          { name: "f", host: "a.example.com", origin, policy: "public" },
+          { name: "f", host: "b.example.com", origin, policy: "public" },
+        ],
+        "the name is used twice",
+      ],
+    ];
+    for (const [input, message] of cases) {
+      expect(() => parseRouteTable(typeof input === "string" ? input : JSON.stringify(input))).toThrow(message);
+    }
+  });
+});

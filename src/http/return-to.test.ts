@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { safeReturnTo } from "./return-to.ts";
+
+describe("safeReturnTo", () => {
+  it("keeps same-origin paths with their query and fragment", () => {
+    expect(safeReturnTo("/reports/q3?x=1#top")).toBe("/reports/q3?x=1#top");
+    expect(safeReturnTo("/")).toBe("/");
+    expect(safeReturnTo("/a/%2Fb")).toBe("/a/%2Fb");
+  });
+
+  it("refuses every open-redirect variant, falling back to /", () => {
+    const attacks = [
+      "//evil.com",
+      "///evil.com",
+      "/\\evil.com",
+      "\\\\evil.com",
+      "https://evil.com",
+      "http:evil.com",
+      "javascript:alert(1)",
+      "evil.com",
+      "%2F%2Fevil.com",
+      "/%2F/evil.com/..%2F",
+      "/%5Cevil.com",
+      "/%2Fevil.com",
+      "/\tevil.com",
+      "/\u0000/evil.com",
+      "/%09/evil.com",
+      "/%0d%0aLocation:%20https://evil.com",
+      "/%E0%A4%A",
+      "",
+      `/${"a".repeat(3000)}`,
+    ];
+    for (const attack of attacks) expect(safeReturnTo(attack), attack).toBe("/");
+    expect(safeReturnTo(undefined)).toBe("/");
+    expect(safeReturnTo(42)).toBe("/");
+  });
+});
