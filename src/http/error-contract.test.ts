@@ -38,7 +38,8 @@ const post = (body: BodyInit, headers: Record<string, string> = { "content-type"
 
 describe("error contract", () => {
   it("answers an unknown route with 404 not_found and an X-Request-Id", async () => {
-    const response = await workerWith().fetch("/no/such/route");
+    // No gateway route serves this host, so nothing is proxied (deny by default).
+    const response = await workerWith().fetch("http://nowhere.example.com/no/such/route");
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
