@@ -98,6 +98,23 @@ describe("gateway: identity to the origin", () => {
     }
   });
 
+  it("strips duplicated spoofed headers too", async () => {
+    const headers = new Headers([
+      ["X-Auth-User-Id", "attacker-1"],
+      ["x-auth-user-id", "attacker-2"],
+      ["authorization", `Bearer ${api.accessToken}`],
+    ]);
+    const echo = (await (await call("/items/2", { headers })).json()) as Echo;
+    expect(echo.headers["x-auth-user-id"]).toBe((echo.assertion as unknown as { claims: { sub: string } }).claims.sub);
+    expect(echo.rawHeaderNames.filter((name) => name.toLowerCase() === "x-auth-user-id")).toHaveLength(1);
+  });
+
+  it("sends the origin its own Host, and the client's in X-Forwarded-Host", async () => {
+    const echo = (await (await call("/public/x", { headers: { host: "spoofed.example.com" } })).json()) as Echo;
+    expect(echo.headers.host).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(echo.headers["x-forwarded-host"]).toBe("localhost");
+  });
+
   it("binds the assertion to the method and the path the origin receives (prefix stripped)", async () => {
     const response = await asUser("/svc/orders?page=2", {
       method: "POST",
