@@ -5,6 +5,7 @@ import { accountRoutes } from "./features/account/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { keyRoutes } from "./features/keys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
+import { devOutboxRoutes, verificationRoutes } from "./features/verification/routes.ts";
 import { handleGatewayRequest } from "./gateway/handler.ts";
 import type { AppEnv } from "./http/app-env.ts";
 import { limitBodySize } from "./http/body.ts";
@@ -22,6 +23,8 @@ export function createApp() {
   app.route("/", keyRoutes);
   app.route("/", accountRoutes);
   app.route("/", sessionRoutes);
+  app.route("/", verificationRoutes);
+  app.route("/", devOutboxRoutes);
   app.all("*", handleGatewayRequest);
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -24,4 +24,9 @@ export type Bindings = {
   LOCKOUT_FAILURES?: string;
   GATEWAY_ROUTES?: string;
   SIGN_IN_URL?: string;
+  APP_URL?: string;
+  MAIL_PROVIDER?: string;
+  MAIL_HTTP_URL?: string;
+  MAIL_HTTP_TOKEN?: string;
+  MAIL_FROM?: string;
 };

@@ -10,6 +10,7 @@ const required = {
   ISSUER: "https://auth.example.com/",
   AUTH_SECRET: testEnv.AUTH_SECRET,
   SIGNING_KEYS: testEnv.SIGNING_KEYS,
+  MAIL_HTTP_URL: "https://mail.example.com/send",
 };
 
 describe("configuration", () => {
@@ -76,6 +77,9 @@ describe("configuration", () => {
       'GATEWAY_ROUTES route #1 "x": origin',
     );
     expect(() => loadConfig({ ...base, SIGN_IN_URL: "//evil.com/login" })).toThrow("SIGN_IN_URL");
+    const { MAIL_HTTP_URL: _url, ...withoutMailUrl } = base;
+    expect(() => loadConfig({ ...withoutMailUrl, ENVIRONMENT: "production" })).toThrow("MAIL_HTTP_URL is required");
+    expect(() => loadConfig({ ...base, ENVIRONMENT: "production", MAIL_PROVIDER: "outbox" })).toThrow("MAIL_PROVIDER");
   });
 
   it("refuses a missing KV binding", () => {

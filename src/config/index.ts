@@ -1,6 +1,6 @@
 // Turns the Worker's bindings into a typed Config once per bindings object; fails with the variable's name.
 import type { Bindings } from "./bindings.ts";
-import { type Config, envSchema } from "./schema.ts";
+import { type Config, defaultMailProvider, envSchema } from "./schema.ts";
 
 export type { Bindings } from "./bindings.ts";
 export { type Config, DEFAULT_CONFIG } from "./schema.ts";
@@ -45,6 +45,13 @@ export function loadConfig(bindings: Bindings): Config {
     lockoutFailures: env.LOCKOUT_FAILURES,
     gatewayRoutes: env.GATEWAY_ROUTES,
     signInUrl: env.SIGN_IN_URL,
+    appUrl: (env.APP_URL ?? env.ISSUER).replace(/\/$/, ""),
+    mail: {
+      provider: env.MAIL_PROVIDER ?? defaultMailProvider(env.ENVIRONMENT),
+      httpUrl: env.MAIL_HTTP_URL,
+      httpToken: env.MAIL_HTTP_TOKEN,
+      from: env.MAIL_FROM,
+    },
   };
   cache.set(bindings, config);
   return config;

@@ -105,6 +105,12 @@ export const envSchema = z
       .string()
       .regex(/^\/(?![/\\])[^\s]*$/, "must be a path on the gateway, e.g. /auth/sign-in")
       .default("/auth/sign-in"),
+    // Where links in messages point (pages that read ?token= and call the API); defaults to ISSUER.
+    APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+    MAIL_PROVIDER: z.enum(["outbox", "http"]).optional(),
+    MAIL_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
+    MAIL_HTTP_TOKEN: z.string().min(1).optional(),
+    MAIL_FROM: z.string().min(3).default("Portcullis <no-reply@localhost>"),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -112,7 +118,20 @@ export const envSchema = z
   .refine((env) => !(env.ENVIRONMENT === "production" && env.NEON_LOCAL_RELAY), {
     path: ["NEON_LOCAL_RELAY"],
     error: "must not be set in production",
+  })
+  .refine((env) => (env.MAIL_PROVIDER ?? defaultMailProvider(env.ENVIRONMENT)) !== "http" || env.MAIL_HTTP_URL, {
+    path: ["MAIL_HTTP_URL"],
+    error: "is required when MAIL_PROVIDER is http",
+  })
+  .refine((env) => !(env.ENVIRONMENT === "production" && env.MAIL_PROVIDER === "outbox"), {
+    path: ["MAIL_PROVIDER"],
+    error: "outbox keeps message bodies (codes, links) and is for development only",
   });
+
+/** The development outbox outside production; a real provider in production. */
+export function defaultMailProvider(environment: string): "outbox" | "http" {
+  return environment === "production" ? "http" : "outbox";
+}
 
 export type Config = {
   environment: "development" | "test" | "production";
@@ -143,4 +162,6 @@ export type Config = {
   /** Proxied routes, in match order. */
   gatewayRoutes: GatewayRoute[];
   signInUrl: string;
+  appUrl: string;
+  mail: { provider: "outbox" | "http"; httpUrl: string | undefined; httpToken: string | undefined; from: string };
 };

@@ -9,6 +9,8 @@ export type ServerKeys = {
   counterKey: Uint8Array;
   /** HMAC key that derives a refresh token's successor from the token itself. */
   refreshDerivation: Uint8Array;
+  /** HMAC key under which one-time codes and link tokens are stored. */
+  codeHash: Uint8Array;
 };
 
 const cache = new Map<string, Promise<ServerKeys>>();
@@ -26,6 +28,7 @@ export function deriveServerKeys(authSecret: string): Promise<ServerKeys> {
       ipHash: await derive(secret, "ip-hash"),
       counterKey: await derive(secret, "counter-key"),
       refreshDerivation: await derive(secret, "refresh-derivation"),
+      codeHash: await derive(secret, "code-hash"),
     }))();
     cache.set(authSecret, keys);
   }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 /** Paths the gateway serves itself and never proxies. */
-export const RESERVED_PATH_PREFIXES = ["/auth", "/.well-known", "/healthz"] as const;
+export const RESERVED_PATH_PREFIXES = ["/auth", "/.well-known", "/healthz", "/dev/outbox"] as const;
 
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000;
 

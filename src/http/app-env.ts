@@ -25,5 +25,7 @@ export type AppEnv = {
     /** Opens the request's PrismaClient on first call; it is closed after the response via waitUntil. */
     db: () => PrismaClient;
     session: AuthenticatedSession;
+    /** Runs `work` after the response is sent (the database stays open until it ends). */
+    defer: (work: Promise<unknown>) => void;
   };
 };

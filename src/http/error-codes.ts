@@ -27,6 +27,9 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: "You do not have access to this resource." },
   origin_timeout: { status: 504, message: "The application did not answer in time." },
   origin_unreachable: { status: 502, message: "The application could not be reached." },
+  invalid_token: { status: 400, message: "This link has expired or was already used; ask for a new one." },
+  invalid_code: { status: 400, message: "The code is wrong or has expired." },
+  delivery_failed: { status: 503, message: "We could not send the message; try again in a moment." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

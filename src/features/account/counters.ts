@@ -29,7 +29,7 @@ export async function counterKeysFor(keys: ServerKeys, email: string, ipHash: st
   return { account, client: `client:${ipHash ?? "unknown"}` };
 }
 
-type CounterRule = { freeAttempts: number; windowSeconds: number; lockAt?: number };
+export type CounterRule = { freeAttempts: number; windowSeconds: number; lockAt?: number };
 
 export type Reservation =
   | { kind: "open"; failures: number }
@@ -41,7 +41,7 @@ export type Reservation =
  * concurrent attempts queue. The next delay, 2^(attempts - free) s up to 15 min, is set in the same
  * statement. Returns the refusal, or the count including this attempt.
  */
-async function reserve(db: Database, key: string, rule: CounterRule, now: Date): Promise<Reservation> {
+export async function reserve(db: Database, key: string, rule: CounterRule, now: Date): Promise<Reservation> {
   const windowExpired = Prisma.sql`(${rule.windowSeconds}::int > 0 AND auth_counters.updated_at < ${now}::timestamptz - make_interval(secs => ${rule.windowSeconds}::int))`;
   const next = Prisma.sql`(CASE WHEN ${windowExpired} THEN 1 ELSE auth_counters.failures + 1 END)`;
   const lockAt = rule.lockAt ?? 2_147_483_647;
@@ -109,4 +109,9 @@ export function reserveSignup(db: Database, ipHash: string | null, now: Date): P
     { freeAttempts: SIGNUPS_PER_CLIENT, windowSeconds: CLIENT_WINDOW_SECONDS },
     now,
   );
+}
+
+/** Forgets a counter (after the attempt it guarded succeeded). */
+export async function clearCounter(db: Database, key: string): Promise<void> {
+  await db.authCounter.deleteMany({ where: { key } });
 }

@@ -14,7 +14,11 @@ export type AuditAction =
   | "password.changed"
   | "password.rehashed"
   | "account.locked"
-  | "user.disabled";
+  | "user.disabled"
+  | "email.verified"
+  | "email.verification_failed"
+  | "password.reset_requested"
+  | "password.reset";
 
 export type AuditEventInput = {
   action: AuditAction;

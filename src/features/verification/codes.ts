@@ -1,0 +1,122 @@
+// One-time codes and link tokens: CSPRNG, stored only as HMAC-SHA-256, single use, expiring, a bounded
+// number of wrong tries per code. A new code invalidates the previous one of the same purpose.
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import { constantTimeEqual, generateRandomToken, hmacSha256 } from "../../crypto/bytes.ts";
+import type { ServerKeys } from "../../crypto/server-keys.ts";
+import type { Database } from "../../db/client.ts";
+import type { CodePurpose } from "../../db/generated/client.ts";
+
+/** Wrong codes allowed against one code before it dies. */
+export const MAX_CODE_ATTEMPTS = 5;
+
+const hmacHex = async (keys: ServerKeys, purpose: CodePurpose, value: string) =>
+  encodeHexLowerCase(await hmacSha256(keys.codeHash, `${purpose}:${value}`));
+
+/** A uniformly random 6-digit code (rejection sampling, so no digit is more likely). */
+export function generateSixDigitCode(): string {
+  const limit = 4_294_000_000; // the largest multiple of 10^6 below 2^32
+  for (;;) {
+    const [value = 0] = crypto.getRandomValues(new Uint32Array(1));
+    if (value < limit) return String(value % 1_000_000).padStart(6, "0");
+  }
+}
+
+export type IssuedCode = { id: string; code: string | null; token: string };
+
+/** Creates a code (and link token) for `purpose`, invalidating the user's earlier ones. */
+export async function issueCode(
+  db: Database,
+  keys: ServerKeys,
+  input: { userId: string; purpose: CodePurpose; target: string; withCode: boolean; ttlSeconds: number; now: Date },
+): Promise<IssuedCode> {
+  const code = input.withCode ? generateSixDigitCode() : null;
+  const token = generateRandomToken();
+  const [codeHash, tokenHash] = await Promise.all([
+    code ? hmacHex(keys, input.purpose, code) : null,
+    hmacHex(keys, input.purpose, token),
+  ]);
+  const [, row] = await db.$transaction([
+    db.verificationCode.updateMany({
+      where: { userId: input.userId, purpose: input.purpose, consumedAt: null },
+      data: { consumedAt: input.now },
+    }),
+    db.verificationCode.create({
+      data: {
+        userId: input.userId,
+        purpose: input.purpose,
+        target: input.target,
+        codeHash,
+        tokenHash,
+        expiresAt: new Date(input.now.getTime() + input.ttlSeconds * 1000),
+      },
+    }),
+  ]);
+  return { id: row.id, code, token };
+}
+
+/** Kills a code whose message could not be delivered, so nothing is left half-done. */
+export async function revokeCode(db: Database, id: string, now: Date): Promise<void> {
+  await db.verificationCode.updateMany({ where: { id, consumedAt: null }, data: { consumedAt: now } });
+}
+
+/** Consumes a link token atomically (one conditional UPDATE); null when invalid, used or expired. */
+export async function consumeToken(
+  db: Database,
+  keys: ServerKeys,
+  input: { purpose: CodePurpose; token: string; now: Date },
+): Promise<{ userId: string; target: string } | null> {
+  const tokenHash = await hmacHex(keys, input.purpose, input.token);
+  const rows = await db.$queryRaw<Array<{ user_id: string; target: string }>>`
+    UPDATE verification_codes SET consumed_at = ${input.now}
+    WHERE token_hash = ${tokenHash} AND purpose = ${input.purpose}::code_purpose
+      AND consumed_at IS NULL AND expires_at > ${input.now} AND attempts < ${MAX_CODE_ATTEMPTS}
+    RETURNING user_id, target`;
+  const row = rows[0];
+  return row ? { userId: row.user_id, target: row.target } : null;
+}
+
+/** Whether a link token is currently valid, without consuming it (to check a form before using it). */
+export async function peekToken(
+  db: Database,
+  keys: ServerKeys,
+  input: { purpose: CodePurpose; token: string; now: Date },
+): Promise<{ userId: string; target: string } | null> {
+  const row = await db.verificationCode.findUnique({
+    where: { tokenHash: await hmacHex(keys, input.purpose, input.token) },
+  });
+  if (
+    !row ||
+    row.purpose !== input.purpose ||
+    row.consumedAt ||
+    row.expiresAt <= input.now ||
+    row.attempts >= MAX_CODE_ATTEMPTS
+  )
+    return null;
+  return { userId: row.userId, target: row.target };
+}
+
+/**
+ * Checks a code against the user's latest live code of `purpose`, in one transaction with the row
+ * locked: a match consumes it, a miss counts an attempt (the code dies at MAX_CODE_ATTEMPTS).
+ */
+export async function consumeCode(
+  db: Database,
+  keys: ServerKeys,
+  input: { userId: string; purpose: CodePurpose; code: string; now: Date },
+): Promise<{ target: string } | null> {
+  const presented = new TextEncoder().encode(await hmacHex(keys, input.purpose, input.code));
+  return db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<Array<{ id: string; code_hash: string | null; target: string }>>`
+      SELECT id, code_hash, target FROM verification_codes
+      WHERE user_id = ${input.userId}::uuid AND purpose = ${input.purpose}::code_purpose
+        AND consumed_at IS NULL AND expires_at > ${input.now} AND attempts < ${MAX_CODE_ATTEMPTS}
+      ORDER BY created_at DESC LIMIT 1 FOR UPDATE`;
+    if (!row?.code_hash) return null;
+    if (constantTimeEqual(new TextEncoder().encode(row.code_hash), presented)) {
+      await tx.verificationCode.update({ where: { id: row.id }, data: { consumedAt: input.now } });
+      return { target: row.target };
+    }
+    await tx.verificationCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
+    return null;
+  });
+}

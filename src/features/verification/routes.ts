@@ -1,0 +1,118 @@
+// Verification routes: email verification by code or link, password reset, and the dev outbox.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { readJsonBody } from "../../http/body.ts";
+import { normalizeEmail } from "../account/email.ts";
+import { normalizePassword, PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
+import { authenticate, requireSession } from "../session/middleware.ts";
+import {
+  requestEmailVerification,
+  requestPasswordReset,
+  resetPassword,
+  type VerificationDeps,
+  verifyEmail,
+} from "./service.ts";
+
+const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the token from the link");
+const VerifyBody = z.union([
+  z.strictObject({ code: z.string().regex(/^\d{6}$/, "must be 6 digits") }),
+  z.strictObject({ token }),
+]);
+const ForgotBody = z.strictObject({ email: z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254)) });
+const ResetBody = z.strictObject({
+  token,
+  password: z
+    .string()
+    .min(1)
+    .max(PASSWORD_MAX_LENGTH * 4)
+    .transform(normalizePassword),
+});
+
+async function verificationDependencies(c: Context<AppEnv>): Promise<VerificationDeps> {
+  const config = c.var.config;
+  return { ...(await authDependencies(c)), mail: config.mail, appUrl: config.appUrl, policy: config };
+}
+
+function throttled(c: Context<AppEnv>, retryAfterSeconds: number): never {
+  c.header("Retry-After", String(retryAfterSeconds));
+  throw new AppError("too_many_attempts");
+}
+
+/** The same answer whether or not an account exists. */
+const RESET_REQUESTED = {
+  status: "requested",
+  message: "If an account uses this address, a reset link is on its way.",
+};
+
+export const verificationRoutes = new Hono<AppEnv>()
+  .post("/auth/email/verify/request", requireSession(), async (c) => {
+    const result = await requestEmailVerification(await verificationDependencies(c), c.var.session.userId);
+    if (result.kind === "throttled") return throttled(c, result.retryAfterSeconds);
+    if (result.kind === "delivery_failed") throw new AppError("delivery_failed");
+    return c.json({ status: result.kind }, result.kind === "sent" ? 202 : 200);
+  })
+  .post("/auth/email/verify", async (c) => {
+    const body = await readJsonBody(c, VerifyBody);
+    const deps = await verificationDependencies(c);
+    const client = await clientInfo(c);
+    let result: Awaited<ReturnType<typeof verifyEmail>>;
+    if ("code" in body) {
+      // A code proves the address only for the signed-in user it was sent to.
+      const session = await authenticate(c);
+      if (!session) {
+        c.header("WWW-Authenticate", "Bearer");
+        throw new AppError("unauthenticated");
+      }
+      result = await verifyEmail(deps, { code: body.code, userId: session.userId, client });
+    } else {
+      result = await verifyEmail(deps, { token: body.token, client });
+    }
+    if (result.kind === "throttled") return throttled(c, result.retryAfterSeconds);
+    if (result.kind === "invalid") throw new AppError("code" in body ? "invalid_code" : "invalid_token");
+    return c.json({ status: "verified" });
+  })
+  .post("/auth/password/forgot", async (c) => {
+    const body = await readJsonBody(c, ForgotBody);
+    const deps = await verificationDependencies(c);
+    const client = await clientInfo(c);
+    // The work happens after the response, so the answer and its timing are the same for every address.
+    c.var.defer(requestPasswordReset(deps, body.email, client));
+    return c.json(RESET_REQUESTED, 202);
+  })
+  .post("/auth/password/reset", async (c) => {
+    const body = await readJsonBody(c, ResetBody);
+    const result = await resetPassword(await verificationDependencies(c), {
+      token: body.token,
+      password: body.password,
+      client: await clientInfo(c),
+    });
+    if (result.kind === "invalid") throw new AppError("invalid_token");
+    if (result.kind === "weak_password") {
+      const message = PASSWORD_PROBLEM_MESSAGES[result.problem](c.var.config.passwordMinLength);
+      throw new AppError("weak_password", { message, fields: [{ path: "password", message }] });
+    }
+    return c.json({ status: "reset" });
+  });
+
+/** GET /dev/outbox: the messages the development outbox holds, newest first; 404 in production. */
+export const devOutboxRoutes = new Hono<AppEnv>().get("/dev/outbox", async (c) => {
+  if (c.var.config.environment === "production" || c.var.config.mail.provider !== "outbox")
+    throw new AppError("not_found");
+  const messages = await c.var.db().outboxMessage.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
+  c.header("Cache-Control", "no-store");
+  return c.json({
+    messages: messages.map((m) => ({
+      id: m.id,
+      recipient: m.recipient,
+      template: m.template,
+      subject: m.subject,
+      text: m.text,
+      status: m.status,
+      createdAt: m.createdAt.toISOString(),
+    })),
+  });
+});

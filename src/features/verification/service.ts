@@ -1,0 +1,216 @@
+// Email verification and password reset: codes and links by mail, consumed once, rate limited.
+import type { Config } from "../../config/index.ts";
+import { hashPassword } from "../../crypto/password.ts";
+import { type MailSettings, sendEmail } from "../../delivery/mailer.ts";
+import { emailVerificationMessage, passwordResetMessage } from "../../delivery/templates.ts";
+import { markUserNotBefore } from "../../kv/revocation.ts";
+import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
+import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
+import { PASSWORD_PROVIDER } from "../account/repository.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
+import { consumeCode, consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
+
+export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
+export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
+const SENDS_PER_HOUR = 3;
+const HOUR = 3600;
+
+export type VerificationDeps = SessionDeps & {
+  mail: MailSettings;
+  appUrl: string;
+  policy: Pick<Config, "passwordMinLength">;
+};
+
+export type SendResult =
+  | { kind: "sent" }
+  | { kind: "already_verified" }
+  | { kind: "throttled"; retryAfterSeconds: number }
+  | { kind: "delivery_failed" };
+
+/** Sends a 6-digit code and a link to the user's address; a resend invalidates the previous code. */
+export async function requestEmailVerification(deps: VerificationDeps, userId: string): Promise<SendResult> {
+  const user = await deps.db.user.findUnique({ where: { id: userId } });
+  if (!user) return { kind: "delivery_failed" };
+  if (user.emailVerifiedAt) return { kind: "already_verified" };
+  const allowed = await reserve(
+    deps.db,
+    `send:email_verification:${userId}`,
+    { freeAttempts: SENDS_PER_HOUR, windowSeconds: HOUR },
+    deps.now,
+  );
+  if (allowed.kind !== "open")
+    return { kind: "throttled", retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR };
+  const issued = await issueCode(deps.db, deps.serverKeys, {
+    userId,
+    purpose: "EMAIL_VERIFICATION",
+    target: user.email,
+    withCode: true,
+    ttlSeconds: EMAIL_CODE_TTL_SECONDS,
+    now: deps.now,
+  });
+  const link = `${deps.appUrl}/verify-email?token=${encodeURIComponent(issued.token)}`;
+  const message = emailVerificationMessage({ code: issued.code ?? "", link, minutes: EMAIL_CODE_TTL_SECONDS / 60 });
+  const delivered = await sendEmail(deps.db, deps.mail, user.email, message);
+  if (!delivered.ok) {
+    await revokeCode(deps.db, issued.id, deps.now);
+    return { kind: "delivery_failed" };
+  }
+  return { kind: "sent" };
+}
+
+export type VerifyResult =
+  | { kind: "verified"; userId: string }
+  | { kind: "invalid" }
+  | { kind: "throttled"; retryAfterSeconds: number };
+
+async function markVerified(
+  deps: VerificationDeps,
+  userId: string,
+  target: string,
+  client: ClientInfo,
+): Promise<VerifyResult> {
+  // The code proves the address it was sent to; if the email changed since, it proves nothing now.
+  const updated = await deps.db.user.updateMany({
+    where: { id: userId, email: target },
+    data: { emailVerifiedAt: deps.now },
+  });
+  if (updated.count === 0) return { kind: "invalid" };
+  await recordAuditEvent(deps.db, { action: "email.verified", success: true, userId, ...client });
+  return { kind: "verified", userId };
+}
+
+/**
+ * Verifies with the code (signed-in user) or the link token. Wrong codes count per user across
+ * resends (a new code does not reset the count) and each code dies after 5 wrong tries.
+ */
+export async function verifyEmail(
+  deps: VerificationDeps,
+  input: { code: string; userId: string; client: ClientInfo } | { token: string; client: ClientInfo },
+): Promise<VerifyResult> {
+  if ("token" in input) {
+    const consumed = await consumeToken(deps.db, deps.serverKeys, {
+      purpose: "EMAIL_VERIFICATION",
+      token: input.token,
+      now: deps.now,
+    });
+    return consumed ? markVerified(deps, consumed.userId, consumed.target, input.client) : { kind: "invalid" };
+  }
+  const counterKey = `code:email_verification:${input.userId}`;
+  const allowed = await reserve(deps.db, counterKey, { freeAttempts: 5, windowSeconds: 0 }, deps.now);
+  if (allowed.kind !== "open")
+    return { kind: "throttled", retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR };
+  const consumed = await consumeCode(deps.db, deps.serverKeys, {
+    userId: input.userId,
+    purpose: "EMAIL_VERIFICATION",
+    code: input.code,
+    now: deps.now,
+  });
+  if (!consumed) {
+    await recordAuditEvent(deps.db, {
+      action: "email.verification_failed",
+      success: false,
+      userId: input.userId,
+      ...input.client,
+    });
+    return { kind: "invalid" };
+  }
+  await clearCounter(deps.db, counterKey);
+  return markVerified(deps, input.userId, consumed.target, input.client);
+}
+
+/**
+ * Sends a reset link if the address belongs to an account. Callers answer the same either way and
+ * run this after the response, so neither the answer nor its timing reveals whether it exists.
+ */
+export async function requestPasswordReset(deps: VerificationDeps, email: string, client: ClientInfo): Promise<void> {
+  const keys = await counterKeysFor(deps.serverKeys, email, client.ipHash);
+  const allowed = await reserve(
+    deps.db,
+    `send:password_reset:${keys.account}`,
+    { freeAttempts: SENDS_PER_HOUR, windowSeconds: HOUR },
+    deps.now,
+  );
+  if (allowed.kind !== "open") return;
+  const user = await deps.db.user.findUnique({ where: { email } });
+  if (!user) return;
+  const issued = await issueCode(deps.db, deps.serverKeys, {
+    userId: user.id,
+    purpose: "PASSWORD_RESET",
+    target: user.email,
+    withCode: false,
+    ttlSeconds: RESET_TOKEN_TTL_SECONDS,
+    now: deps.now,
+  });
+  const link = `${deps.appUrl}/reset-password?token=${encodeURIComponent(issued.token)}`;
+  const delivered = await sendEmail(
+    deps.db,
+    deps.mail,
+    user.email,
+    passwordResetMessage({ link, minutes: RESET_TOKEN_TTL_SECONDS / 60 }),
+  );
+  if (!delivered.ok) await revokeCode(deps.db, issued.id, deps.now);
+  await recordAuditEvent(deps.db, {
+    action: "password.reset_requested",
+    success: delivered.ok,
+    userId: user.id,
+    ...client,
+  });
+}
+
+/**
+ * Hook for the MFA issue: when the user has a second factor, a reset must also present it (or a
+ * recovery code). Until second factors exist, nobody needs one.
+ */
+export function secondFactorRequiredForReset(_user: { id: string }): boolean {
+  return false;
+}
+
+export type ResetResult =
+  | { kind: "reset"; userId: string }
+  | { kind: "invalid" }
+  | { kind: "weak_password"; problem: PasswordProblem };
+
+/**
+ * Sets a new password with a reset link: ends every session (database and edge), clears a lockout
+ * and its failure count, and audits. The token is only consumed once the new password is acceptable.
+ */
+export async function resetPassword(
+  deps: VerificationDeps,
+  input: { token: string; password: string; client: ClientInfo },
+): Promise<ResetResult> {
+  const valid = await peekToken(deps.db, deps.serverKeys, {
+    purpose: "PASSWORD_RESET",
+    token: input.token,
+    now: deps.now,
+  });
+  if (!valid) return { kind: "invalid" };
+  const problem = findPasswordProblem(input.password, {
+    minLength: deps.policy.passwordMinLength,
+    email: valid.target,
+  });
+  if (problem) return { kind: "weak_password", problem };
+  const consumed = await consumeToken(deps.db, deps.serverKeys, {
+    purpose: "PASSWORD_RESET",
+    token: input.token,
+    now: deps.now,
+  });
+  if (!consumed || secondFactorRequiredForReset({ id: consumed.userId })) return { kind: "invalid" };
+  const passwordHash = await hashPassword(input.password);
+  const { userId, target } = consumed;
+  await deps.db.$transaction([
+    deps.db.account.upsert({
+      where: { provider_providerAccountId: { provider: PASSWORD_PROVIDER, providerAccountId: target } },
+      update: { passwordHash },
+      create: { userId, provider: PASSWORD_PROVIDER, providerAccountId: target, passwordHash },
+    }),
+    deps.db.user.update({ where: { id: userId }, data: { lockedAt: null } }),
+  ]);
+  const keys = await counterKeysFor(deps.serverKeys, target, input.client.ipHash);
+  await clearCounter(deps.db, keys.account);
+  await revokeSessions(deps, userId, {}, "password_reset");
+  // Floor, not ceil: a sign-in with the new password in this same second must keep working.
+  await markUserNotBefore(deps.kv, userId, Math.floor(deps.now.getTime() / 1000), deps.settings.accessTokenTtlSeconds);
+  await recordAuditEvent(deps.db, { action: "password.reset", success: true, userId, ...input.client });
+  return { kind: "reset", userId };
+}
