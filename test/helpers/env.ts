@@ -11,6 +11,7 @@ export type TestBindings = Bindings & {
   SIGNING_KEYS: string;
   AUTH_SECRET: string;
   ISSUER: string;
+  GATEWAY_ROUTES: string;
 };
 
 export const testEnv = env as unknown as TestBindings;
