@@ -1,0 +1,53 @@
+// Scheduled cleanup: deletes what can no longer be used, in bounded batches so one run never holds
+// long locks or runs past the Worker's limits. Each pass returns how many rows it removed.
+import type { Database } from "../../db/client.ts";
+
+export const CLEANUP_BATCH_SIZE = 500;
+/** Ended sessions (and their refresh tokens) stay this long for the user's session history. */
+const ENDED_SESSION_RETENTION_DAYS = 30;
+/** Delivered or failed outbox rows are kept this long for support. */
+const OUTBOX_RETENTION_DAYS = 7;
+/** Counters untouched this long are forgotten, except an account locked until a password reset. */
+const COUNTER_RETENTION_DAYS = 7;
+
+export type CleanupReport = Record<"verificationCodes" | "refreshTokens" | "sessions" | "counters" | "outbox", number>;
+
+async function deleteBatch(db: Database, table: string, where: string, now: Date): Promise<number> {
+  // Table and condition are constants of this module; only `now` and the limit are parameters.
+  return db.$executeRawUnsafe(
+    `DELETE FROM "${table}" WHERE ctid IN (SELECT ctid FROM "${table}" WHERE ${where.replaceAll("$1", "$1::timestamptz")} LIMIT ${CLEANUP_BATCH_SIZE})`,
+    now,
+  );
+}
+
+/** Runs each purge in batches until it has nothing left or `maxBatches` per kind is reached. */
+export async function purgeExpired(
+  db: Database,
+  options: { now: Date; lockoutFailures: number; maxBatches?: number },
+): Promise<CleanupReport> {
+  const maxBatches = options.maxBatches ?? 20;
+  const purges: Array<[keyof CleanupReport, string, string]> = [
+    ["verificationCodes", "verification_codes", "expires_at < $1 OR consumed_at < $1 - interval '1 day'"],
+    ["refreshTokens", "refresh_tokens", "expires_at < $1 - interval '1 day'"],
+    [
+      "sessions",
+      "sessions",
+      `(revoked_at IS NOT NULL AND revoked_at < $1 - interval '${ENDED_SESSION_RETENTION_DAYS} days') OR expires_at < $1 - interval '${ENDED_SESSION_RETENTION_DAYS} days' OR idle_expires_at < $1 - interval '${ENDED_SESSION_RETENTION_DAYS} days'`,
+    ],
+    [
+      "counters",
+      "auth_counters",
+      `updated_at < $1 - interval '${COUNTER_RETENTION_DAYS} days' AND (blocked_until IS NULL OR blocked_until < $1) AND NOT (key LIKE 'account:%' AND failures >= ${Math.trunc(options.lockoutFailures)})`,
+    ],
+    ["outbox", "outbox_messages", `created_at < $1 - interval '${OUTBOX_RETENTION_DAYS} days'`],
+  ];
+  const report: CleanupReport = { verificationCodes: 0, refreshTokens: 0, sessions: 0, counters: 0, outbox: 0 };
+  for (const [name, table, where] of purges) {
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const removed = await deleteBatch(db, table, where, options.now);
+      report[name] += removed;
+      if (removed < CLEANUP_BATCH_SIZE) break;
+    }
+  }
+  return report;
+}
