@@ -5,6 +5,7 @@ import { accountRoutes } from "./features/account/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { keyRoutes } from "./features/keys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
+import { contactRoutes } from "./features/verification/contact-routes.ts";
 import { devOutboxRoutes, verificationRoutes } from "./features/verification/routes.ts";
 import { handleGatewayRequest } from "./gateway/handler.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -24,6 +25,7 @@ export function createApp() {
   app.route("/", accountRoutes);
   app.route("/", sessionRoutes);
   app.route("/", verificationRoutes);
+  app.route("/", contactRoutes);
   app.route("/", devOutboxRoutes);
   app.all("*", handleGatewayRequest);
   app.notFound(handleNotFound);

@@ -29,4 +29,9 @@ export type Bindings = {
   MAIL_HTTP_URL?: string;
   MAIL_HTTP_TOKEN?: string;
   MAIL_FROM?: string;
+  SMS_PROVIDER?: string;
+  SMS_HTTP_URL?: string;
+  SMS_HTTP_TOKEN?: string;
+  SMS_FROM?: string;
+  REAUTH_MAX_AGE_SECONDS?: string;
 };

@@ -52,6 +52,16 @@ export function loadConfig(bindings: Bindings): Config {
       httpToken: env.MAIL_HTTP_TOKEN,
       from: env.MAIL_FROM,
     },
+    sms:
+      env.SMS_PROVIDER === "http" || (env.SMS_PROVIDER === undefined && env.ENVIRONMENT !== "production")
+        ? {
+            provider: env.SMS_PROVIDER ?? "outbox",
+            httpUrl: env.SMS_HTTP_URL,
+            httpToken: env.SMS_HTTP_TOKEN,
+            from: env.SMS_FROM,
+          }
+        : undefined,
+    reauthMaxAgeSeconds: env.REAUTH_MAX_AGE_SECONDS,
   };
   cache.set(bindings, config);
   return config;

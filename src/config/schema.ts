@@ -1,6 +1,7 @@
 // Every setting of the Worker, with its default, parsed from env vars, wrangler vars and secrets.
 import { z } from "zod";
 import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
+import type { DeliverySettings } from "../delivery/mailer.ts";
 import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
 
 /** Defaults for every optional setting, in one place. */
@@ -111,6 +112,12 @@ export const envSchema = z
     MAIL_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
     MAIL_HTTP_TOKEN: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default("Portcullis <no-reply@localhost>"),
+    SMS_PROVIDER: z.enum(["outbox", "http"]).optional(),
+    SMS_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SMS_HTTP_TOKEN: z.string().min(1).optional(),
+    SMS_FROM: z.string().min(1).max(32).default("Portcullis"),
+    // How recent the last full sign-in must be for sensitive changes (email change).
+    REAUTH_MAX_AGE_SECONDS: positiveInteger.min(60).max(86_400).default(600),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -126,6 +133,14 @@ export const envSchema = z
   .refine((env) => !(env.ENVIRONMENT === "production" && env.MAIL_PROVIDER === "outbox"), {
     path: ["MAIL_PROVIDER"],
     error: "outbox keeps message bodies (codes, links) and is for development only",
+  })
+  .refine((env) => (env.SMS_PROVIDER ?? "outbox") !== "http" || env.SMS_HTTP_URL, {
+    path: ["SMS_HTTP_URL"],
+    error: "is required when SMS_PROVIDER is http",
+  })
+  .refine((env) => !(env.ENVIRONMENT === "production" && env.SMS_PROVIDER === "outbox"), {
+    path: ["SMS_PROVIDER"],
+    error: "outbox keeps message bodies (codes) and is for development only",
   });
 
 /** The development outbox outside production; a real provider in production. */
@@ -163,5 +178,8 @@ export type Config = {
   gatewayRoutes: GatewayRoute[];
   signInUrl: string;
   appUrl: string;
-  mail: { provider: "outbox" | "http"; httpUrl: string | undefined; httpToken: string | undefined; from: string };
+  mail: DeliverySettings;
+  /** Unset in production means no SMS provider: phone verification answers delivery_failed. */
+  sms: DeliverySettings | undefined;
+  reauthMaxAgeSeconds: number;
 };

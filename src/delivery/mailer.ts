@@ -1,21 +1,32 @@
-// Sends email through a provider chosen by config, recording every message in the outbox table:
-// `outbox` keeps the message for development (GET /dev/outbox), `http` posts it to a JSON API.
+// Sends email and SMS through a provider chosen by config, recording every message in the outbox
+// table: `outbox` keeps the message for development (GET /dev/outbox), `http` posts it to a JSON API.
 import type { Database } from "../db/client.ts";
-import type { RenderedMessage } from "./templates.ts";
 
-export type MailSettings = {
+export type Channel = "EMAIL" | "SMS";
+
+export type DeliverySettings = {
   provider: "outbox" | "http";
   httpUrl: string | undefined;
   httpToken: string | undefined;
+  /** Sender: an email address, or an SMS sender id. */
   from: string;
 };
+
+/** The mail channel's settings (every channel has the same shape). */
+export type MailSettings = DeliverySettings;
+
+export type OutgoingMessage = { template: string; subject: string | null; text: string; html: string | null };
 
 export type DeliveryResult = { ok: true } | { ok: false };
 
 const HTTP_TIMEOUT_MS = 5_000;
 const HTTP_ATTEMPTS = 3;
 
-async function postOnce(settings: MailSettings, recipient: string, message: RenderedMessage): Promise<string | null> {
+async function postOnce(
+  settings: DeliverySettings,
+  recipient: string,
+  message: OutgoingMessage,
+): Promise<string | null> {
   try {
     const response = await fetch(settings.httpUrl ?? "", {
       method: "POST",
@@ -33,27 +44,27 @@ async function postOnce(settings: MailSettings, recipient: string, message: Rend
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     });
     await response.body?.cancel();
-    if (response.ok) return null;
-    return `HTTP ${response.status}`;
+    return response.ok ? null : `HTTP ${response.status}`;
   } catch (error) {
     return error instanceof Error && error.name === "TimeoutError" ? "timeout" : "network error";
   }
 }
 
 /**
- * Delivers `message` to `recipient`. The http provider retries a bounded number of times and never
- * stores the body (it holds a code or link); failures are recorded with a reason, not the content.
+ * Delivers `message` to `recipient` on `channel`. The http provider retries a bounded number of
+ * times and never stores the body (it holds a code or link); failures keep a reason, not content.
  */
-export async function sendEmail(
+export async function sendMessage(
   db: Database,
-  settings: MailSettings,
+  settings: DeliverySettings,
+  channel: Channel,
   recipient: string,
-  message: RenderedMessage,
+  message: OutgoingMessage,
 ): Promise<DeliveryResult> {
   if (settings.provider === "outbox") {
     await db.outboxMessage.create({
       data: {
-        channel: "EMAIL",
+        channel,
         recipient,
         template: message.template,
         subject: message.subject,
@@ -64,7 +75,7 @@ export async function sendEmail(
     return { ok: true };
   }
   const row = await db.outboxMessage.create({
-    data: { channel: "EMAIL", recipient, template: message.template, subject: message.subject },
+    data: { channel, recipient, template: message.template, subject: message.subject },
   });
   let lastError: string | null = null;
   for (let attempt = 1; attempt <= HTTP_ATTEMPTS; attempt++) {
@@ -83,3 +94,6 @@ export async function sendEmail(
   });
   return { ok: false };
 }
+
+export const sendEmail = (db: Database, settings: DeliverySettings, recipient: string, message: OutgoingMessage) =>
+  sendMessage(db, settings, "EMAIL", recipient, message);

@@ -39,3 +39,53 @@ export function passwordResetMessage(input: { link: string; minutes: number }): 
     ]),
   };
 }
+
+export function emailChangeCodeMessage(input: { code: string; minutes: number }): RenderedMessage {
+  const subject = "Confirm your new email address";
+  return {
+    template: "email_change_code",
+    subject,
+    text: `Your code is ${input.code}: enter it to confirm this new address.\n\nIt expires in ${input.minutes} minutes. If you did not ask for it, ignore this message.\n`,
+    html: layout(subject, [
+      `Your code is <strong>${escapeHtml(input.code)}</strong>: enter it to confirm this new address.`,
+      `It expires in ${input.minutes} minutes. If you did not ask for it, ignore this message.`,
+    ]),
+  };
+}
+
+export function emailChangedNoticeMessage(input: { newEmail: string }): RenderedMessage {
+  const subject = "Your email address was changed";
+  return {
+    template: "email_change_notice",
+    subject,
+    text: `The email address of your account was changed to ${input.newEmail}.\n\nIf this was not you, reset your password at once and contact support.\n`,
+    html: layout(subject, [
+      `The email address of your account was changed to <strong>${escapeHtml(input.newEmail)}</strong>.`,
+      "If this was not you, reset your password at once and contact support.",
+    ]),
+  };
+}
+
+export function newSignInNoticeMessage(input: { userAgent: string; at: Date }): RenderedMessage {
+  const subject = "New sign-in to your account";
+  const when = input.at.toISOString();
+  return {
+    template: "new_sign_in_notice",
+    subject,
+    text: `Your account was signed in from a new device (${input.userAgent}) at ${when}.\n\nIf this was not you, reset your password and end your other sessions.\n`,
+    html: layout(subject, [
+      `Your account was signed in from a new device (${escapeHtml(input.userAgent)}) at ${escapeHtml(when)}.`,
+      "If this was not you, reset your password and end your other sessions.",
+    ]),
+  };
+}
+
+/** SMS: plain text only, short. */
+export function phoneCodeMessage(input: { code: string; minutes: number }) {
+  return {
+    template: "phone_verification",
+    subject: null,
+    text: `Your verification code is ${input.code}. It expires in ${input.minutes} minutes.`,
+    html: null,
+  };
+}

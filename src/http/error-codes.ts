@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   invalid_token: { status: 400, message: "This link has expired or was already used; ask for a new one." },
   invalid_code: { status: 400, message: "The code is wrong or has expired." },
   delivery_failed: { status: 503, message: "We could not send the message; try again in a moment." },
+  reauthentication_required: { status: 401, message: "Sign in again to make this change." },
+  phone_in_use: { status: 409, message: "This phone number is already verified on another account." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

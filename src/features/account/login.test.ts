@@ -10,6 +10,7 @@ import {
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
 import { setCookieHeaders } from "../../../test/helpers/client.ts";
+import { outboxFor } from "../../../test/helpers/outbox.ts";
 import { hashPassword } from "../../crypto/password.ts";
 
 let ctx: AuthTestContext;
@@ -62,6 +63,20 @@ describe("POST /auth/login", () => {
       "SELECT 1 FROM audit_events WHERE ip_hash LIKE '%203.0.113.7%' OR metadata::text LIKE '%203.0.113.7%'",
     );
     expect(rows).toEqual([]);
+  });
+
+  it("tells the user about a sign-in from a new device, not about a known one", async () => {
+    const email = uniqueEmail("notice");
+    await signUpBrowser(ctx, email);
+    const from = (agent: string) =>
+      ctx
+        .client()
+        .request("/auth/login", { json: { email, password: STRONG_PASSWORD }, headers: { "user-agent": agent } });
+    expect((await from("NewPhone/2.0")).status).toBe(200);
+    expect((await from("NewPhone/2.0")).status).toBe(200);
+    const notices = (await outboxFor(ctx.worker, email)).filter((m) => m.template === "new_sign_in_notice");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.text).toContain("NewPhone/2.0");
   });
 
   it("hands back a validated redirect target, never an open redirect", async () => {

@@ -2,6 +2,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import { sendEmail } from "../../delivery/mailer.ts";
+import { newSignInNoticeMessage } from "../../delivery/templates.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
@@ -89,6 +91,11 @@ export const accountRoutes = new Hono<AppEnv>()
     const result = await logIn(deps, { email: body.email, password: body.password, client: await clientInfo(c) });
     switch (result.kind) {
       case "signed_in":
+        if (result.newDevice) {
+          // After the response: a slow mail provider must not slow the sign-in down.
+          const message = newSignInNoticeMessage({ userAgent: c.req.header("user-agent") ?? "unknown", at: deps.now });
+          c.var.defer(sendEmail(deps.db, c.var.config.mail, result.user.email, message));
+        }
         return c.json({
           status: "signed_in",
           session: deliverTokens(c, result.tokens, body.client, deps.now),

@@ -92,7 +92,7 @@ export async function signUp(
 }
 
 export type LogInResult =
-  | { kind: "signed_in"; tokens: IssuedTokens }
+  | { kind: "signed_in"; tokens: IssuedTokens; user: { email: string }; newDevice: boolean }
   | { kind: "invalid_credentials" }
   | Refusal
   | { kind: "disabled" }
@@ -154,6 +154,11 @@ export async function logIn(
   }
   if (user.status === "DISABLED") return { kind: "disabled" };
   if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
+  // A sign-in from a user agent none of the user's sessions has used is worth telling them about.
+  const [earlierSessions, fromThisAgent] = await Promise.all([
+    deps.db.session.count({ where: { userId: user.id } }),
+    deps.db.session.count({ where: { userId: user.id, userAgent: input.client.userAgent } }),
+  ]);
   const tokens = await startSession(deps, {
     userId: user.id,
     email: user.email,
@@ -167,7 +172,12 @@ export async function logIn(
     ...audit,
     metadata: { method: "password", sessionId: tokens.sessionId },
   });
-  return { kind: "signed_in", tokens };
+  return {
+    kind: "signed_in",
+    tokens,
+    user: { email: user.email },
+    newDevice: earlierSessions > 0 && fromThisAgent === 0,
+  };
 }
 
 export type ChangePasswordResult =

@@ -18,7 +18,9 @@ export type AuditAction =
   | "email.verified"
   | "email.verification_failed"
   | "password.reset_requested"
-  | "password.reset";
+  | "password.reset"
+  | "email.changed"
+  | "phone.verified";
 
 export type AuditEventInput = {
   action: AuditAction;

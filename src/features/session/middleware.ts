@@ -80,3 +80,15 @@ export function requireSession() {
     await next();
   });
 }
+
+/**
+ * After requireSession(): 401 `reauthentication_required` unless the session's last full sign-in
+ * is within REAUTH_MAX_AGE_SECONDS (for changes an attacker with a stolen session must not make).
+ */
+export function requireRecentAuthentication() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const ageSeconds = Math.floor(Date.now() / 1000) - c.var.session.authTime;
+    if (ageSeconds > c.var.config.reauthMaxAgeSeconds) throw new AppError("reauthentication_required");
+    await next();
+  });
+}

@@ -88,6 +88,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         emailVerified: user.emailVerifiedAt !== null,
         name: user.name,
         image: user.image,
+        phoneNumber: user.phoneNumber,
+        phoneVerified: user.phoneVerifiedAt !== null,
         createdAt: user.createdAt.toISOString(),
       },
       session: {

@@ -1,0 +1,161 @@
+// Changing the email address and verifying a phone number: the new value is proven by a code sent to
+// it before it is stored; the old address is told about a change.
+
+import type { CodePurpose } from "../../db/generated/client.ts";
+import { type DeliverySettings, sendEmail, sendMessage } from "../../delivery/mailer.ts";
+import { emailChangeCodeMessage, emailChangedNoticeMessage, phoneCodeMessage } from "../../delivery/templates.ts";
+import { clearCounter, reserve } from "../account/counters.ts";
+import { PASSWORD_PROVIDER } from "../account/repository.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import type { ClientInfo } from "../session/service.ts";
+import { consumeCode, issueCode, revokeCode } from "./codes.ts";
+import { EMAIL_CODE_TTL_SECONDS, type SendResult, type VerificationDeps } from "./service.ts";
+
+const SENDS_PER_HOUR = 3;
+const HOUR = 3600;
+const CODE_FREE_FAILURES = 5;
+
+export type ContactDeps = VerificationDeps & { sms: DeliverySettings | undefined };
+
+type Refused = { kind: "throttled"; retryAfterSeconds: number };
+
+const refusal = (reservation: Awaited<ReturnType<typeof reserve>>): Refused | null =>
+  reservation.kind === "open"
+    ? null
+    : { kind: "throttled", retryAfterSeconds: reservation.kind === "throttled" ? reservation.retryAfterSeconds : HOUR };
+
+async function sendCode(
+  deps: ContactDeps,
+  input: { userId: string; purpose: CodePurpose; target: string; deliver: (code: string) => Promise<{ ok: boolean }> },
+): Promise<SendResult> {
+  const refused = refusal(
+    await reserve(
+      deps.db,
+      `send:${input.purpose.toLowerCase()}:${input.userId}`,
+      { freeAttempts: SENDS_PER_HOUR, windowSeconds: HOUR },
+      deps.now,
+    ),
+  );
+  if (refused) return refused;
+  const issued = await issueCode(deps.db, deps.serverKeys, {
+    userId: input.userId,
+    purpose: input.purpose,
+    target: input.target,
+    withCode: true,
+    ttlSeconds: EMAIL_CODE_TTL_SECONDS,
+    now: deps.now,
+  });
+  const delivered = await input.deliver(issued.code ?? "");
+  if (!delivered.ok) {
+    await revokeCode(deps.db, issued.id, deps.now);
+    return { kind: "delivery_failed" };
+  }
+  return { kind: "sent" };
+}
+
+/** Checks a code with the per-user failure count (kept across resends); the target it proved, or why not. */
+async function proveCode(
+  deps: ContactDeps,
+  input: { userId: string; purpose: CodePurpose; code: string },
+): Promise<{ kind: "proved"; target: string } | { kind: "invalid" } | Refused> {
+  const counterKey = `code:${input.purpose.toLowerCase()}:${input.userId}`;
+  const refused = refusal(
+    await reserve(deps.db, counterKey, { freeAttempts: CODE_FREE_FAILURES, windowSeconds: 0 }, deps.now),
+  );
+  if (refused) return refused;
+  const consumed = await consumeCode(deps.db, deps.serverKeys, { ...input, now: deps.now });
+  if (!consumed) return { kind: "invalid" };
+  await clearCounter(deps.db, counterKey);
+  return { kind: "proved", target: consumed.target };
+}
+
+/**
+ * Sends a code to the new address. A taken address gets the same answer and no code, so this does
+ * not tell a signed-in user which addresses have accounts.
+ */
+export async function requestEmailChange(
+  deps: ContactDeps,
+  input: { userId: string; newEmail: string },
+): Promise<SendResult> {
+  const taken = await deps.db.user.findUnique({ where: { email: input.newEmail }, select: { id: true } });
+  if (taken) return { kind: "sent" };
+  return sendCode(deps, {
+    userId: input.userId,
+    purpose: "EMAIL_CHANGE",
+    target: input.newEmail,
+    deliver: (code) =>
+      sendEmail(
+        deps.db,
+        deps.mail,
+        input.newEmail,
+        emailChangeCodeMessage({ code, minutes: EMAIL_CODE_TTL_SECONDS / 60 }),
+      ),
+  });
+}
+
+export type ChangeResult = { kind: "changed"; email: string; previous: string } | { kind: "invalid" } | Refused;
+
+/** Replaces the address with the one the code proved (now verified) and notifies the old address. */
+export async function confirmEmailChange(
+  deps: ContactDeps,
+  input: { userId: string; code: string; client: ClientInfo },
+): Promise<ChangeResult> {
+  const proved = await proveCode(deps, { userId: input.userId, purpose: "EMAIL_CHANGE", code: input.code });
+  if (proved.kind !== "proved") return proved;
+  const user = await deps.db.user.findUnique({ where: { id: input.userId } });
+  if (!user) return { kind: "invalid" };
+  try {
+    await deps.db.$transaction([
+      deps.db.user.update({ where: { id: user.id }, data: { email: proved.target, emailVerifiedAt: deps.now } }),
+      deps.db.account.updateMany({
+        where: { userId: user.id, provider: PASSWORD_PROVIDER },
+        data: { providerAccountId: proved.target },
+      }),
+    ]);
+  } catch (error) {
+    // Someone verified the address first.
+    if ((error as { code?: string }).code === "P2002") return { kind: "invalid" };
+    throw error;
+  }
+  await sendEmail(deps.db, deps.mail, user.email, emailChangedNoticeMessage({ newEmail: proved.target }));
+  await recordAuditEvent(deps.db, { action: "email.changed", success: true, userId: user.id, ...input.client });
+  return { kind: "changed", email: proved.target, previous: user.email };
+}
+
+/** Sends an SMS code to `phone` (E.164, already validated). */
+export async function requestPhoneVerification(
+  deps: ContactDeps,
+  input: { userId: string; phone: string },
+): Promise<SendResult> {
+  const sms = deps.sms;
+  if (!sms) return { kind: "delivery_failed" };
+  return sendCode(deps, {
+    userId: input.userId,
+    purpose: "PHONE_VERIFICATION",
+    target: input.phone,
+    deliver: (code) =>
+      sendMessage(deps.db, sms, "SMS", input.phone, phoneCodeMessage({ code, minutes: EMAIL_CODE_TTL_SECONDS / 60 })),
+  });
+}
+
+export type PhoneResult = { kind: "verified"; phone: string } | { kind: "invalid" } | { kind: "in_use" } | Refused;
+
+/** Stores the number the code proved as the user's verified phone; numbers are unique among users. */
+export async function confirmPhone(
+  deps: ContactDeps,
+  input: { userId: string; code: string; client: ClientInfo },
+): Promise<PhoneResult> {
+  const proved = await proveCode(deps, { userId: input.userId, purpose: "PHONE_VERIFICATION", code: input.code });
+  if (proved.kind !== "proved") return proved;
+  try {
+    await deps.db.user.update({
+      where: { id: input.userId },
+      data: { phoneNumber: proved.target, phoneVerifiedAt: deps.now },
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") return { kind: "in_use" };
+    throw error;
+  }
+  await recordAuditEvent(deps.db, { action: "phone.verified", success: true, userId: input.userId, ...input.client });
+  return { kind: "verified", phone: proved.target };
+}
