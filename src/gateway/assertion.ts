@@ -3,20 +3,15 @@
 import { SignJWT } from "jose";
 import { generateRandomToken } from "../crypto/bytes.ts";
 import { SIGNING_ALGORITHM, type SigningKeys } from "../crypto/signing-keys.ts";
+import { ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS, type OriginIdentity } from "../origin/assertion.ts";
 
-export const ASSERTION_TYPE = "portcullis-assertion+jwt";
+// The contract's constants come from the origin kit, so both sides can never disagree.
+export { ASSERTION_TYPE } from "../origin/assertion.ts";
 /** Long enough for clock skew and a slow origin, short enough that a leaked one is soon useless. */
-export const ASSERTION_TTL_SECONDS = 30;
+export const ASSERTION_TTL_SECONDS = Math.min(30, MAX_ASSERTION_LIFETIME_SECONDS);
 
-export type AssertionIdentity = {
-  userId: string;
-  sessionId: string;
-  email: string;
-  emailVerified: boolean;
-  roles: string[];
-  tenant?: string;
-  amr: string[];
-};
+/** Who the assertion speaks for: the origin's identity, before the token's own times and id exist. */
+export type AssertionIdentity = Omit<OriginIdentity, "issuedAt" | "expiresAt" | "assertionId">;
 
 /** Signs an assertion for `audience` (the route's origin id) about one request. */
 export function signAssertion(

@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { verifyAccessToken } from "../crypto/access-token.ts";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
-import { checkAccessToken, presentedAccessToken } from "../features/session/middleware.ts";
+import { checkAccessToken, presentedAccessToken, sessionFromClaims } from "../features/session/middleware.ts";
 import { refreshSession } from "../features/session/service.ts";
 import type { AppEnv, AuthenticatedSession } from "../http/app-env.ts";
 import { authDependencies, clientInfo } from "../http/auth-context.ts";
@@ -32,20 +32,8 @@ async function refreshAtTheEdge(c: Context<AppEnv>, refreshToken: string): Promi
     audience: config.audience,
   });
   if (!verified.ok) return { session: undefined, setCookies: clearedSessionCookieHeaders(c) };
-  const claims = verified.token;
   return {
-    session: {
-      userId: claims.sub,
-      sessionId: claims.sid,
-      email: claims.email,
-      emailVerified: claims.emailVerified,
-      amr: claims.amr,
-      authTime: claims.authTime,
-      roles: claims.roles,
-      ...(claims.tenant ? { tenant: claims.tenant } : {}),
-      issuedAt: claims.iat,
-      expiresAt: claims.exp,
-    },
+    session: sessionFromClaims(verified.token),
     setCookies: sessionCookieHeaders(c, {
       accessToken: tokens.accessToken,
       accessTokenTtlSeconds: secondsUntil(tokens.accessTokenExpiresAt, deps.now),

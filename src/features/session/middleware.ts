@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Config } from "../../config/index.ts";
-import { verifyAccessToken } from "../../crypto/access-token.ts";
+import { type VerifiedAccessToken, verifyAccessToken } from "../../crypto/access-token.ts";
 import { loadSigningKeys } from "../../crypto/signing-keys.ts";
 import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
@@ -40,20 +40,22 @@ export async function checkAccessToken(config: Config, token: string): Promise<T
     throw new AppError("service_unavailable", { cause });
   }
   if (state === "revoked") return { kind: "revoked" };
+  return { kind: "ok", session: sessionFromClaims(claims) };
+}
+
+/** What routes see of a verified access token. */
+export function sessionFromClaims(claims: VerifiedAccessToken): AuthenticatedSession {
   return {
-    kind: "ok",
-    session: {
-      userId: claims.sub,
-      sessionId: claims.sid,
-      email: claims.email,
-      emailVerified: claims.emailVerified,
-      amr: claims.amr,
-      authTime: claims.authTime,
-      roles: claims.roles,
-      ...(claims.tenant ? { tenant: claims.tenant } : {}),
-      issuedAt: claims.iat,
-      expiresAt: claims.exp,
-    },
+    userId: claims.sub,
+    sessionId: claims.sid,
+    email: claims.email,
+    emailVerified: claims.emailVerified,
+    amr: claims.amr,
+    authTime: claims.authTime,
+    roles: claims.roles,
+    ...(claims.tenant ? { tenant: claims.tenant } : {}),
+    issuedAt: claims.iat,
+    expiresAt: claims.exp,
   };
 }
 
