@@ -4,6 +4,7 @@ import { database } from "./db/middleware.ts";
 import { accountRoutes } from "./features/account/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { keyRoutes } from "./features/keys/routes.ts";
+import { mfaRoutes } from "./features/mfa/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { contactRoutes } from "./features/verification/contact-routes.ts";
 import { devOutboxRoutes, verificationRoutes } from "./features/verification/routes.ts";
@@ -26,6 +27,7 @@ export function createApp() {
   app.route("/", sessionRoutes);
   app.route("/", verificationRoutes);
   app.route("/", contactRoutes);
+  app.route("/", mfaRoutes);
   app.route("/", devOutboxRoutes);
   app.all("*", handleGatewayRequest);
   app.notFound(handleNotFound);

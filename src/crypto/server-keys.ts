@@ -11,6 +11,8 @@ export type ServerKeys = {
   refreshDerivation: Uint8Array;
   /** HMAC key under which one-time codes and link tokens are stored. */
   codeHash: Uint8Array;
+  /** AES-256-GCM key (version 1) for secrets read back later, such as TOTP secrets. */
+  secretBoxV1: Uint8Array;
 };
 
 const cache = new Map<string, Promise<ServerKeys>>();
@@ -29,6 +31,7 @@ export function deriveServerKeys(authSecret: string): Promise<ServerKeys> {
       counterKey: await derive(secret, "counter-key"),
       refreshDerivation: await derive(secret, "refresh-derivation"),
       codeHash: await derive(secret, "code-hash"),
+      secretBoxV1: await derive(secret, "secret-box/1"),
     }))();
     cache.set(authSecret, keys);
   }

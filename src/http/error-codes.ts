@@ -32,6 +32,9 @@ export const ERROR_CODES = {
   delivery_failed: { status: 503, message: "We could not send the message; try again in a moment." },
   reauthentication_required: { status: 401, message: "Sign in again to make this change." },
   phone_in_use: { status: 409, message: "This phone number is already verified on another account." },
+  mfa_already_enabled: { status: 409, message: "An authenticator app is already set up; disable it first." },
+  mfa_not_enabled: { status: 400, message: "No authenticator app is set up." },
+  invalid_challenge: { status: 401, message: "This sign-in step has expired; sign in again." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

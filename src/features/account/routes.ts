@@ -109,6 +109,10 @@ export const accountRoutes = new Hono<AppEnv>()
         throw new AppError("account_disabled");
       case "email_not_verified":
         throw new AppError("email_not_verified");
+      case "mfa_required":
+        // No session yet: the client answers with a second factor at POST /auth/mfa/verify.
+        c.header("Cache-Control", "no-store");
+        return c.json({ status: "mfa_required", challenge: result.challenge, methods: ["totp", "recovery_code"] });
       case "invalid_credentials":
         throw new AppError("invalid_credentials");
     }

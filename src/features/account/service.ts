@@ -2,6 +2,7 @@
 import { hashPassword, verifyPassword } from "../../crypto/password.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { createMfaChallenge, hasSecondFactor } from "../mfa/service.ts";
 import {
   type ClientInfo,
   type IssuedTokens,
@@ -96,7 +97,8 @@ export type LogInResult =
   | { kind: "invalid_credentials" }
   | Refusal
   | { kind: "disabled" }
-  | { kind: "email_not_verified" };
+  | { kind: "email_not_verified" }
+  | { kind: "mfa_required"; challenge: string };
 
 /**
  * Signs in with email and password. The attempt is counted (or refused) before any password work;
@@ -154,6 +156,9 @@ export async function logIn(
   }
   if (user.status === "DISABLED") return { kind: "disabled" };
   if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
+  if (await hasSecondFactor(deps, user.id)) {
+    return { kind: "mfa_required", challenge: await createMfaChallenge(deps, user.id, input.client) };
+  }
   // A sign-in from a user agent none of the user's sessions has used is worth telling them about.
   const [earlierSessions, fromThisAgent] = await Promise.all([
     deps.db.session.count({ where: { userId: user.id } }),

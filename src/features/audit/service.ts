@@ -20,7 +20,12 @@ export type AuditAction =
   | "password.reset_requested"
   | "password.reset"
   | "email.changed"
-  | "phone.verified";
+  | "phone.verified"
+  | "mfa.totp_enabled"
+  | "mfa.totp_disabled"
+  | "mfa.recovery_codes_generated"
+  | "mfa.recovery_code_used"
+  | "mfa.failed";
 
 export type AuditEventInput = {
   action: AuditAction;

@@ -1,0 +1,188 @@
+// Second factors: TOTP enrollment (confirmed by a first code), verification with a replay guard,
+// recovery codes, and the short-lived challenge between a correct password and the second factor.
+import { encodeBase32UpperCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { createTOTPKeyURI } from "@oslojs/otp";
+import { renderSVG } from "uqr";
+import { generateRandomToken, hmacSha256, randomBytes } from "../../crypto/bytes.ts";
+import { decryptSecret, encryptSecret, importSecretBoxKeys, type SecretBoxKeys } from "../../crypto/secret-box.ts";
+import type { ServerKeys } from "../../crypto/server-keys.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import type { ClientInfo, SessionDeps } from "../session/service.ts";
+import {
+  claimTotpStep,
+  consumeRecoveryCode,
+  countUnusedRecoveryCodes,
+  findTotpCredential,
+  replaceRecoveryCodes,
+} from "./repository.ts";
+import { matchTotpStep, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "./totp.ts";
+
+const RECOVERY_CODE_COUNT = 10;
+/** 10 base32 characters = 50 bits each. */
+const RECOVERY_CODE_BYTES = 7;
+export const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
+
+const boxes = new WeakMap<ServerKeys, Promise<SecretBoxKeys>>();
+function secretBox(keys: ServerKeys): Promise<SecretBoxKeys> {
+  let box = boxes.get(keys);
+  if (!box) {
+    box = importSecretBoxKeys(new Map([[1, keys.secretBoxV1]]));
+    boxes.set(keys, box);
+  }
+  return box;
+}
+
+const hmacHex = async (keys: ServerKeys, label: string, value: string) =>
+  encodeHexLowerCase(await hmacSha256(keys.codeHash, `${label}:${value}`));
+
+/** "ABCDE-FGHJK" style: case, spaces and dashes do not matter when it is typed back. */
+const normalizeRecoveryCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, "");
+
+export async function mfaStatus(deps: Pick<SessionDeps, "db">, userId: string) {
+  const [credential, recoveryCodesLeft] = await Promise.all([
+    findTotpCredential(deps.db, userId),
+    countUnusedRecoveryCodes(deps.db, userId),
+  ]);
+  return { totp: Boolean(credential?.confirmedAt), recoveryCodesLeft };
+}
+
+export type Enrollment =
+  | { kind: "started"; secret: string; otpauthUri: string; qrSvg: string }
+  | { kind: "already_enabled" };
+
+/** Starts (or restarts) enrollment with a new 160-bit secret; it is active only after confirmation. */
+export async function startTotpEnrollment(
+  deps: SessionDeps,
+  user: { id: string; email: string },
+  issuer: string,
+): Promise<Enrollment> {
+  const existing = await findTotpCredential(deps.db, user.id);
+  if (existing?.confirmedAt) return { kind: "already_enabled" };
+  const secret = randomBytes(20);
+  const sealed = await encryptSecret(await secretBox(deps.serverKeys), secret);
+  await deps.db.totpCredential.upsert({
+    where: { userId: user.id },
+    update: {
+      secretCiphertext: sealed.ciphertext,
+      secretVersion: sealed.version,
+      lastUsedStep: null,
+      confirmedAt: null,
+    },
+    create: { userId: user.id, secretCiphertext: sealed.ciphertext, secretVersion: sealed.version },
+  });
+  const otpauthUri = createTOTPKeyURI(new URL(issuer).host, user.email, secret, TOTP_PERIOD_SECONDS, TOTP_DIGITS);
+  return { kind: "started", secret: encodeBase32UpperCaseNoPadding(secret), otpauthUri, qrSvg: renderSVG(otpauthUri) };
+}
+
+/** Checks a TOTP code and records its step (refusing that step and earlier ones from now on). */
+async function acceptTotp(deps: SessionDeps, userId: string, code: string, confirming: boolean): Promise<boolean> {
+  const credential = await findTotpCredential(deps.db, userId);
+  if (!credential || (!confirming && !credential.confirmedAt) || (confirming && credential.confirmedAt)) return false;
+  const secret = await decryptSecret(await secretBox(deps.serverKeys), {
+    ciphertext: credential.secretCiphertext,
+    version: credential.secretVersion,
+  });
+  if (!secret) return false;
+  const step = matchTotpStep(secret, code, { nowMs: deps.now.getTime(), lastUsedStep: credential.lastUsedStep });
+  if (step === null) return false;
+  return claimTotpStep(deps.db, userId, step, confirming ? deps.now : undefined);
+}
+
+/** Generates a new set of recovery codes (the old set stops working) and returns them, once. */
+export async function regenerateRecoveryCodes(
+  deps: SessionDeps,
+  userId: string,
+  client: ClientInfo,
+): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const raw = encodeBase32UpperCaseNoPadding(randomBytes(RECOVERY_CODE_BYTES)).slice(0, 10);
+    return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+  });
+  const hashes = await Promise.all(
+    codes.map((code) => hmacHex(deps.serverKeys, "recovery", normalizeRecoveryCode(code))),
+  );
+  await replaceRecoveryCodes(deps.db, userId, hashes);
+  await recordAuditEvent(deps.db, { action: "mfa.recovery_codes_generated", success: true, userId, ...client });
+  return codes;
+}
+
+/** Confirms enrollment with a first valid code; returns the recovery codes to show once. */
+export async function confirmTotpEnrollment(
+  deps: SessionDeps,
+  userId: string,
+  code: string,
+  client: ClientInfo,
+): Promise<string[] | null> {
+  if (!(await acceptTotp(deps, userId, code, true))) return null;
+  await recordAuditEvent(deps.db, { action: "mfa.totp_enabled", success: true, userId, ...client });
+  return regenerateRecoveryCodes(deps, userId, client);
+}
+
+export type SecondFactor = { totp: string } | { recoveryCode: string };
+
+/** Verifies a second factor for the user: a TOTP code (replay-guarded) or an unused recovery code. */
+export async function verifySecondFactor(
+  deps: SessionDeps,
+  userId: string,
+  factor: SecondFactor,
+  client: ClientInfo,
+): Promise<boolean> {
+  if ("totp" in factor) return acceptTotp(deps, userId, factor.totp, false);
+  const codeHash = await hmacHex(deps.serverKeys, "recovery", normalizeRecoveryCode(factor.recoveryCode));
+  const used = await consumeRecoveryCode(deps.db, userId, codeHash, deps.now);
+  if (used) await recordAuditEvent(deps.db, { action: "mfa.recovery_code_used", success: true, userId, ...client });
+  return used;
+}
+
+/** Removes TOTP and the recovery codes after a valid second factor. */
+export async function disableTotp(
+  deps: SessionDeps,
+  userId: string,
+  factor: SecondFactor,
+  client: ClientInfo,
+): Promise<boolean> {
+  if (!(await verifySecondFactor(deps, userId, factor, client))) return false;
+  await deps.db.$transaction([
+    deps.db.totpCredential.deleteMany({ where: { userId } }),
+    deps.db.recoveryCode.deleteMany({ where: { userId } }),
+  ]);
+  await recordAuditEvent(deps.db, { action: "mfa.totp_disabled", success: true, userId, ...client });
+  return true;
+}
+
+export async function hasSecondFactor(deps: Pick<SessionDeps, "db">, userId: string): Promise<boolean> {
+  return Boolean((await findTotpCredential(deps.db, userId))?.confirmedAt);
+}
+
+/** A challenge for the second step of a sign-in, bound to the client that passed the password. */
+export async function createMfaChallenge(deps: SessionDeps, userId: string, client: ClientInfo): Promise<string> {
+  const token = generateRandomToken();
+  await deps.db.mfaChallenge.create({
+    data: {
+      userId,
+      tokenHash: await hmacHex(deps.serverKeys, "mfa-challenge", token),
+      clientHash: client.ipHash,
+      expiresAt: new Date(deps.now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
+    },
+  });
+  return token;
+}
+
+/** The live challenge's user, without consuming it (wrong codes may be retried, within throttling). */
+export async function peekMfaChallenge(deps: SessionDeps, token: string, client: ClientInfo): Promise<string | null> {
+  const row = await deps.db.mfaChallenge.findUnique({
+    where: { tokenHash: await hmacHex(deps.serverKeys, "mfa-challenge", token) },
+  });
+  if (!row || row.consumedAt || row.expiresAt <= deps.now || row.clientHash !== client.ipHash) return null;
+  return row.userId;
+}
+
+/** Consumes the challenge atomically; false when another request already did. */
+export async function consumeMfaChallenge(deps: SessionDeps, token: string): Promise<boolean> {
+  const tokenHash = await hmacHex(deps.serverKeys, "mfa-challenge", token);
+  const updated = await deps.db.mfaChallenge.updateMany({
+    where: { tokenHash, consumedAt: null, expiresAt: { gt: deps.now } },
+    data: { consumedAt: deps.now },
+  });
+  return updated.count === 1;
+}
