@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   phone_in_use: { status: 409, message: "This phone number is already verified on another account." },
   mfa_already_enabled: { status: 409, message: "An authenticator app is already set up; disable it first." },
   mfa_not_enabled: { status: 400, message: "No authenticator app is set up." },
+  second_factor_required: { status: 401, message: "Enter a code from your authenticator app, or a recovery code." },
   invalid_challenge: { status: 401, message: "This sign-in step has expired; sign in again." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

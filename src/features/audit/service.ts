@@ -25,7 +25,8 @@ export type AuditAction =
   | "mfa.totp_disabled"
   | "mfa.recovery_codes_generated"
   | "mfa.recovery_code_used"
-  | "mfa.failed";
+  | "mfa.failed"
+  | "password.reset_second_factor";
 
 export type AuditEventInput = {
   action: AuditAction;

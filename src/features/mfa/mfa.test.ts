@@ -187,3 +187,45 @@ describe("disabling and regenerating", () => {
     expect(await (await client.request("/auth/mfa")).json()).toEqual({ totp: false, recoveryCodesLeft: 0 });
   });
 });
+
+describe("password reset with a second factor", () => {
+  const resetLink = async (email: string) => {
+    await ctx.client().request("/auth/password/forgot", { json: { email }, origin: null });
+    const messages = (await (await ctx.worker.fetch("/dev/outbox")).json()) as {
+      messages: Array<{ recipient: string; text: string }>;
+    };
+    return (
+      /token=([A-Za-z0-9_-]{43})/.exec(messages.messages.find((m) => m.recipient === email)?.text ?? "")?.[1] ?? ""
+    );
+  };
+  const reset = (json: Record<string, string>) => ctx.client().request("/auth/password/reset", { json, origin: null });
+  const NEW = "another long new passphrase";
+
+  it("requires a TOTP code or a recovery code besides the link, and audits which", async () => {
+    const { email, secret, recoveryCodes } = await enrolled();
+    const token = await resetLink(email);
+    const linkOnly = await reset({ token, password: NEW });
+    expect([linkOnly.status, ((await linkOnly.json()) as ErrorBody).error.code]).toEqual([
+      401,
+      "second_factor_required",
+    ]);
+    const wrong = await reset({ token, password: NEW, totp: codeAt(secret, 7) });
+    expect([wrong.status, ((await wrong.json()) as ErrorBody).error.code]).toEqual([400, "invalid_code"]);
+    const flexible = await reset({ token, password: NEW, recoveryCode: recoveryCodes[2] ?? "" });
+    expect(flexible.status).toBe(200);
+    const audited = await ctx.sql<{ metadata: { method: string } }>(
+      "SELECT e.metadata FROM audit_events e JOIN users u ON u.id = e.user_id WHERE u.email = $1 AND e.action = 'password.reset_second_factor'",
+      [email],
+    );
+    expect(audited.map((row) => row.metadata.method)).toEqual(["recovery_code"]);
+  });
+
+  it("throttles guesses at the second factor during a reset", async () => {
+    const { email, secret } = await enrolled();
+    const token = await resetLink(email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await reset({ token, password: NEW, totp: codeAt(secret, 9) })).status);
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});

@@ -30,6 +30,14 @@ const ResetBody = z.strictObject({
     .min(1)
     .max(PASSWORD_MAX_LENGTH * 4)
     .transform(normalizePassword),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, "must be 6 digits")
+    .optional(),
+  recoveryCode: z
+    .string()
+    .regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code")
+    .optional(),
 });
 
 async function verificationDependencies(c: Context<AppEnv>): Promise<VerificationDeps> {
@@ -88,9 +96,17 @@ export const verificationRoutes = new Hono<AppEnv>()
     const result = await resetPassword(await verificationDependencies(c), {
       token: body.token,
       password: body.password,
+      ...(body.totp
+        ? { secondFactor: { totp: body.totp } }
+        : body.recoveryCode
+          ? { secondFactor: { recoveryCode: body.recoveryCode } }
+          : {}),
       client: await clientInfo(c),
     });
     if (result.kind === "invalid") throw new AppError("invalid_token");
+    if (result.kind === "second_factor_required") throw new AppError("second_factor_required");
+    if (result.kind === "invalid_second_factor") throw new AppError("invalid_code");
+    if (result.kind === "throttled") return throttled(c, result.retryAfterSeconds);
     if (result.kind === "weak_password") {
       const message = PASSWORD_PROBLEM_MESSAGES[result.problem](c.var.config.passwordMinLength);
       throw new AppError("weak_password", { message, fields: [{ path: "password", message }] });

@@ -8,6 +8,7 @@ import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
 import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { hasSecondFactor, type SecondFactor, verifySecondFactor } from "../mfa/service.ts";
 import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
 import { consumeCode, consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
 
@@ -158,18 +159,13 @@ export async function requestPasswordReset(deps: VerificationDeps, email: string
   });
 }
 
-/**
- * Hook for the MFA issue: when the user has a second factor, a reset must also present it (or a
- * recovery code). Until second factors exist, nobody needs one.
- */
-export function secondFactorRequiredForReset(_user: { id: string }): boolean {
-  return false;
-}
-
 export type ResetResult =
   | { kind: "reset"; userId: string }
   | { kind: "invalid" }
-  | { kind: "weak_password"; problem: PasswordProblem };
+  | { kind: "weak_password"; problem: PasswordProblem }
+  | { kind: "second_factor_required" }
+  | { kind: "invalid_second_factor" }
+  | { kind: "throttled"; retryAfterSeconds: number };
 
 /**
  * Sets a new password with a reset link: ends every session (database and edge), clears a lockout
@@ -177,7 +173,7 @@ export type ResetResult =
  */
 export async function resetPassword(
   deps: VerificationDeps,
-  input: { token: string; password: string; client: ClientInfo },
+  input: { token: string; password: string; secondFactor?: SecondFactor; client: ClientInfo },
 ): Promise<ResetResult> {
   const valid = await peekToken(deps.db, deps.serverKeys, {
     purpose: "PASSWORD_RESET",
@@ -190,12 +186,42 @@ export async function resetPassword(
     email: valid.target,
   });
   if (problem) return { kind: "weak_password", problem };
+  // With a second factor enabled, the mailbox alone is not enough: the reset also needs a TOTP code
+  // or, when the authenticator is lost, a recovery code ("flexible reset"). Audited either way.
+  if (await hasSecondFactor(deps, valid.userId)) {
+    if (!input.secondFactor) return { kind: "second_factor_required" };
+    const counterKey = `code:reset_second_factor:${valid.userId}`;
+    const allowed = await reserve(deps.db, counterKey, { freeAttempts: 5, windowSeconds: 0 }, deps.now);
+    if (allowed.kind !== "open")
+      return {
+        kind: "throttled",
+        retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR,
+      };
+    if (!(await verifySecondFactor(deps, valid.userId, input.secondFactor, input.client))) {
+      await recordAuditEvent(deps.db, {
+        action: "mfa.failed",
+        success: false,
+        userId: valid.userId,
+        ...input.client,
+        metadata: { flow: "password_reset" },
+      });
+      return { kind: "invalid_second_factor" };
+    }
+    await clearCounter(deps.db, counterKey);
+    await recordAuditEvent(deps.db, {
+      action: "password.reset_second_factor",
+      success: true,
+      userId: valid.userId,
+      ...input.client,
+      metadata: { method: "totp" in input.secondFactor ? "totp" : "recovery_code" },
+    });
+  }
   const consumed = await consumeToken(deps.db, deps.serverKeys, {
     purpose: "PASSWORD_RESET",
     token: input.token,
     now: deps.now,
   });
-  if (!consumed || secondFactorRequiredForReset({ id: consumed.userId })) return { kind: "invalid" };
+  if (!consumed) return { kind: "invalid" };
   const passwordHash = await hashPassword(input.password);
   const { userId, target } = consumed;
   await deps.db.$transaction([
