@@ -33,6 +33,15 @@ function testRoutes(origin: string, deadOrigin: string) {
       stripPrefix: true,
       originId: "svc",
     },
+    {
+      name: "sensitive",
+      pathPrefix: "/sensitive",
+      origin,
+      policy: "authenticated",
+      originId: "app",
+      maxAgeSeconds: 300,
+      requireMfa: true,
+    },
     { name: "app", host: "localhost", pathPrefix: "/", origin, policy: "authenticated", originId: "app" },
   ];
 }

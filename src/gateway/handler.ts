@@ -1,11 +1,11 @@
 // The gateway: every request no auth route took is matched against the route table (deny by
 // default), checked against the route's policy, and forwarded to its origin.
 import type { Context } from "hono";
-import type { AppEnv } from "../http/app-env.ts";
+import type { AppEnv, AuthenticatedSession } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
 import { forwardToOrigin } from "./forward.ts";
 import { resolveGatewayIdentity } from "./identity.ts";
-import { matchRoute } from "./route-table.ts";
+import { type GatewayRoute, matchRoute } from "./route-table.ts";
 
 function wantsHtml(c: Context<AppEnv>): boolean {
   return (c.req.method === "GET" || c.req.method === "HEAD") && (c.req.header("accept") ?? "").includes("text/html");
@@ -30,6 +30,37 @@ function unauthenticated(c: Context<AppEnv>, setCookies: string[]): Response {
   return response;
 }
 
+/** The route's step-up policy: a recent enough sign-in, and a second factor when required. */
+function meetsStepUp(route: GatewayRoute, session: AuthenticatedSession): boolean {
+  if (route.requireMfa && !session.amr.includes("mfa")) return false;
+  if (route.maxAgeSeconds !== undefined && Math.floor(Date.now() / 1000) - session.authTime > route.maxAgeSeconds)
+    return false;
+  return true;
+}
+
+/** RFC 9470: API callers learn what to prove; browsers go to sign-in to prove it. */
+function stepUpRequired(c: Context<AppEnv>, route: GatewayRoute): Response {
+  const url = new URL(c.req.url);
+  if (wantsHtml(c)) {
+    const location = `${c.var.config.signInUrl}?return_to=${encodeURIComponent(url.pathname + url.search)}&step_up=1`;
+    return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
+  }
+  const error = new AppError("reauthentication_required");
+  const challenge = [`Bearer error="insufficient_user_authentication"`];
+  if (route.maxAgeSeconds !== undefined) challenge.push(`max_age=${route.maxAgeSeconds}`);
+  return Response.json(
+    { error: { code: error.code, message: error.message } },
+    {
+      status: 401,
+      headers: {
+        "WWW-Authenticate": challenge.join(", "),
+        "Cache-Control": "no-store",
+        "X-Request-Id": c.var.requestId,
+      },
+    },
+  );
+}
+
 export async function handleGatewayRequest(c: Context<AppEnv>): Promise<Response> {
   const url = new URL(c.req.url);
   const route = matchRoute(c.var.config.gatewayRoutes, url.host, url.pathname);
@@ -41,6 +72,7 @@ export async function handleGatewayRequest(c: Context<AppEnv>): Promise<Response
   if (typeof route.policy === "object" && !route.policy.roles.some((role) => session.roles.includes(role))) {
     throw new AppError("forbidden");
   }
+  if (!meetsStepUp(route, session)) return stepUpRequired(c, route);
   const upstream = await forwardToOrigin(c, route, session);
   if (setCookies.length === 0 || upstream.status === 101) return upstream;
   const response = new Response(upstream.body, upstream);

@@ -41,6 +41,15 @@ const routeSchema = z.strictObject({
   preserveHost: z.boolean().default(false),
   /** @default 30000 */
   timeoutMs: z.number().int().min(100).max(300_000).default(DEFAULT_ORIGIN_TIMEOUT_MS),
+  /** Step-up: the last full sign-in must be at most this old (seconds). */
+  maxAgeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .optional(),
+  /** Step-up: the session must have proven a second factor (`amr` contains "mfa"). @default false */
+  requireMfa: z.boolean().default(false),
 });
 
 export type GatewayRoute = z.output<typeof routeSchema> & { originId: string };

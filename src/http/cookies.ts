@@ -35,6 +35,11 @@ export function setSessionCookies(c: Context<AppEnv>, values: SessionCookieValue
   setCookie(c, REFRESH, values.refreshToken, { ...options, maxAge: values.refreshTokenTtlSeconds });
 }
 
+/** Replaces only the access cookie (after step-up: same session, fresher auth_time). */
+export function setAccessTokenCookie(c: Context<AppEnv>, accessToken: string, ttlSeconds: number): void {
+  setCookie(c, ACCESS, accessToken, { ...cookieOptions(c), maxAge: ttlSeconds });
+}
+
 /** The Set-Cookie values for a new pair, for responses built outside Hono's context (proxied ones). */
 export function sessionCookieHeaders(c: Context<AppEnv>, values: SessionCookieValues): string[] {
   const options = cookieOptions(c);

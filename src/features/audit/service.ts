@@ -26,7 +26,8 @@ export type AuditAction =
   | "mfa.recovery_codes_generated"
   | "mfa.recovery_code_used"
   | "mfa.failed"
-  | "password.reset_second_factor";
+  | "password.reset_second_factor"
+  | "session.reauthenticated";
 
 export type AuditEventInput = {
   action: AuditAction;

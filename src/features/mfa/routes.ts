@@ -7,10 +7,13 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { setAccessTokenCookie } from "../../http/cookies.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { normalizePassword } from "../account/password-policy.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
+import { reauthenticate } from "./reauthenticate.ts";
 import {
   confirmTotpEnrollment,
   disableTotp,
@@ -46,7 +49,37 @@ async function accountDependencies(c: Context<AppEnv>): Promise<AccountDeps> {
   return { ...(await authDependencies(c)), accountSettings: c.var.config };
 }
 
+const ReauthenticateBody = z.union([
+  z.strictObject({ password: z.string().min(1).max(1024).transform(normalizePassword) }),
+  z.strictObject({ totp }),
+]);
+
 export const mfaRoutes = new Hono<AppEnv>()
+  .post("/auth/reauthenticate", requireSession(), async (c) => {
+    const body = await readJsonBody(c, ReauthenticateBody);
+    const deps = await accountDependencies(c);
+    const session = c.var.session;
+    const result = await reauthenticate(deps, {
+      userId: session.userId,
+      sessionId: session.sessionId,
+      email: session.email,
+      proof: "password" in body ? { password: body.password } : { totp: body.totp },
+      client: await clientInfo(c),
+    });
+    if (result.kind === "invalid") throw new AppError("invalid_credentials");
+    if (result.kind === "locked") throw new AppError("account_locked");
+    if (result.kind === "throttled") {
+      c.header("Retry-After", String(result.retryAfterSeconds));
+      throw new AppError("too_many_attempts");
+    }
+    const ttl = Math.max(0, Math.floor((result.accessTokenExpiresAt.getTime() - deps.now.getTime()) / 1000));
+    c.header("Cache-Control", "no-store");
+    // Bearer clients get the fresher token in the body; browsers get it as their access cookie.
+    if (c.req.header("authorization"))
+      return c.json({ status: "reauthenticated", accessToken: result.accessToken, tokenType: "Bearer" });
+    setAccessTokenCookie(c, result.accessToken, ttl);
+    return c.json({ status: "reauthenticated" });
+  })
   .get("/auth/mfa", requireSession(), async (c) => {
     c.header("Cache-Control", "no-store");
     return c.json(await mfaStatus(await authDependencies(c), c.var.session.userId));

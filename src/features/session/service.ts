@@ -227,3 +227,29 @@ export async function revokeSessions(
   if (revoked.length > 0) await markSessionsRevoked(deps.kv, revoked, deps.settings.accessTokenTtlSeconds);
   return revoked;
 }
+
+/**
+ * Step-up: records a fresh authentication (`now`, plus the methods just proven) on the session and
+ * issues an access token carrying it. The refresh token family is unchanged.
+ */
+export async function refreshAuthentication(
+  deps: SessionDeps,
+  input: { sessionId: string; userId: string; amr: string[] },
+): Promise<{ accessToken: string; accessTokenExpiresAt: Date } | null> {
+  const session = await deps.db.session.findFirst({
+    where: { id: input.sessionId, userId: input.userId, revokedAt: null, expiresAt: { gt: deps.now } },
+    include: { user: true },
+  });
+  if (!session) return null;
+  const amr = [...new Set([...session.amr, ...input.amr])];
+  if (amr.includes("pwd") && amr.includes("otp") && !amr.includes("mfa")) amr.push("mfa");
+  await deps.db.session.update({ where: { id: session.id }, data: { authTime: deps.now, amr } });
+  return issueAccessToken(deps, {
+    id: session.id,
+    userId: session.userId,
+    amr,
+    authTime: deps.now,
+    email: session.user.email,
+    emailVerified: session.user.emailVerifiedAt !== null,
+  });
+}

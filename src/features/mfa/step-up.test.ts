@@ -1,0 +1,95 @@
+// Step-up: re-proving the password or a TOTP code refreshes auth_time; routes and gateway policies
+// can demand a recent sign-in and a second factor.
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type AuthTestContext,
+  type ErrorBody,
+  STRONG_PASSWORD,
+  setUpAuthTest,
+  signUpBrowser,
+  testEnv,
+  uniqueEmail,
+} from "../../../test/helpers/auth.ts";
+import type { TestClient } from "../../../test/helpers/client.ts";
+import { signAccessToken } from "../../crypto/access-token.ts";
+import { loadSigningKeys, signingKeySetSchema } from "../../crypto/signing-keys.ts";
+import { stepAt, totpForStep } from "./totp.ts";
+
+let ctx: AuthTestContext;
+beforeAll(async () => {
+  ctx = await setUpAuthTest();
+});
+
+/** Ages the browser's access token: same session, auth_time an hour ago. */
+async function ageAccessCookie(client: TestClient, amr: string[] = ["pwd"]) {
+  const token = client.cookies.get("__Host-portcullis_at") ?? "";
+  const claims = JSON.parse(atob(token.split(".")[1]?.replace(/-/g, "+").replace(/_/g, "/") ?? "")) as {
+    sub: string;
+    sid: string;
+    email: string;
+  };
+  const now = Math.floor(Date.now() / 1000);
+  const stale = await signAccessToken(
+    await loadSigningKeys(signingKeySetSchema.parse(JSON.parse(testEnv.SIGNING_KEYS))),
+    {
+      sub: claims.sub,
+      sid: claims.sid,
+      email: claims.email,
+      emailVerified: false,
+      amr,
+      authTime: now - 3600,
+      roles: [],
+    },
+    { issuer: testEnv.ISSUER, audience: testEnv.ISSUER, nowSeconds: now, ttlSeconds: 300 },
+  );
+  client.cookies.set("__Host-portcullis_at", stale);
+}
+
+describe("POST /auth/reauthenticate", () => {
+  it("refreshes auth_time with the password, unlocking a route that needs a recent sign-in", async () => {
+    const client = await signUpBrowser(ctx);
+    await ageAccessCookie(client);
+    const gated = await client.request("/auth/email/change/request", { json: { email: uniqueEmail() } });
+    expect(((await gated.json()) as ErrorBody).error.code).toBe("reauthentication_required");
+    const wrong = await client.request("/auth/reauthenticate", { json: { password: "not my password at all" } });
+    expect([wrong.status, ((await wrong.json()) as ErrorBody).error.code]).toEqual([401, "invalid_credentials"]);
+    expect((await client.request("/auth/reauthenticate", { json: { password: STRONG_PASSWORD } })).status).toBe(200);
+    expect((await client.request("/auth/email/change/request", { json: { email: uniqueEmail() } })).status).toBe(202);
+  });
+
+  it("answers bad bodies with 400", async () => {
+    const client = await signUpBrowser(ctx);
+    for (const json of [{}, { password: "" }, { totp: "12" }, { password: "x", totp: "123456" }]) {
+      expect((await client.request("/auth/reauthenticate", { json })).status).toBe(400);
+    }
+  });
+});
+
+describe("gateway step-up policy", () => {
+  it("asks for a second factor (RFC 9470) and lets the request through once one is proven", async () => {
+    const email = uniqueEmail("stepup");
+    const client = await signUpBrowser(ctx, email);
+    const denied = await client.request("/sensitive/report", { headers: { accept: "application/json" } });
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get("www-authenticate")).toBe('Bearer error="insufficient_user_authentication", max_age=300');
+    const browser = await client.request("/sensitive/report", { headers: { accept: "text/html" } });
+    expect(browser.headers.get("location")).toBe(
+      `/auth/sign-in?return_to=${encodeURIComponent("/sensitive/report")}&step_up=1`,
+    );
+
+    const { secret } = (await (await client.request("/auth/mfa/totp/enroll", { method: "POST" })).json()) as {
+      secret: string;
+    };
+    const key = decodeBase32IgnorePadding(secret);
+    await client.request("/auth/mfa/totp/confirm", { json: { code: totpForStep(key, stepAt(Date.now()) - 1n) } });
+    expect(
+      (await client.request("/auth/reauthenticate", { json: { totp: totpForStep(key, stepAt(Date.now())) } })).status,
+    ).toBe(200);
+    const allowed = await client.request("/sensitive/report");
+    expect(allowed.status).toBe(200);
+
+    await ageAccessCookie(client, ["pwd", "otp", "mfa"]);
+    expect((await client.request("/sensitive/report", { headers: { accept: "application/json" } })).status).toBe(401);
+  });
+});
