@@ -8,12 +8,10 @@ import {
   STRONG_PASSWORD,
   setUpAuthTest,
   signUpBrowser,
-  testEnv,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
-import { signAccessToken } from "../../crypto/access-token.ts";
-import { loadSigningKeys, signingKeySetSchema } from "../../crypto/signing-keys.ts";
+import { resignAccessToken } from "../../../test/helpers/tokens.ts";
 import { stepAt, totpForStep } from "./totp.ts";
 
 let ctx: AuthTestContext;
@@ -22,28 +20,10 @@ beforeAll(async () => {
 });
 
 /** Ages the browser's access token: same session, auth_time an hour ago. */
-async function ageAccessCookie(client: TestClient, amr: string[] = ["pwd"]) {
+async function ageAccessCookie(client: TestClient, amr?: string[]) {
   const token = client.cookies.get("__Host-portcullis_at") ?? "";
-  const claims = JSON.parse(atob(token.split(".")[1]?.replace(/-/g, "+").replace(/_/g, "/") ?? "")) as {
-    sub: string;
-    sid: string;
-    email: string;
-  };
-  const now = Math.floor(Date.now() / 1000);
-  const stale = await signAccessToken(
-    await loadSigningKeys(signingKeySetSchema.parse(JSON.parse(testEnv.SIGNING_KEYS))),
-    {
-      sub: claims.sub,
-      sid: claims.sid,
-      email: claims.email,
-      emailVerified: false,
-      amr,
-      authTime: now - 3600,
-      roles: [],
-    },
-    { issuer: testEnv.ISSUER, audience: testEnv.ISSUER, nowSeconds: now, ttlSeconds: 300 },
-  );
-  client.cookies.set("__Host-portcullis_at", stale);
+  const authTime = Math.floor(Date.now() / 1000) - 3600;
+  client.cookies.set("__Host-portcullis_at", await resignAccessToken(token, { authTime, ...(amr ? { amr } : {}) }));
 }
 
 describe("POST /auth/reauthenticate", () => {

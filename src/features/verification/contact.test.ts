@@ -7,13 +7,11 @@ import {
   setUpAuthTest,
   signUpApi,
   signUpBrowser,
-  testEnv,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { codeIn, outboxFor } from "../../../test/helpers/outbox.ts";
-import { signAccessToken } from "../../crypto/access-token.ts";
-import { loadSigningKeys, signingKeySetSchema } from "../../crypto/signing-keys.ts";
+import { resignAccessToken } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -69,23 +67,7 @@ describe("email change", () => {
 
   it("requires a recent sign-in: 401 reauthentication_required otherwise", async () => {
     const api = await signUpApi(ctx);
-    const claims = JSON.parse(atob(api.accessToken.split(".")[1]?.replace(/-/g, "+").replace(/_/g, "/") ?? "")) as {
-      sub: string;
-    };
-    const now = Math.floor(Date.now() / 1000);
-    const stale = await signAccessToken(
-      await loadSigningKeys(signingKeySetSchema.parse(JSON.parse(testEnv.SIGNING_KEYS))),
-      {
-        sub: claims.sub,
-        sid: api.id,
-        email: api.email,
-        emailVerified: false,
-        amr: ["pwd"],
-        authTime: now - 3600,
-        roles: [],
-      },
-      { issuer: testEnv.ISSUER, audience: testEnv.ISSUER, nowSeconds: now, ttlSeconds: 300 },
-    );
+    const stale = await resignAccessToken(api.accessToken, { authTime: Math.floor(Date.now() / 1000) - 3600 });
     const before = await ctx.snapshot();
     const response = await ctx
       .client()

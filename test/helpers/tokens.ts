@@ -1,0 +1,32 @@
+// Access tokens signed with the test run's real keys, for cases a live sign-in cannot produce
+// (an old auth_time, chosen amr).
+import { type AccessTokenClaims, signAccessToken } from "../../src/crypto/access-token.ts";
+import { loadSigningKeys, signingKeySetSchema } from "../../src/crypto/signing-keys.ts";
+import { testEnv } from "./env.ts";
+
+/** The claims of a token we issued (no verification: tests read their own tokens). */
+export function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(atob(token.split(".")[1]?.replace(/-/g, "+").replace(/_/g, "/") ?? "")) as Record<string, unknown>;
+}
+
+/** A valid access token for the same user and session as `token`, with the given changes. */
+export async function resignAccessToken(
+  token: string,
+  changes: Partial<Pick<AccessTokenClaims, "amr" | "authTime">>,
+): Promise<string> {
+  const claims = claimsOf(token);
+  const now = Math.floor(Date.now() / 1000);
+  return signAccessToken(
+    await loadSigningKeys(signingKeySetSchema.parse(JSON.parse(testEnv.SIGNING_KEYS))),
+    {
+      sub: String(claims.sub),
+      sid: String(claims.sid),
+      email: String(claims.email),
+      emailVerified: claims.email_verified === true,
+      amr: changes.amr ?? (claims.amr as string[]),
+      authTime: changes.authTime ?? Number(claims.auth_time),
+      roles: [],
+    },
+    { issuer: testEnv.ISSUER, audience: testEnv.ISSUER, nowSeconds: now, ttlSeconds: 300 },
+  );
+}
