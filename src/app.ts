@@ -5,6 +5,7 @@ import { accountRoutes } from "./features/account/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { keyRoutes } from "./features/keys/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
+import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { contactRoutes } from "./features/verification/contact-routes.ts";
 import { devOutboxRoutes, verificationRoutes } from "./features/verification/routes.ts";
@@ -28,6 +29,7 @@ export function createApp() {
   app.route("/", verificationRoutes);
   app.route("/", contactRoutes);
   app.route("/", mfaRoutes);
+  app.route("/", passkeyRoutes);
   app.route("/", devOutboxRoutes);
   app.all("*", handleGatewayRequest);
   app.notFound(handleNotFound);

@@ -34,4 +34,7 @@ export type Bindings = {
   SMS_HTTP_TOKEN?: string;
   SMS_FROM?: string;
   REAUTH_MAX_AGE_SECONDS?: string;
+  WEBAUTHN_RP_ID?: string;
+  WEBAUTHN_RP_NAME?: string;
+  WEBAUTHN_ORIGINS?: string;
 };

@@ -62,6 +62,11 @@ export function loadConfig(bindings: Bindings): Config {
           }
         : undefined,
     reauthMaxAgeSeconds: env.REAUTH_MAX_AGE_SECONDS,
+    webauthn: {
+      rpId: env.WEBAUTHN_RP_ID ?? new URL(env.ISSUER).hostname,
+      rpName: env.WEBAUTHN_RP_NAME,
+      origins: env.WEBAUTHN_ORIGINS ?? [new URL(env.ISSUER).origin],
+    },
   };
   cache.set(bindings, config);
   return config;

@@ -118,6 +118,13 @@ export const envSchema = z
     SMS_FROM: z.string().min(1).max(32).default("Portcullis"),
     // How recent the last full sign-in must be for sensitive changes (email change).
     REAUTH_MAX_AGE_SECONDS: positiveInteger.min(60).max(86_400).default(600),
+    // Passkeys: the relying party id (a registrable domain of the gateway) and the allowed origins.
+    WEBAUTHN_RP_ID: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/, "must be a host name, e.g. example.com")
+      .optional(),
+    WEBAUTHN_RP_NAME: z.string().min(1).max(64).default("Portcullis"),
+    WEBAUTHN_ORIGINS: originList.optional(),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -182,4 +189,5 @@ export type Config = {
   /** Unset in production means no SMS provider: phone verification answers delivery_failed. */
   sms: DeliverySettings | undefined;
   reauthMaxAgeSeconds: number;
+  webauthn: { rpId: string; rpName: string; origins: string[] };
 };

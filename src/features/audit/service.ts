@@ -27,7 +27,11 @@ export type AuditAction =
   | "mfa.recovery_code_used"
   | "mfa.failed"
   | "password.reset_second_factor"
-  | "session.reauthenticated";
+  | "session.reauthenticated"
+  | "passkey.registered"
+  | "passkey.removed"
+  | "passkey.counter_regression"
+  | "passkey.rejected";
 
 export type AuditEventInput = {
   action: AuditAction;

@@ -1,0 +1,122 @@
+// Passkeys end to end with a software authenticator (P-256, "none" attestation, built on Web Crypto).
+import { beforeAll, describe, expect, it } from "vitest";
+import { type AuthTestContext, type ErrorBody, setUpAuthTest, signUpBrowser } from "../../../test/helpers/auth.ts";
+import { createSoftwareAuthenticator, type SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
+import type { TestClient } from "../../../test/helpers/client.ts";
+
+let ctx: AuthTestContext;
+beforeAll(async () => {
+  ctx = await setUpAuthTest();
+});
+
+const RP = { rpId: "localhost", origin: "http://localhost" };
+
+async function registered(): Promise<{ client: TestClient; authenticator: SoftwareAuthenticator; passkeyId: string }> {
+  const client = await signUpBrowser(ctx);
+  const authenticator = createSoftwareAuthenticator(RP);
+  const options = await (await client.request("/auth/passkeys/register/options", { method: "POST" })).json();
+  const response = await client.request("/auth/passkeys/register", {
+    json: { response: await authenticator.register(options as never), name: "Laptop" },
+  });
+  expect(response.status).toBe(201);
+  return { client, authenticator, passkeyId: ((await response.json()) as { id: string }).id };
+}
+
+async function signIn(authenticator: SoftwareAuthenticator, overrides = {}, device = ctx.client()) {
+  const options = await (await device.request("/auth/passkeys/login/options", { method: "POST" })).json();
+  const assertion = await authenticator.authenticate(options as never, overrides);
+  return {
+    device,
+    response: await device.request("/auth/passkeys/login", { json: { response: assertion } }),
+    assertion,
+  };
+}
+
+describe("passkeys", () => {
+  it("registers a passkey and signs in without a username, with amr hwk+user", async () => {
+    const { authenticator } = await registered();
+    const { device, response } = await signIn(authenticator);
+    expect(response.status).toBe(200);
+    const session = (await (await device.request("/auth/session")).json()) as { session: { amr: string[] } };
+    expect(session.session.amr).toEqual(["hwk", "user", "mfa"]);
+  });
+
+  it("refuses a wrong origin, a wrong RP id, a missing user verification and a wrong challenge", async () => {
+    const { authenticator } = await registered();
+    for (const overrides of [
+      { origin: "https://evil.example.com" },
+      { rpId: "evil.example.com" },
+      { userVerified: false },
+      { challenge: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+    ]) {
+      const { response } = await signIn(authenticator, overrides);
+      expect([response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([400, "passkey_rejected"]);
+    }
+  });
+
+  it("refuses a replayed assertion (its challenge is spent)", async () => {
+    const { authenticator } = await registered();
+    const { device, response, assertion } = await signIn(authenticator);
+    expect(response.status).toBe(200);
+    const replay = await device.request("/auth/passkeys/login", { json: { response: assertion } });
+    expect(((await replay.json()) as ErrorBody).error.code).toBe("passkey_rejected");
+  });
+
+  it("refuses and audits a signature counter that goes backwards", async () => {
+    const { authenticator } = await registered();
+    authenticator.setSignCount(10);
+    expect((await signIn(authenticator)).response.status).toBe(200);
+    authenticator.setSignCount(3);
+    const { response } = await signIn(authenticator);
+    expect(((await response.json()) as ErrorBody).error.code).toBe("passkey_rejected");
+    expect(await ctx.sql("SELECT 1 FROM audit_events WHERE action = 'passkey.counter_regression'")).toHaveLength(1);
+  });
+
+  it("binds a challenge to the client that asked for it", async () => {
+    const { authenticator } = await registered();
+    const asking = ctx.client();
+    const options = await (await asking.request("/auth/passkeys/login/options", { method: "POST" })).json();
+    const assertion = await authenticator.authenticate(options as never);
+    const other = await ctx.client().request("/auth/passkeys/login", { json: { response: assertion } });
+    expect(((await other.json()) as ErrorBody).error.code).toBe("passkey_rejected");
+  });
+
+  it("lists, renames and removes passkeys, but never the last way to sign in", async () => {
+    const { client, passkeyId } = await registered();
+    const list = (await (await client.request("/auth/passkeys")).json()) as {
+      passkeys: Array<{ id: string; name: string; backedUp: boolean }>;
+    };
+    expect(list.passkeys).toEqual([expect.objectContaining({ id: passkeyId, name: "Laptop", backedUp: false })]);
+    expect(
+      (await client.request(`/auth/passkeys/${passkeyId}`, { method: "PATCH", json: { name: "Work laptop" } })).status,
+    ).toBe(200);
+    expect((await client.request("/auth/passkeys/not-an-id", { method: "DELETE" })).status).toBe(400);
+
+    await ctx.sql(
+      "UPDATE accounts SET password_hash = NULL WHERE user_id = (SELECT user_id FROM passkeys WHERE id = $1)",
+      [passkeyId],
+    );
+    const last = await client.request(`/auth/passkeys/${passkeyId}`, { method: "DELETE" });
+    expect([last.status, ((await last.json()) as ErrorBody).error.code]).toEqual([409, "last_sign_in_method"]);
+    await ctx.sql(
+      "UPDATE accounts SET password_hash = 'x' WHERE user_id = (SELECT user_id FROM passkeys WHERE id = $1)",
+      [passkeyId],
+    );
+    expect((await client.request(`/auth/passkeys/${passkeyId}`, { method: "DELETE" })).status).toBe(204);
+    expect(((await (await client.request("/auth/passkeys")).json()) as { passkeys: unknown[] }).passkeys).toEqual([]);
+  });
+
+  it("answers malformed bodies with 400 and creates nothing", async () => {
+    const client = await signUpBrowser(ctx);
+    const before = await ctx.snapshot();
+    for (const json of [
+      {},
+      { response: "x" },
+      { response: { id: "a", rawId: "a", type: "nope", response: { clientDataJSON: "a" } } },
+    ]) {
+      const response = await client.request("/auth/passkeys/register", { json });
+      expect([response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([400, "invalid_request"]);
+    }
+    expect(await ctx.snapshot()).toEqual(before);
+  });
+});
