@@ -10,7 +10,10 @@ const OUTBOX_RETENTION_DAYS = 7;
 /** Counters untouched this long are forgotten, except an account locked until a password reset. */
 const COUNTER_RETENTION_DAYS = 7;
 
-export type CleanupReport = Record<"verificationCodes" | "refreshTokens" | "sessions" | "counters" | "outbox", number>;
+export type CleanupReport = Record<
+  "verificationCodes" | "refreshTokens" | "sessions" | "counters" | "outbox" | "challenges",
+  number
+>;
 
 async function deleteBatch(db: Database, table: string, where: string, now: Date): Promise<number> {
   // Table and condition are constants of this module; only `now` and the limit are parameters.
@@ -40,8 +43,17 @@ export async function purgeExpired(
       `updated_at < $1 - interval '${COUNTER_RETENTION_DAYS} days' AND (blocked_until IS NULL OR blocked_until < $1) AND NOT (key LIKE 'account:%' AND failures >= ${Math.trunc(options.lockoutFailures)})`,
     ],
     ["outbox", "outbox_messages", `created_at < $1 - interval '${OUTBOX_RETENTION_DAYS} days'`],
+    ["challenges", "mfa_challenges", "expires_at < $1"],
+    ["challenges", "webauthn_challenges", "expires_at < $1"],
   ];
-  const report: CleanupReport = { verificationCodes: 0, refreshTokens: 0, sessions: 0, counters: 0, outbox: 0 };
+  const report: CleanupReport = {
+    verificationCodes: 0,
+    refreshTokens: 0,
+    sessions: 0,
+    counters: 0,
+    outbox: 0,
+    challenges: 0,
+  };
   for (const [name, table, where] of purges) {
     for (let batch = 0; batch < maxBatches; batch++) {
       const removed = await deleteBatch(db, table, where, options.now);
