@@ -10,6 +10,7 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { safeReturnTo } from "../../http/return-to.ts";
+import { tooManyAttempts } from "../../http/throttle.ts";
 import { listLoginHistory } from "../audit/service.ts";
 import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
@@ -52,8 +53,7 @@ function refuse(
   refusal: { kind: "locked" } | { kind: "throttled"; retryAfterSeconds: number },
 ): never {
   if (refusal.kind === "locked") throw new AppError("account_locked");
-  c.header("Retry-After", String(refusal.retryAfterSeconds));
-  throw new AppError("too_many_attempts");
+  return tooManyAttempts(c, refusal.retryAfterSeconds);
 }
 
 function weakPassword(c: Context<AppEnv>, problem: PasswordProblem): never {

@@ -9,6 +9,7 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { setAccessTokenCookie } from "../../http/cookies.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { tooManyAttempts } from "../../http/throttle.ts";
 import { normalizePassword } from "../account/password-policy.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
@@ -68,10 +69,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     });
     if (result.kind === "invalid") throw new AppError("invalid_credentials");
     if (result.kind === "locked") throw new AppError("account_locked");
-    if (result.kind === "throttled") {
-      c.header("Retry-After", String(result.retryAfterSeconds));
-      throw new AppError("too_many_attempts");
-    }
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     const ttl = Math.max(0, Math.floor((result.accessTokenExpiresAt.getTime() - deps.now.getTime()) / 1000));
     c.header("Cache-Control", "no-store");
     // Bearer clients get the fresher token in the body; browsers get it as their access cookie.
@@ -140,7 +138,6 @@ export const mfaRoutes = new Hono<AppEnv>()
       case "locked":
         throw new AppError("account_locked");
       case "throttled":
-        c.header("Retry-After", String(result.retryAfterSeconds));
-        throw new AppError("too_many_attempts");
+        return tooManyAttempts(c, result.retryAfterSeconds);
     }
   });

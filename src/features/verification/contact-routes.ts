@@ -6,6 +6,7 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { tooManyAttempts } from "../../http/throttle.ts";
 import { normalizeEmail } from "../account/email.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import {
@@ -33,17 +34,9 @@ async function contactDependencies(c: Context<AppEnv>): Promise<ContactDeps> {
 }
 
 function answerSend(c: Context<AppEnv>, result: SendResult) {
-  if (result.kind === "throttled") {
-    c.header("Retry-After", String(result.retryAfterSeconds));
-    throw new AppError("too_many_attempts");
-  }
+  if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
   if (result.kind === "delivery_failed") throw new AppError("delivery_failed");
   return c.json({ status: "sent" }, 202);
-}
-
-function refuseThrottled(c: Context<AppEnv>, retryAfterSeconds: number): never {
-  c.header("Retry-After", String(retryAfterSeconds));
-  throw new AppError("too_many_attempts");
 }
 
 export const contactRoutes = new Hono<AppEnv>()
@@ -63,7 +56,7 @@ export const contactRoutes = new Hono<AppEnv>()
       code: body.code,
       client: await clientInfo(c),
     });
-    if (result.kind === "throttled") return refuseThrottled(c, result.retryAfterSeconds);
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     if (result.kind === "invalid") throw new AppError("invalid_code");
     return c.json({ status: "changed", email: result.email });
   })
@@ -81,7 +74,7 @@ export const contactRoutes = new Hono<AppEnv>()
       code: body.code,
       client: await clientInfo(c),
     });
-    if (result.kind === "throttled") return refuseThrottled(c, result.retryAfterSeconds);
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     if (result.kind === "invalid") throw new AppError("invalid_code");
     if (result.kind === "in_use") throw new AppError("phone_in_use");
     return c.json({ status: "verified", phone: result.phone });

@@ -6,6 +6,7 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { tooManyAttempts } from "../../http/throttle.ts";
 import { normalizeEmail } from "../account/email.ts";
 import { normalizePassword, PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
 import { authenticate, requireSession } from "../session/middleware.ts";
@@ -45,11 +46,6 @@ async function verificationDependencies(c: Context<AppEnv>): Promise<Verificatio
   return { ...(await authDependencies(c)), mail: config.mail, appUrl: config.appUrl, policy: config };
 }
 
-function throttled(c: Context<AppEnv>, retryAfterSeconds: number): never {
-  c.header("Retry-After", String(retryAfterSeconds));
-  throw new AppError("too_many_attempts");
-}
-
 /** The same answer whether or not an account exists. */
 const RESET_REQUESTED = {
   status: "requested",
@@ -59,7 +55,7 @@ const RESET_REQUESTED = {
 export const verificationRoutes = new Hono<AppEnv>()
   .post("/auth/email/verify/request", requireSession(), async (c) => {
     const result = await requestEmailVerification(await verificationDependencies(c), c.var.session.userId);
-    if (result.kind === "throttled") return throttled(c, result.retryAfterSeconds);
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     if (result.kind === "delivery_failed") throw new AppError("delivery_failed");
     return c.json({ status: result.kind }, result.kind === "sent" ? 202 : 200);
   })
@@ -79,7 +75,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     } else {
       result = await verifyEmail(deps, { token: body.token, client });
     }
-    if (result.kind === "throttled") return throttled(c, result.retryAfterSeconds);
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     if (result.kind === "invalid") throw new AppError("code" in body ? "invalid_code" : "invalid_token");
     return c.json({ status: "verified" });
   })
@@ -106,7 +102,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     if (result.kind === "invalid") throw new AppError("invalid_token");
     if (result.kind === "second_factor_required") throw new AppError("second_factor_required");
     if (result.kind === "invalid_second_factor") throw new AppError("invalid_code");
-    if (result.kind === "throttled") return throttled(c, result.retryAfterSeconds);
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     if (result.kind === "weak_password") {
       const message = PASSWORD_PROBLEM_MESSAGES[result.problem](c.var.config.passwordMinLength);
       throw new AppError("weak_password", { message, fields: [{ path: "password", message }] });
