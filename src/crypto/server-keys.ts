@@ -38,6 +38,11 @@ export function deriveServerKeys(authSecret: string): Promise<ServerKeys> {
   return keys;
 }
 
+/** HMAC-SHA-256 of a short secret (one-time code, recovery code, challenge) as stored: hex, labelled by use. */
+export async function hashCodeForStorage(keys: ServerKeys, label: string, value: string): Promise<string> {
+  return encodeHexLowerCase(await hmacSha256(keys.codeHash, `${label}:${value}`));
+}
+
 /** HMAC-SHA-256 of a client IP as hex: stored and logged instead of the address. */
 export async function hashClientIp(keys: ServerKeys, ip: string): Promise<string> {
   return encodeHexLowerCase(await hmacSha256(keys.ipHash, ip));

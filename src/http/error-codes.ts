@@ -34,10 +34,14 @@ export const ERROR_CODES = {
   phone_in_use: { status: 409, message: "This phone number is already verified on another account." },
   passkey_rejected: { status: 400, message: "The passkey could not be verified." },
   passkey_not_found: { status: 404, message: "No such passkey." },
+  no_passkey: { status: 409, message: "There is no passkey on this account to use." },
   last_sign_in_method: { status: 409, message: "This is your only way to sign in; add another before removing it." },
   mfa_already_enabled: { status: 409, message: "An authenticator app is already set up; disable it first." },
   mfa_not_enabled: { status: 400, message: "No authenticator app is set up." },
-  second_factor_required: { status: 401, message: "Enter a code from your authenticator app, or a recovery code." },
+  second_factor_required: {
+    status: 401,
+    message: "Confirm with a code from your authenticator app, a passkey or a recovery code.",
+  },
   invalid_challenge: { status: 401, message: "This sign-in step has expired; sign in again." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

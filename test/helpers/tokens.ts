@@ -2,6 +2,7 @@
 // (an old auth_time, chosen amr).
 import { type AccessTokenClaims, signAccessToken } from "../../src/crypto/access-token.ts";
 import { loadSigningKeys, signingKeySetSchema } from "../../src/crypto/signing-keys.ts";
+import type { TestClient } from "./client.ts";
 import { testEnv } from "./env.ts";
 
 /** The claims of a token we issued (no verification: tests read their own tokens). */
@@ -29,4 +30,11 @@ export async function resignAccessToken(
     },
     { issuer: testEnv.ISSUER, audience: testEnv.ISSUER, nowSeconds: now, ttlSeconds: 300 },
   );
+}
+
+/** Ages a browser's access cookie: same session, auth_time an hour ago (and `amr` when given). */
+export async function ageAccessCookie(client: TestClient, amr?: string[]): Promise<void> {
+  const token = client.cookies.get("__Host-portcullis_at") ?? "";
+  const authTime = Math.floor(Date.now() / 1000) - 3600;
+  client.cookies.set("__Host-portcullis_at", await resignAccessToken(token, { authTime, ...(amr ? { amr } : {}) }));
 }

@@ -112,7 +112,7 @@ export const accountRoutes = new Hono<AppEnv>()
       case "mfa_required":
         // No session yet: the client answers with a second factor at POST /auth/mfa/verify.
         c.header("Cache-Control", "no-store");
-        return c.json({ status: "mfa_required", challenge: result.challenge, methods: ["totp", "recovery_code"] });
+        return c.json({ status: "mfa_required", challenge: result.challenge, methods: result.methods });
       case "invalid_credentials":
         throw new AppError("invalid_credentials");
     }

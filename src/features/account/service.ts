@@ -2,7 +2,8 @@
 import { hashPassword, verifyPassword } from "../../crypto/password.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { createMfaChallenge, hasSecondFactor } from "../mfa/service.ts";
+import { createMfaChallenge } from "../mfa/challenge.ts";
+import { type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
 import {
   type ClientInfo,
   type IssuedTokens,
@@ -98,7 +99,7 @@ export type LogInResult =
   | Refusal
   | { kind: "disabled" }
   | { kind: "email_not_verified" }
-  | { kind: "mfa_required"; challenge: string };
+  | { kind: "mfa_required"; challenge: string; methods: SecondFactorMethod[] };
 
 /**
  * Signs in with email and password. The attempt is counted (or refused) before any password work;
@@ -156,8 +157,9 @@ export async function logIn(
   }
   if (user.status === "DISABLED") return { kind: "disabled" };
   if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
-  if (await hasSecondFactor(deps, user.id)) {
-    return { kind: "mfa_required", challenge: await createMfaChallenge(deps, user.id, input.client) };
+  const methods = await secondFactorMethods(deps, user.id);
+  if (methods.length > 0) {
+    return { kind: "mfa_required", challenge: await createMfaChallenge(deps, user.id, input.client), methods };
   }
   // A sign-in from a user agent none of the user's sessions has used is worth telling them about.
   const [earlierSessions, fromThisAgent] = await Promise.all([

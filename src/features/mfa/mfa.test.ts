@@ -10,7 +10,7 @@ import {
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
 import { setCookieHeaders, type TestClient } from "../../../test/helpers/client.ts";
-import { stepAt, totpForStep } from "./totp.ts";
+import { codeAt, enrollTotp } from "../../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -19,20 +19,10 @@ beforeAll(async () => {
 
 type Enrolled = { email: string; client: TestClient; secret: Uint8Array; recoveryCodes: string[] };
 
-/** The code an authenticator shows `offset` steps from now. */
-const codeAt = (secret: Uint8Array, offset = 0) => totpForStep(secret, stepAt(Date.now()) + BigInt(offset));
-
 async function enrolled(): Promise<Enrolled> {
   const email = uniqueEmail("mfa");
   const client = await signUpBrowser(ctx, email);
-  const start = await client.request("/auth/mfa/totp/enroll", { method: "POST" });
-  expect(start.status).toBe(200);
-  const { secret } = (await start.json()) as { secret: string };
-  const key = decodeBase32IgnorePadding(secret);
-  const confirm = await client.request("/auth/mfa/totp/confirm", { json: { code: codeAt(key, -1) } });
-  expect(confirm.status).toBe(200);
-  const { recoveryCodes } = (await confirm.json()) as { recoveryCodes: string[] };
-  return { email, client, secret: key, recoveryCodes };
+  return { email, client, ...(await enrollTotp(client)) };
 }
 
 async function passwordStep(client: TestClient, email: string): Promise<string> {
@@ -74,7 +64,11 @@ describe("TOTP enrollment", () => {
     const { client, recoveryCodes } = await enrolled();
     expect(recoveryCodes).toHaveLength(10);
     for (const code of recoveryCodes) expect(code).toMatch(/^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
-    expect(await (await client.request("/auth/mfa")).json()).toEqual({ totp: true, recoveryCodesLeft: 10 });
+    expect(await (await client.request("/auth/mfa")).json()).toEqual({
+      totp: true,
+      passkeys: 0,
+      recoveryCodesLeft: 10,
+    });
     const again = await client.request("/auth/mfa/totp/enroll", { method: "POST" });
     expect([again.status, ((await again.json()) as ErrorBody).error.code]).toEqual([409, "mfa_already_enabled"]);
   });
@@ -184,7 +178,11 @@ describe("disabling and regenerating", () => {
     const wrong = await client.request("/auth/mfa/totp/disable", { json: { totp: "000000" } });
     expect(wrong.status).toBe(400);
     expect((await client.request("/auth/mfa/totp/disable", { json: { totp: codeAt(secret, 0) } })).status).toBe(200);
-    expect(await (await client.request("/auth/mfa")).json()).toEqual({ totp: false, recoveryCodesLeft: 0 });
+    expect(await (await client.request("/auth/mfa")).json()).toEqual({
+      totp: false,
+      passkeys: 0,
+      recoveryCodesLeft: 0,
+    });
   });
 });
 

@@ -1,48 +1,55 @@
-// Step-up: proving the password or a TOTP code again refreshes the session's auth_time (and amr),
-// for routes and gateway policies that require a recent or multi-factor sign-in.
+// Step-up: proving the password, a TOTP code or a passkey again refreshes the session's auth_time (and
+// amr), for routes and gateway policies that require a recent or multi-factor sign-in.
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { verifyPassword } from "../../crypto/password.ts";
 import { counterKeysFor, type Reservation, recordLoginSuccess, reserveLoginAttempt } from "../account/counters.ts";
 import { findPasswordAccountOfUser } from "../account/repository.ts";
-import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { PASSKEY_AMR, verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import { type ClientInfo, refreshAuthentication } from "../session/service.ts";
-import { verifySecondFactor } from "./service.ts";
+import { acceptTotp } from "./service.ts";
+import type { MfaDeps } from "./sign-in.ts";
+
+export type ReauthProof = { password: string } | { totp: string } | { passkey: AuthenticationResponseJSON };
 
 export type ReauthResult =
   | { kind: "ok"; accessToken: string; accessTokenExpiresAt: Date }
   | { kind: "invalid" }
   | Extract<Reservation, { kind: "locked" | "throttled" }>;
 
+/** Checks one proof of the session's user; returns the RFC 8176 methods it proves, or null. */
+async function checkProof(deps: MfaDeps, userId: string, proof: ReauthProof, client: ClientInfo) {
+  if ("password" in proof) {
+    const account = await findPasswordAccountOfUser(deps.db, userId);
+    if (!account?.passwordHash) return null;
+    return (await verifyPassword(account.passwordHash, proof.password)).ok ? ["pwd"] : null;
+  }
+  if ("totp" in proof) return (await acceptTotp(deps, userId, proof.totp, false)) ? ["otp"] : null;
+  const verified = await verifyPasskeyAssertion(deps, {
+    response: proof.passkey,
+    binding: { purpose: "reauthentication", userId, client },
+  });
+  return verified ? PASSKEY_AMR : null;
+}
+
 export async function reauthenticate(
-  deps: AccountDeps,
-  input: {
-    userId: string;
-    sessionId: string;
-    email: string;
-    proof: { password: string } | { totp: string };
-    client: ClientInfo;
-  },
+  deps: MfaDeps,
+  input: { userId: string; sessionId: string; email: string; proof: ReauthProof; client: ClientInfo },
 ): Promise<ReauthResult> {
   const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.ipHash);
   const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
-  let ok = false;
-  if ("password" in input.proof) {
-    const account = await findPasswordAccountOfUser(deps.db, input.userId);
-    ok = Boolean(account?.passwordHash) && (await verifyPassword(account?.passwordHash ?? "", input.proof.password)).ok;
-  } else {
-    ok = await verifySecondFactor(deps, input.userId, { totp: input.proof.totp }, input.client);
-  }
-  const method = "password" in input.proof ? "pwd" : "otp";
+  const amr = await checkProof(deps, input.userId, input.proof, input.client);
+  const method = "password" in input.proof ? "password" : "totp" in input.proof ? "totp" : "passkey";
   await recordAuditEvent(deps.db, {
     action: "session.reauthenticated",
-    success: ok,
+    success: amr !== null,
     userId: input.userId,
     ...input.client,
     metadata: { method },
   });
-  if (!ok) return { kind: "invalid" };
+  if (!amr) return { kind: "invalid" };
   await recordLoginSuccess(deps.db, keys);
-  const token = await refreshAuthentication(deps, { sessionId: input.sessionId, userId: input.userId, amr: [method] });
+  const token = await refreshAuthentication(deps, { sessionId: input.sessionId, userId: input.userId, amr });
   return token ? { kind: "ok", ...token } : { kind: "invalid" };
 }

@@ -11,63 +11,58 @@ import { setAccessTokenCookie } from "../../http/cookies.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { normalizePassword } from "../account/password-policy.ts";
-import type { AccountDeps } from "../account/service.ts";
+import { assertionOptionsForUser } from "../passkeys/assertion.ts";
+import { PasskeyAssertion } from "../passkeys/schemas.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
+import { disableTotp, hasSecondFactor, mfaStatus, type SecondFactor } from "./factors.ts";
 import { reauthenticate } from "./reauthenticate.ts";
-import {
-  confirmTotpEnrollment,
-  disableTotp,
-  hasSecondFactor,
-  mfaStatus,
-  regenerateRecoveryCodes,
-  type SecondFactor,
-  startTotpEnrollment,
-} from "./service.ts";
-import { completeMfaSignIn } from "./sign-in.ts";
+import { confirmTotpEnrollment, regenerateRecoveryCodes, startTotpEnrollment } from "./service.ts";
+import { completeMfaSignIn, type MfaDeps, passkeyOptionsForChallenge } from "./sign-in.ts";
 
 const totp = z.string().regex(/^\d{6}$/, "must be 6 digits");
 const recoveryCode = z.string().regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code like ABCDE-FGHIJ");
+const challenge = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the challenge from the sign-in");
+const clientKind = z.enum(["browser", "api"]).default("browser");
 const Factor = z.union([z.strictObject({ totp }), z.strictObject({ recoveryCode })]);
 const ConfirmBody = z.strictObject({ code: totp });
 const VerifyBody = z.union([
-  z.strictObject({
-    challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-    totp,
-    client: z.enum(["browser", "api"]).default("browser"),
-  }),
-  z.strictObject({
-    challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-    recoveryCode,
-    client: z.enum(["browser", "api"]).default("browser"),
-  }),
+  z.strictObject({ challenge, totp, client: clientKind }),
+  z.strictObject({ challenge, recoveryCode, client: clientKind }),
+  z.strictObject({ challenge, passkey: PasskeyAssertion, client: clientKind }),
 ]);
-
-const factorOf = (body: { totp?: string; recoveryCode?: string }): SecondFactor =>
-  body.totp !== undefined ? { totp: body.totp } : { recoveryCode: body.recoveryCode ?? "" };
-
-async function accountDependencies(c: Context<AppEnv>): Promise<AccountDeps> {
-  return { ...(await authDependencies(c)), accountSettings: c.var.config };
-}
-
+const ChallengeBody = z.strictObject({ challenge });
 const ReauthenticateBody = z.union([
   z.strictObject({ password: z.string().min(1).max(1024).transform(normalizePassword) }),
   z.strictObject({ totp }),
+  z.strictObject({ passkey: PasskeyAssertion }),
 ]);
+
+/** The one factor a body carries (the schemas above allow exactly one). */
+const factorOf = (body: z.infer<typeof Factor> | z.infer<typeof VerifyBody>): SecondFactor =>
+  "totp" in body
+    ? { totp: body.totp }
+    : "passkey" in body
+      ? { passkey: body.passkey }
+      : { recoveryCode: body.recoveryCode };
+
+async function mfaDependencies(c: Context<AppEnv>): Promise<MfaDeps> {
+  return { ...(await authDependencies(c)), accountSettings: c.var.config, webauthn: c.var.config.webauthn };
+}
 
 export const mfaRoutes = new Hono<AppEnv>()
   .post("/auth/reauthenticate", requireSession(), async (c) => {
     const body = await readJsonBody(c, ReauthenticateBody);
-    const deps = await accountDependencies(c);
+    const deps = await mfaDependencies(c);
     const session = c.var.session;
     const result = await reauthenticate(deps, {
       userId: session.userId,
       sessionId: session.sessionId,
       email: session.email,
-      proof: "password" in body ? { password: body.password } : { totp: body.totp },
+      proof: body,
       client: await clientInfo(c),
     });
-    if (result.kind === "invalid") throw new AppError("invalid_credentials");
+    if (result.kind === "invalid") throw new AppError("passkey" in body ? "passkey_rejected" : "invalid_credentials");
     if (result.kind === "locked") throw new AppError("account_locked");
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     const ttl = Math.max(0, Math.floor((result.accessTokenExpiresAt.getTime() - deps.now.getTime()) / 1000));
@@ -77,6 +72,16 @@ export const mfaRoutes = new Hono<AppEnv>()
       return c.json({ status: "reauthenticated", accessToken: result.accessToken, tokenType: "Bearer" });
     setAccessTokenCookie(c, result.accessToken, ttl);
     return c.json({ status: "reauthenticated" });
+  })
+  .post("/auth/reauthenticate/passkey/options", requireSession(), async (c) => {
+    const options = await assertionOptionsForUser(await mfaDependencies(c), {
+      userId: c.var.session.userId,
+      purpose: "reauthentication",
+      client: await clientInfo(c),
+    });
+    if (!options) throw new AppError("no_passkey");
+    c.header("Cache-Control", "no-store");
+    return c.json(options);
   })
   .get("/auth/mfa", requireSession(), async (c) => {
     c.header("Cache-Control", "no-store");
@@ -107,10 +112,14 @@ export const mfaRoutes = new Hono<AppEnv>()
   })
   .post("/auth/mfa/totp/disable", requireSession(), requireRecentAuthentication(), async (c) => {
     const body = await readJsonBody(c, Factor);
-    const deps = await authDependencies(c);
+    const deps = await mfaDependencies(c);
     if (!(await hasSecondFactor(deps, c.var.session.userId))) throw new AppError("mfa_not_enabled");
-    if (!(await disableTotp(deps, c.var.session.userId, factorOf(body), await clientInfo(c))))
-      throw new AppError("invalid_code");
+    const disabled = await disableTotp(deps, {
+      userId: c.var.session.userId,
+      factor: factorOf(body),
+      client: await clientInfo(c),
+    });
+    if (!disabled) throw new AppError("invalid_code");
     return c.json({ status: "disabled" });
   })
   .post("/auth/mfa/recovery-codes", requireSession(), requireRecentAuthentication(), async (c) => {
@@ -119,10 +128,21 @@ export const mfaRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ recoveryCodes: await regenerateRecoveryCodes(deps, c.var.session.userId, await clientInfo(c)) });
   })
+  .post("/auth/mfa/passkey/options", async (c) => {
+    const body = await readJsonBody(c, ChallengeBody);
+    const result = await passkeyOptionsForChallenge(await mfaDependencies(c), {
+      challenge: body.challenge,
+      client: await clientInfo(c),
+    });
+    if (result.kind === "invalid_challenge") throw new AppError("invalid_challenge");
+    if (result.kind === "no_passkey") throw new AppError("no_passkey");
+    c.header("Cache-Control", "no-store");
+    return c.json(result.options);
+  })
   .post("/auth/mfa/verify", async (c) => {
     const body = await readJsonBody(c, VerifyBody);
     if (body.client === "browser") assertSameOrigin(c);
-    const deps = await accountDependencies(c);
+    const deps = await mfaDependencies(c);
     const result = await completeMfaSignIn(deps, {
       challenge: body.challenge,
       factor: factorOf(body),
@@ -134,7 +154,7 @@ export const mfaRoutes = new Hono<AppEnv>()
       case "invalid_challenge":
         throw new AppError("invalid_challenge");
       case "invalid_code":
-        throw new AppError("invalid_code");
+        throw new AppError("passkey" in body ? "passkey_rejected" : "invalid_code");
       case "locked":
         throw new AppError("account_locked");
       case "throttled":

@@ -1,26 +1,18 @@
-// Second factors: TOTP enrollment (confirmed by a first code), verification with a replay guard,
-// recovery codes, and the short-lived challenge between a correct password and the second factor.
-import { encodeBase32UpperCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+// TOTP enrollment (confirmed by a first code), TOTP verification with a replay guard, and recovery codes.
+import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import { createTOTPKeyURI } from "@oslojs/otp";
 import { renderSVG } from "uqr";
-import { generateRandomToken, hmacSha256, randomBytes } from "../../crypto/bytes.ts";
+import { randomBytes } from "../../crypto/bytes.ts";
 import { decryptSecret, encryptSecret, importSecretBoxKeys, type SecretBoxKeys } from "../../crypto/secret-box.ts";
-import type { ServerKeys } from "../../crypto/server-keys.ts";
+import { hashCodeForStorage, type ServerKeys } from "../../crypto/server-keys.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
-import {
-  claimTotpStep,
-  consumeRecoveryCode,
-  countUnusedRecoveryCodes,
-  findTotpCredential,
-  replaceRecoveryCodes,
-} from "./repository.ts";
+import { claimTotpStep, consumeRecoveryCode, findTotpCredential, replaceRecoveryCodes } from "./repository.ts";
 import { matchTotpStep, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "./totp.ts";
 
 const RECOVERY_CODE_COUNT = 10;
 /** 10 base32 characters = 50 bits each. */
 const RECOVERY_CODE_BYTES = 7;
-export const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
 
 const boxes = new WeakMap<ServerKeys, Promise<SecretBoxKeys>>();
 function secretBox(keys: ServerKeys): Promise<SecretBoxKeys> {
@@ -32,19 +24,8 @@ function secretBox(keys: ServerKeys): Promise<SecretBoxKeys> {
   return box;
 }
 
-const hmacHex = async (keys: ServerKeys, label: string, value: string) =>
-  encodeHexLowerCase(await hmacSha256(keys.codeHash, `${label}:${value}`));
-
 /** "ABCDE-FGHJK" style: case, spaces and dashes do not matter when it is typed back. */
 const normalizeRecoveryCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, "");
-
-export async function mfaStatus(deps: Pick<SessionDeps, "db">, userId: string) {
-  const [credential, recoveryCodesLeft] = await Promise.all([
-    findTotpCredential(deps.db, userId),
-    countUnusedRecoveryCodes(deps.db, userId),
-  ]);
-  return { totp: Boolean(credential?.confirmedAt), recoveryCodesLeft };
-}
 
 export type Enrollment =
   | { kind: "started"; secret: string; otpauthUri: string; qrSvg: string }
@@ -75,7 +56,12 @@ export async function startTotpEnrollment(
 }
 
 /** Checks a TOTP code and records its step (refusing that step and earlier ones from now on). */
-async function acceptTotp(deps: SessionDeps, userId: string, code: string, confirming: boolean): Promise<boolean> {
+export async function acceptTotp(
+  deps: SessionDeps,
+  userId: string,
+  code: string,
+  confirming: boolean,
+): Promise<boolean> {
   const credential = await findTotpCredential(deps.db, userId);
   if (!credential || (!confirming && !credential.confirmedAt) || (confirming && credential.confirmedAt)) return false;
   const secret = await decryptSecret(await secretBox(deps.serverKeys), {
@@ -99,7 +85,7 @@ export async function regenerateRecoveryCodes(
     return `${raw.slice(0, 5)}-${raw.slice(5)}`;
   });
   const hashes = await Promise.all(
-    codes.map((code) => hmacHex(deps.serverKeys, "recovery", normalizeRecoveryCode(code))),
+    codes.map((code) => hashCodeForStorage(deps.serverKeys, "recovery", normalizeRecoveryCode(code))),
   );
   await replaceRecoveryCodes(deps.db, userId, hashes);
   await recordAuditEvent(deps.db, { action: "mfa.recovery_codes_generated", success: true, userId, ...client });
@@ -118,71 +104,15 @@ export async function confirmTotpEnrollment(
   return regenerateRecoveryCodes(deps, userId, client);
 }
 
-export type SecondFactor = { totp: string } | { recoveryCode: string };
-
-/** Verifies a second factor for the user: a TOTP code (replay-guarded) or an unused recovery code. */
-export async function verifySecondFactor(
+/** Spends an unused recovery code of the user's (audited); false for a wrong or used one. */
+export async function useRecoveryCode(
   deps: SessionDeps,
   userId: string,
-  factor: SecondFactor,
+  code: string,
   client: ClientInfo,
 ): Promise<boolean> {
-  if ("totp" in factor) return acceptTotp(deps, userId, factor.totp, false);
-  const codeHash = await hmacHex(deps.serverKeys, "recovery", normalizeRecoveryCode(factor.recoveryCode));
+  const codeHash = await hashCodeForStorage(deps.serverKeys, "recovery", normalizeRecoveryCode(code));
   const used = await consumeRecoveryCode(deps.db, userId, codeHash, deps.now);
   if (used) await recordAuditEvent(deps.db, { action: "mfa.recovery_code_used", success: true, userId, ...client });
   return used;
-}
-
-/** Removes TOTP and the recovery codes after a valid second factor. */
-export async function disableTotp(
-  deps: SessionDeps,
-  userId: string,
-  factor: SecondFactor,
-  client: ClientInfo,
-): Promise<boolean> {
-  if (!(await verifySecondFactor(deps, userId, factor, client))) return false;
-  await deps.db.$transaction([
-    deps.db.totpCredential.deleteMany({ where: { userId } }),
-    deps.db.recoveryCode.deleteMany({ where: { userId } }),
-  ]);
-  await recordAuditEvent(deps.db, { action: "mfa.totp_disabled", success: true, userId, ...client });
-  return true;
-}
-
-export async function hasSecondFactor(deps: Pick<SessionDeps, "db">, userId: string): Promise<boolean> {
-  return Boolean((await findTotpCredential(deps.db, userId))?.confirmedAt);
-}
-
-/** A challenge for the second step of a sign-in, bound to the client that passed the password. */
-export async function createMfaChallenge(deps: SessionDeps, userId: string, client: ClientInfo): Promise<string> {
-  const token = generateRandomToken();
-  await deps.db.mfaChallenge.create({
-    data: {
-      userId,
-      tokenHash: await hmacHex(deps.serverKeys, "mfa-challenge", token),
-      clientHash: client.ipHash,
-      expiresAt: new Date(deps.now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
-    },
-  });
-  return token;
-}
-
-/** The live challenge's user, without consuming it (wrong codes may be retried, within throttling). */
-export async function peekMfaChallenge(deps: SessionDeps, token: string, client: ClientInfo): Promise<string | null> {
-  const row = await deps.db.mfaChallenge.findUnique({
-    where: { tokenHash: await hmacHex(deps.serverKeys, "mfa-challenge", token) },
-  });
-  if (!row || row.consumedAt || row.expiresAt <= deps.now || row.clientHash !== client.ipHash) return null;
-  return row.userId;
-}
-
-/** Consumes the challenge atomically; false when another request already did. */
-export async function consumeMfaChallenge(deps: SessionDeps, token: string): Promise<boolean> {
-  const tokenHash = await hmacHex(deps.serverKeys, "mfa-challenge", token);
-  const updated = await deps.db.mfaChallenge.updateMany({
-    where: { tokenHash, consumedAt: null, expiresAt: { gt: deps.now } },
-    data: { consumedAt: deps.now },
-  });
-  return updated.count === 1;
 }

@@ -1,10 +1,16 @@
 // The second step of a sign-in: a live challenge (from a correct password, bound to the client) plus
 // a second factor yields the session; wrong factors count toward the same lockout as passwords.
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { counterKeysFor, type Reservation, recordLoginSuccess, reserveLoginAttempt } from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
+import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
-import { consumeMfaChallenge, peekMfaChallenge, type SecondFactor, verifySecondFactor } from "./service.ts";
+import { consumeMfaChallenge, peekMfaChallenge } from "./challenge.ts";
+import { amrOf, methodOf, type SecondFactor, verifySecondFactor } from "./factors.ts";
+
+export type MfaDeps = AccountDeps & PasskeyDeps;
 
 export type MfaSignInResult =
   | { kind: "signed_in"; tokens: IssuedTokens }
@@ -12,8 +18,23 @@ export type MfaSignInResult =
   | { kind: "invalid_code" }
   | Extract<Reservation, { kind: "locked" | "throttled" }>;
 
+/** WebAuthn options for answering the challenge with a passkey; null when the challenge is not live. */
+export async function passkeyOptionsForChallenge(
+  deps: MfaDeps,
+  input: { challenge: string; client: ClientInfo },
+): Promise<
+  | { kind: "options"; options: PublicKeyCredentialRequestOptionsJSON }
+  | { kind: "invalid_challenge" }
+  | { kind: "no_passkey" }
+> {
+  const userId = await peekMfaChallenge(deps, input.challenge, input.client);
+  if (!userId) return { kind: "invalid_challenge" };
+  const options = await assertionOptionsForUser(deps, { userId, purpose: "second_factor", client: input.client });
+  return options ? { kind: "options", options } : { kind: "no_passkey" };
+}
+
 export async function completeMfaSignIn(
-  deps: AccountDeps,
+  deps: MfaDeps,
   input: { challenge: string; factor: SecondFactor; client: ClientInfo },
 ): Promise<MfaSignInResult> {
   const userId = await peekMfaChallenge(deps, input.challenge, input.client);
@@ -23,8 +44,14 @@ export async function completeMfaSignIn(
   const keys = await counterKeysFor(deps.serverKeys, user.email, input.client.ipHash);
   const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
-  const method = "totp" in input.factor ? "totp" : "recovery_code";
-  if (!(await verifySecondFactor(deps, userId, input.factor, input.client))) {
+  const method = methodOf(input.factor);
+  const verified = await verifySecondFactor(deps, {
+    userId,
+    factor: input.factor,
+    client: input.client,
+    purpose: "second_factor",
+  });
+  if (!verified) {
     await recordAuditEvent(deps.db, {
       action: "mfa.failed",
       success: false,
@@ -40,8 +67,7 @@ export async function completeMfaSignIn(
     userId,
     email: user.email,
     emailVerified: user.emailVerifiedAt !== null,
-    // RFC 8176: a password, a one-time password, and together multiple factors.
-    amr: ["pwd", "otp", "mfa"],
+    amr: withMultiFactorMarker(["pwd", ...amrOf(input.factor)]),
     client: input.client,
   });
   await recordAuditEvent(deps.db, {

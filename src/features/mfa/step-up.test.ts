@@ -1,6 +1,5 @@
 // Step-up: re-proving the password or a TOTP code refreshes auth_time; routes and gateway policies
 // can demand a recent sign-in and a second factor.
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthTestContext,
@@ -11,20 +10,13 @@ import {
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
-import { resignAccessToken } from "../../../test/helpers/tokens.ts";
-import { stepAt, totpForStep } from "./totp.ts";
+import { codeAt, enrollTotp } from "../../../test/helpers/second-factors.ts";
+import { ageAccessCookie } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
   ctx = await setUpAuthTest();
 });
-
-/** Ages the browser's access token: same session, auth_time an hour ago. */
-async function ageAccessCookie(client: TestClient, amr?: string[]) {
-  const token = client.cookies.get("__Host-portcullis_at") ?? "";
-  const authTime = Math.floor(Date.now() / 1000) - 3600;
-  client.cookies.set("__Host-portcullis_at", await resignAccessToken(token, { authTime, ...(amr ? { amr } : {}) }));
-}
 
 describe("POST /auth/reauthenticate", () => {
   it("refreshes auth_time with the password, unlocking a route that needs a recent sign-in", async () => {
@@ -58,14 +50,8 @@ describe("gateway step-up policy", () => {
       `/auth/sign-in?return_to=${encodeURIComponent("/sensitive/report")}&step_up=1`,
     );
 
-    const { secret } = (await (await client.request("/auth/mfa/totp/enroll", { method: "POST" })).json()) as {
-      secret: string;
-    };
-    const key = decodeBase32IgnorePadding(secret);
-    await client.request("/auth/mfa/totp/confirm", { json: { code: totpForStep(key, stepAt(Date.now()) - 1n) } });
-    expect(
-      (await client.request("/auth/reauthenticate", { json: { totp: totpForStep(key, stepAt(Date.now())) } })).status,
-    ).toBe(200);
+    const { secret } = await enrollTotp(client);
+    expect((await client.request("/auth/reauthenticate", { json: { totp: codeAt(secret) } })).status).toBe(200);
     const allowed = await client.request("/sensitive/report");
     expect(allowed.status).toBe(200);
 

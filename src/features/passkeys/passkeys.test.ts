@@ -1,25 +1,18 @@
 // Passkeys end to end with a software authenticator (P-256, "none" attestation, built on Web Crypto).
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, type ErrorBody, setUpAuthTest, signUpBrowser } from "../../../test/helpers/auth.ts";
-import { createSoftwareAuthenticator, type SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
+import type { SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
+import { registerPasskey } from "../../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
   ctx = await setUpAuthTest();
 });
 
-const RP = { rpId: "localhost", origin: "http://localhost" };
-
 async function registered(): Promise<{ client: TestClient; authenticator: SoftwareAuthenticator; passkeyId: string }> {
   const client = await signUpBrowser(ctx);
-  const authenticator = createSoftwareAuthenticator(RP);
-  const options = await (await client.request("/auth/passkeys/register/options", { method: "POST" })).json();
-  const response = await client.request("/auth/passkeys/register", {
-    json: { response: await authenticator.register(options as never), name: "Laptop" },
-  });
-  expect(response.status).toBe(201);
-  return { client, authenticator, passkeyId: ((await response.json()) as { id: string }).id };
+  return { client, ...(await registerPasskey(client)) };
 }
 
 async function signIn(authenticator: SoftwareAuthenticator, overrides = {}, device = ctx.client()) {

@@ -1,5 +1,5 @@
 // Passkey routes: registration (signed in, recent sign-in), usernameless sign-in, list, rename, remove.
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -10,10 +10,10 @@ import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
+import { type PasskeyDeps, usernamelessAssertionOptions } from "./assertion.ts";
+import { PasskeyAssertion, PasskeyCredential } from "./schemas.ts";
 import {
-  authenticationOptions,
   listPasskeys,
-  type PasskeyDeps,
   registerPasskey,
   registrationOptions,
   removePasskey,
@@ -21,25 +21,17 @@ import {
   signInWithPasskey,
 } from "./service.ts";
 
-const b64url = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]+$/)
-  .max(8192);
-// The browser's PublicKeyCredential JSON; @simplewebauthn/server checks the contents.
-const credential = z.looseObject({
-  id: b64url,
-  rawId: b64url,
-  type: z.literal("public-key"),
-  response: z.looseObject({ clientDataJSON: b64url }),
-});
 const name = z
   .string()
   .trim()
   .min(1)
   .max(64)
   .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
-const RegisterBody = z.strictObject({ response: credential, name: name.default("Passkey") });
-const SignInBody = z.strictObject({ response: credential, client: z.enum(["browser", "api"]).default("browser") });
+const RegisterBody = z.strictObject({ response: PasskeyCredential, name: name.default("Passkey") });
+const SignInBody = z.strictObject({
+  response: PasskeyAssertion,
+  client: z.enum(["browser", "api"]).default("browser"),
+});
 const RenameBody = z.strictObject({ name });
 const PasskeyId = z.uuid();
 
@@ -75,14 +67,14 @@ export const passkeyRoutes = new Hono<AppEnv>()
   })
   .post("/auth/passkeys/login/options", async (c) => {
     c.header("Cache-Control", "no-store");
-    return c.json(await authenticationOptions(await passkeyDependencies(c), await clientInfo(c)));
+    return c.json(await usernamelessAssertionOptions(await passkeyDependencies(c), await clientInfo(c)));
   })
   .post("/auth/passkeys/login", async (c) => {
     const body = await readJsonBody(c, SignInBody);
     if (body.client === "browser") assertSameOrigin(c);
     const deps = await passkeyDependencies(c);
     const result = await signInWithPasskey(deps, {
-      response: body.response as unknown as AuthenticationResponseJSON,
+      response: body.response,
       client: await clientInfo(c),
     });
     if (result.kind === "rejected") throw new AppError("passkey_rejected");

@@ -3,57 +3,15 @@
 // to the client; user verification is required; a signature-counter regression is refused and audited.
 import {
   type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
   generateRegistrationOptions,
   type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
-import { sha256Hex } from "../../crypto/bytes.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { type ClientInfo, type IssuedTokens, type SessionDeps, startSession } from "../session/service.ts";
-
-export const WEBAUTHN_CHALLENGE_TTL_SECONDS = 5 * 60;
-export type WebauthnSettings = { rpId: string; rpName: string; origins: string[] };
-export type PasskeyDeps = SessionDeps & { webauthn: WebauthnSettings };
-
-type Purpose = "registration" | "authentication";
-
-async function storeChallenge(
-  deps: PasskeyDeps,
-  challenge: string,
-  purpose: Purpose,
-  userId: string | null,
-  client: ClientInfo,
-) {
-  await deps.db.webauthnChallenge.create({
-    data: {
-      challengeHash: await sha256Hex(challenge),
-      purpose,
-      userId,
-      clientHash: client.ipHash,
-      expiresAt: new Date(deps.now.getTime() + WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000),
-    },
-  });
-}
-
-/** Consumes the challenge named in clientDataJSON if it is ours, live, unused, for this purpose, user and client. */
-function challengeChecker(deps: PasskeyDeps, purpose: Purpose, userId: string | null, client: ClientInfo) {
-  return async (challenge: string): Promise<boolean> => {
-    const updated = await deps.db.webauthnChallenge.updateMany({
-      where: {
-        challengeHash: await sha256Hex(challenge),
-        purpose,
-        userId,
-        clientHash: client.ipHash,
-        consumedAt: null,
-        expiresAt: { gt: deps.now },
-      },
-      data: { consumedAt: deps.now },
-    });
-    return updated.count === 1;
-  };
-}
+import { withMultiFactorMarker } from "../session/amr.ts";
+import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
+import { PASSKEY_AMR, type PasskeyDeps, verifyPasskeyAssertion } from "./assertion.ts";
+import { challengeConsumer, storeChallenge } from "./challenges.ts";
 
 export async function registrationOptions(deps: PasskeyDeps, user: { id: string; email: string }, client: ClientInfo) {
   const existing = await deps.db.passkey.findMany({ where: { userId: user.id }, select: { credentialId: true } });
@@ -66,7 +24,7 @@ export async function registrationOptions(deps: PasskeyDeps, user: { id: string;
     excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId })),
     authenticatorSelection: { residentKey: "required", userVerification: "required" },
   });
-  await storeChallenge(deps, options.challenge, "registration", user.id, client);
+  await storeChallenge(deps, options.challenge, { purpose: "registration", userId: user.id, client });
   return options;
 }
 
@@ -77,7 +35,11 @@ export async function registerPasskey(
   try {
     const result = await verifyRegistrationResponse({
       response: input.response,
-      expectedChallenge: challengeChecker(deps, "registration", input.userId, input.client),
+      expectedChallenge: challengeConsumer(deps, {
+        purpose: "registration",
+        userId: input.userId,
+        client: input.client,
+      }),
       expectedOrigin: deps.webauthn.origins,
       expectedRPID: deps.webauthn.rpId,
       requireUserVerification: true,
@@ -116,82 +78,32 @@ export async function registerPasskey(
   }
 }
 
-export async function authenticationOptions(deps: PasskeyDeps, client: ClientInfo) {
-  const options = await generateAuthenticationOptions({
-    rpID: deps.webauthn.rpId,
-    userVerification: "required",
-    allowCredentials: [],
-  });
-  await storeChallenge(deps, options.challenge, "authentication", null, client);
-  return options;
-}
-
 export type PasskeySignIn = { kind: "signed_in"; tokens: IssuedTokens } | { kind: "rejected" } | { kind: "disabled" };
 
-/** Usernameless sign-in: the credential names its user; amr records a hardware key with user verification. */
+/** Usernameless sign-in: the credential names its user; a verified passkey alone is multi-factor. */
 export async function signInWithPasskey(
   deps: PasskeyDeps,
   input: { response: AuthenticationResponseJSON; client: ClientInfo },
 ): Promise<PasskeySignIn> {
-  const passkey = await deps.db.passkey.findUnique({
-    where: { credentialId: input.response.id },
-    include: { user: true },
+  const verified = await verifyPasskeyAssertion(deps, {
+    response: input.response,
+    binding: { purpose: "authentication", userId: null, client: input.client },
   });
-  if (!passkey) return { kind: "rejected" };
-  const audit = { userId: passkey.userId, ...input.client };
-  let newCounter: number;
-  try {
-    const result = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge: challengeChecker(deps, "authentication", null, input.client),
-      expectedOrigin: deps.webauthn.origins,
-      expectedRPID: deps.webauthn.rpId,
-      // The counter is checked below, so a regression is told apart and audited.
-      credential: {
-        id: passkey.credentialId,
-        publicKey: new Uint8Array(passkey.publicKey),
-        counter: 0,
-        transports: passkey.transports as never,
-      },
-      requireUserVerification: true,
-    });
-    if (!result.verified) return { kind: "rejected" };
-    newCounter = result.authenticationInfo.newCounter;
-  } catch (error) {
-    await recordAuditEvent(deps.db, {
-      action: "passkey.rejected",
-      success: false,
-      ...audit,
-      metadata: { ceremony: "authentication", reason: error instanceof Error ? error.name : "unknown" },
-    });
-    return { kind: "rejected" };
-  }
-  // Counters that moved must move forward; a repeat or a step back suggests a cloned authenticator.
-  if ((newCounter > 0 || passkey.counter > 0n) && BigInt(newCounter) <= passkey.counter) {
-    await recordAuditEvent(deps.db, {
-      action: "passkey.counter_regression",
-      success: false,
-      ...audit,
-      metadata: { passkeyId: passkey.id, stored: Number(passkey.counter), presented: newCounter },
-    });
-    return { kind: "rejected" };
-  }
-  await deps.db.passkey.update({
-    where: { id: passkey.id },
-    data: { counter: BigInt(newCounter), lastUsedAt: deps.now },
-  });
-  if (passkey.user.status === "DISABLED") return { kind: "disabled" };
+  if (!verified) return { kind: "rejected" };
+  const { user } = verified;
+  if (user.status === "DISABLED") return { kind: "disabled" };
   const tokens = await startSession(deps, {
-    userId: passkey.userId,
-    email: passkey.user.email,
-    emailVerified: passkey.user.emailVerifiedAt !== null,
-    amr: ["hwk", "user", "mfa"],
+    userId: user.id,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    amr: withMultiFactorMarker(PASSKEY_AMR),
     client: input.client,
   });
   await recordAuditEvent(deps.db, {
     action: "login.succeeded",
     success: true,
-    ...audit,
+    userId: user.id,
+    ...input.client,
     metadata: { method: "passkey", sessionId: tokens.sessionId },
   });
   return { kind: "signed_in", tokens };

@@ -1,16 +1,14 @@
 // One-time codes and link tokens: CSPRNG, stored only as HMAC-SHA-256, single use, expiring, a bounded
 // number of wrong tries per code. A new code invalidates the previous one of the same purpose.
-import { encodeHexLowerCase } from "@oslojs/encoding";
-import { constantTimeEqual, generateRandomToken, hmacSha256 } from "../../crypto/bytes.ts";
-import type { ServerKeys } from "../../crypto/server-keys.ts";
+import { constantTimeEqual, generateRandomToken } from "../../crypto/bytes.ts";
+import { hashCodeForStorage, type ServerKeys } from "../../crypto/server-keys.ts";
 import type { Database } from "../../db/client.ts";
 import type { CodePurpose } from "../../db/generated/client.ts";
 
 /** Wrong codes allowed against one code before it dies. */
 export const MAX_CODE_ATTEMPTS = 5;
 
-const hmacHex = async (keys: ServerKeys, purpose: CodePurpose, value: string) =>
-  encodeHexLowerCase(await hmacSha256(keys.codeHash, `${purpose}:${value}`));
+const hmacHex = (keys: ServerKeys, purpose: CodePurpose, value: string) => hashCodeForStorage(keys, purpose, value);
 
 /** A uniformly random 6-digit code (rejection sampling, so no digit is more likely). */
 export function generateSixDigitCode(): string {

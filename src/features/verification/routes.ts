@@ -9,12 +9,15 @@ import { readJsonBody } from "../../http/body.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { normalizeEmail } from "../account/email.ts";
 import { normalizePassword, PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
+import type { SecondFactor } from "../mfa/factors.ts";
+import { PasskeyAssertion } from "../passkeys/schemas.ts";
 import { authenticate, requireSession } from "../session/middleware.ts";
 import {
+  passkeyOptionsForReset,
+  type ResetDeps,
   requestEmailVerification,
   requestPasswordReset,
   resetPassword,
-  type VerificationDeps,
   verifyEmail,
 } from "./service.ts";
 
@@ -39,11 +42,33 @@ const ResetBody = z.strictObject({
     .string()
     .regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code")
     .optional(),
+  passkey: PasskeyAssertion.optional(),
 });
+const ResetTokenBody = z.strictObject({ token });
 
-async function verificationDependencies(c: Context<AppEnv>): Promise<VerificationDeps> {
+/** The second factor a reset carries, if any; more than one is a malformed request. */
+function resetSecondFactor(body: z.infer<typeof ResetBody>): SecondFactor | undefined {
+  const given = [
+    body.totp === undefined ? null : { totp: body.totp },
+    body.recoveryCode === undefined ? null : { recoveryCode: body.recoveryCode },
+    body.passkey === undefined ? null : { passkey: body.passkey },
+  ].filter((factor) => factor !== null);
+  if (given.length > 1)
+    throw new AppError("invalid_request", {
+      fields: [{ path: "", message: "give one of totp, recoveryCode or passkey" }],
+    });
+  return given[0];
+}
+
+async function verificationDependencies(c: Context<AppEnv>): Promise<ResetDeps> {
   const config = c.var.config;
-  return { ...(await authDependencies(c)), mail: config.mail, appUrl: config.appUrl, policy: config };
+  return {
+    ...(await authDependencies(c)),
+    webauthn: config.webauthn,
+    mail: config.mail,
+    appUrl: config.appUrl,
+    policy: config,
+  };
 }
 
 /** The same answer whether or not an account exists. */
@@ -87,21 +112,30 @@ export const verificationRoutes = new Hono<AppEnv>()
     c.var.defer(requestPasswordReset(deps, body.email, client));
     return c.json(RESET_REQUESTED, 202);
   })
+  .post("/auth/password/reset/passkey/options", async (c) => {
+    const body = await readJsonBody(c, ResetTokenBody);
+    const result = await passkeyOptionsForReset(await verificationDependencies(c), {
+      token: body.token,
+      client: await clientInfo(c),
+    });
+    if (result.kind === "invalid") throw new AppError("invalid_token");
+    if (result.kind === "no_passkey") throw new AppError("no_passkey");
+    c.header("Cache-Control", "no-store");
+    return c.json(result.options);
+  })
   .post("/auth/password/reset", async (c) => {
     const body = await readJsonBody(c, ResetBody);
+    const secondFactor = resetSecondFactor(body);
     const result = await resetPassword(await verificationDependencies(c), {
       token: body.token,
       password: body.password,
-      ...(body.totp
-        ? { secondFactor: { totp: body.totp } }
-        : body.recoveryCode
-          ? { secondFactor: { recoveryCode: body.recoveryCode } }
-          : {}),
+      ...(secondFactor ? { secondFactor } : {}),
       client: await clientInfo(c),
     });
     if (result.kind === "invalid") throw new AppError("invalid_token");
     if (result.kind === "second_factor_required") throw new AppError("second_factor_required");
-    if (result.kind === "invalid_second_factor") throw new AppError("invalid_code");
+    if (result.kind === "invalid_second_factor")
+      throw new AppError(secondFactor && "passkey" in secondFactor ? "passkey_rejected" : "invalid_code");
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     if (result.kind === "weak_password") {
       const message = PASSWORD_PROBLEM_MESSAGES[result.problem](c.var.config.passwordMinLength);

@@ -8,7 +8,8 @@ import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
 import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { hasSecondFactor, type SecondFactor, verifySecondFactor } from "../mfa/service.ts";
+import { hasSecondFactor, methodOf, type SecondFactor, verifySecondFactor } from "../mfa/factors.ts";
+import { assertionOptionsForUser, type WebauthnSettings } from "../passkeys/assertion.ts";
 import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
 import { consumeCode, consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
 
@@ -22,6 +23,9 @@ export type VerificationDeps = SessionDeps & {
   appUrl: string;
   policy: Pick<Config, "passwordMinLength">;
 };
+
+/** A reset may be confirmed with a passkey, so it needs the WebAuthn settings too. */
+export type ResetDeps = VerificationDeps & { webauthn: WebauthnSettings };
 
 export type SendResult =
   | { kind: "sent" }
@@ -159,6 +163,25 @@ export async function requestPasswordReset(deps: VerificationDeps, email: string
   });
 }
 
+/**
+ * WebAuthn options for confirming a reset with a passkey: only with a live reset link, and only the
+ * link's user's passkeys can answer. Null when the link is not live or the user has no passkey.
+ */
+export async function passkeyOptionsForReset(deps: ResetDeps, input: { token: string; client: ClientInfo }) {
+  const valid = await peekToken(deps.db, deps.serverKeys, {
+    purpose: "PASSWORD_RESET",
+    token: input.token,
+    now: deps.now,
+  });
+  if (!valid) return { kind: "invalid" as const };
+  const options = await assertionOptionsForUser(deps, {
+    userId: valid.userId,
+    purpose: "password_reset",
+    client: input.client,
+  });
+  return options ? { kind: "options" as const, options } : { kind: "no_passkey" as const };
+}
+
 export type ResetResult =
   | { kind: "reset"; userId: string }
   | { kind: "invalid" }
@@ -172,7 +195,7 @@ export type ResetResult =
  * and its failure count, and audits. The token is only consumed once the new password is acceptable.
  */
 export async function resetPassword(
-  deps: VerificationDeps,
+  deps: ResetDeps,
   input: { token: string; password: string; secondFactor?: SecondFactor; client: ClientInfo },
 ): Promise<ResetResult> {
   const valid = await peekToken(deps.db, deps.serverKeys, {
@@ -186,8 +209,8 @@ export async function resetPassword(
     email: valid.target,
   });
   if (problem) return { kind: "weak_password", problem };
-  // With a second factor enabled, the mailbox alone is not enough: the reset also needs a TOTP code
-  // or, when the authenticator is lost, a recovery code ("flexible reset"). Audited either way.
+  // With a second factor enabled, the mailbox alone is not enough: the reset also needs a TOTP code,
+  // a passkey or, when those are lost, a recovery code ("flexible reset"). Audited either way.
   if (await hasSecondFactor(deps, valid.userId)) {
     if (!input.secondFactor) return { kind: "second_factor_required" };
     const counterKey = `code:reset_second_factor:${valid.userId}`;
@@ -197,13 +220,19 @@ export async function resetPassword(
         kind: "throttled",
         retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR,
       };
-    if (!(await verifySecondFactor(deps, valid.userId, input.secondFactor, input.client))) {
+    const verified = await verifySecondFactor(deps, {
+      userId: valid.userId,
+      factor: input.secondFactor,
+      client: input.client,
+      purpose: "password_reset",
+    });
+    if (!verified) {
       await recordAuditEvent(deps.db, {
         action: "mfa.failed",
         success: false,
         userId: valid.userId,
         ...input.client,
-        metadata: { flow: "password_reset" },
+        metadata: { flow: "password_reset", method: methodOf(input.secondFactor) },
       });
       return { kind: "invalid_second_factor" };
     }
@@ -213,7 +242,7 @@ export async function resetPassword(
       success: true,
       userId: valid.userId,
       ...input.client,
-      metadata: { method: "totp" in input.secondFactor ? "totp" : "recovery_code" },
+      metadata: { method: methodOf(input.secondFactor) },
     });
   }
   const consumed = await consumeToken(deps.db, deps.serverKeys, {

@@ -1,0 +1,39 @@
+// The MFA challenge: what a correct password yields when a second factor is on. Five minutes, single
+// use, stored as an HMAC, bound to the client that passed the password.
+import { generateRandomToken } from "../../crypto/bytes.ts";
+import { hashCodeForStorage } from "../../crypto/server-keys.ts";
+import type { ClientInfo, SessionDeps } from "../session/service.ts";
+
+export const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
+
+const hashChallenge = (deps: SessionDeps, token: string) => hashCodeForStorage(deps.serverKeys, "mfa-challenge", token);
+
+/** A challenge for the second step of a sign-in, bound to the client that passed the password. */
+export async function createMfaChallenge(deps: SessionDeps, userId: string, client: ClientInfo): Promise<string> {
+  const token = generateRandomToken();
+  await deps.db.mfaChallenge.create({
+    data: {
+      userId,
+      tokenHash: await hashChallenge(deps, token),
+      clientHash: client.ipHash,
+      expiresAt: new Date(deps.now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
+    },
+  });
+  return token;
+}
+
+/** The live challenge's user, without consuming it (wrong codes may be retried, within throttling). */
+export async function peekMfaChallenge(deps: SessionDeps, token: string, client: ClientInfo): Promise<string | null> {
+  const row = await deps.db.mfaChallenge.findUnique({ where: { tokenHash: await hashChallenge(deps, token) } });
+  if (!row || row.consumedAt || row.expiresAt <= deps.now || row.clientHash !== client.ipHash) return null;
+  return row.userId;
+}
+
+/** Consumes the challenge atomically; false when another request already did. */
+export async function consumeMfaChallenge(deps: SessionDeps, token: string): Promise<boolean> {
+  const updated = await deps.db.mfaChallenge.updateMany({
+    where: { tokenHash: await hashChallenge(deps, token), consumedAt: null, expiresAt: { gt: deps.now } },
+    data: { consumedAt: deps.now },
+  });
+  return updated.count === 1;
+}

@@ -1,0 +1,86 @@
+// Second factors as a whole: which ones a user has, and verifying one (a TOTP code, a recovery code or
+// a passkey assertion) wherever a second factor is asked for: sign-in, password reset, turning TOTP off.
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import { recordAuditEvent } from "../audit/service.ts";
+import { PASSKEY_AMR, type PasskeyDeps, verifyPasskeyAssertion } from "../passkeys/assertion.ts";
+import type { ClientInfo, SessionDeps } from "../session/service.ts";
+import { countUnusedRecoveryCodes, findTotpCredential } from "./repository.ts";
+import { acceptTotp, useRecoveryCode } from "./service.ts";
+
+export type SecondFactor = { totp: string } | { recoveryCode: string } | { passkey: AuthenticationResponseJSON };
+export type SecondFactorMethod = "totp" | "passkey" | "recovery_code";
+
+export const methodOf = (factor: SecondFactor): SecondFactorMethod =>
+  "totp" in factor ? "totp" : "passkey" in factor ? "passkey" : "recovery_code";
+
+/** RFC 8176 methods a factor proves; a recovery code is a one-time password too. */
+export const amrOf = (factor: SecondFactor): string[] => ("passkey" in factor ? PASSKEY_AMR : ["otp"]);
+
+/**
+ * Two-step sign-in is on once a TOTP authenticator is confirmed (which also issues recovery codes).
+ * From then on, any of the user's passkeys can stand in for the code.
+ */
+export async function hasSecondFactor(deps: Pick<SessionDeps, "db">, userId: string): Promise<boolean> {
+  return Boolean((await findTotpCredential(deps.db, userId))?.confirmedAt);
+}
+
+/** The user's second factors: whether TOTP is on, how many passkeys and unused recovery codes there are. */
+export async function mfaStatus(deps: Pick<SessionDeps, "db">, userId: string) {
+  const [credential, passkeys, recoveryCodesLeft] = await Promise.all([
+    findTotpCredential(deps.db, userId),
+    deps.db.passkey.count({ where: { userId } }),
+    countUnusedRecoveryCodes(deps.db, userId),
+  ]);
+  return { totp: Boolean(credential?.confirmedAt), passkeys, recoveryCodesLeft };
+}
+
+/** The methods that can finish a sign-in after the password; empty when two-step sign-in is off. */
+export async function secondFactorMethods(
+  deps: Pick<SessionDeps, "db">,
+  userId: string,
+): Promise<SecondFactorMethod[]> {
+  const status = await mfaStatus(deps, userId);
+  if (!status.totp) return [];
+  const methods: SecondFactorMethod[] = ["totp"];
+  if (status.passkeys > 0) methods.push("passkey");
+  if (status.recoveryCodesLeft > 0) methods.push("recovery_code");
+  return methods;
+}
+
+/**
+ * Verifies a second factor of the user's: a TOTP code (replay-guarded), an unused recovery code, or a
+ * passkey assertion whose challenge was issued to this user, this client and this purpose.
+ */
+export async function verifySecondFactor(
+  deps: PasskeyDeps,
+  input: {
+    userId: string;
+    factor: SecondFactor;
+    client: ClientInfo;
+    purpose: "second_factor" | "password_reset";
+  },
+): Promise<boolean> {
+  const { userId, factor, client } = input;
+  if ("totp" in factor) return acceptTotp(deps, userId, factor.totp, false);
+  if ("recoveryCode" in factor) return useRecoveryCode(deps, userId, factor.recoveryCode, client);
+  const verified = await verifyPasskeyAssertion(deps, {
+    response: factor.passkey,
+    binding: { purpose: input.purpose, userId, client },
+  });
+  return verified !== null;
+}
+
+/** Removes TOTP and the recovery codes (two-step sign-in is then off) after a valid second factor. */
+export async function disableTotp(
+  deps: PasskeyDeps,
+  input: { userId: string; factor: SecondFactor; client: ClientInfo },
+): Promise<boolean> {
+  const { userId, client } = input;
+  if (!(await verifySecondFactor(deps, { ...input, purpose: "second_factor" }))) return false;
+  await deps.db.$transaction([
+    deps.db.totpCredential.deleteMany({ where: { userId } }),
+    deps.db.recoveryCode.deleteMany({ where: { userId } }),
+  ]);
+  await recordAuditEvent(deps.db, { action: "mfa.totp_disabled", success: true, userId, ...client });
+  return true;
+}

@@ -1,0 +1,116 @@
+// Passkey assertions (WebAuthn authentication ceremonies): options for anyone (usernameless) or for one
+// known user's passkeys, and verification against the stored credential, the challenge binding and
+// the signature counter. Used for sign-in, the second step of a password sign-in, step-up and reset.
+import {
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+  generateAuthenticationOptions,
+  verifyAuthenticationResponse,
+} from "@simplewebauthn/server";
+import type { User } from "../../db/generated/client.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import type { ClientInfo, SessionDeps } from "../session/service.ts";
+import { type ChallengeBinding, type ChallengePurpose, challengeConsumer, storeChallenge } from "./challenges.ts";
+
+export type WebauthnSettings = { rpId: string; rpName: string; origins: string[] };
+export type PasskeyDeps = SessionDeps & { webauthn: WebauthnSettings };
+
+/** RFC 8176: a hardware-bound key, used with user verification (PIN or biometrics). */
+export const PASSKEY_AMR = ["hwk", "user"];
+
+/** Options for a usernameless sign-in: any discoverable credential of this RP may answer. */
+export async function usernamelessAssertionOptions(deps: PasskeyDeps, client: ClientInfo) {
+  const options = await generateAuthenticationOptions({
+    rpID: deps.webauthn.rpId,
+    userVerification: "required",
+    allowCredentials: [],
+  });
+  await storeChallenge(deps, options.challenge, { purpose: "authentication", userId: null, client });
+  return options;
+}
+
+/** Options that only the given user's passkeys can answer; null when the user has none. */
+export async function assertionOptionsForUser(
+  deps: PasskeyDeps,
+  input: { userId: string; purpose: Exclude<ChallengePurpose, "registration" | "authentication">; client: ClientInfo },
+) {
+  const passkeys = await deps.db.passkey.findMany({
+    where: { userId: input.userId },
+    select: { credentialId: true, transports: true },
+  });
+  if (passkeys.length === 0) return null;
+  const options = await generateAuthenticationOptions({
+    rpID: deps.webauthn.rpId,
+    userVerification: "required",
+    allowCredentials: passkeys.map((passkey) => ({
+      id: passkey.credentialId,
+      transports: passkey.transports as AuthenticatorTransport[],
+    })),
+  });
+  await storeChallenge(deps, options.challenge, { purpose: input.purpose, userId: input.userId, client: input.client });
+  return options;
+}
+
+export type VerifiedAssertion = { passkeyId: string; user: User };
+
+/**
+ * Verifies an assertion and spends its challenge; with `binding.userId` set, the credential must be
+ * that user's. On success the new signature counter is stored. Rejections are audited with their reason.
+ */
+export async function verifyPasskeyAssertion(
+  deps: PasskeyDeps,
+  input: { response: AuthenticationResponseJSON; binding: ChallengeBinding },
+): Promise<VerifiedAssertion | null> {
+  const { binding } = input;
+  const passkey = await deps.db.passkey.findUnique({
+    where: { credentialId: input.response.id },
+    include: { user: true },
+  });
+  const reject = async (reason: string, userId: string | null, metadata: Record<string, unknown> = {}) => {
+    if (userId)
+      await recordAuditEvent(deps.db, {
+        action: reason === "counter_regression" ? "passkey.counter_regression" : "passkey.rejected",
+        success: false,
+        userId,
+        ...binding.client,
+        metadata: { ceremony: binding.purpose, reason, ...metadata },
+      });
+    return null;
+  };
+  if (!passkey) return reject("unknown_credential", binding.userId);
+  if (binding.userId && passkey.userId !== binding.userId) return reject("unknown_credential", binding.userId);
+  let newCounter: number;
+  try {
+    const result = await verifyAuthenticationResponse({
+      response: input.response,
+      expectedChallenge: challengeConsumer(deps, binding),
+      expectedOrigin: deps.webauthn.origins,
+      expectedRPID: deps.webauthn.rpId,
+      // The counter is checked below, so that a regression is told apart and audited.
+      credential: {
+        id: passkey.credentialId,
+        publicKey: new Uint8Array(passkey.publicKey),
+        counter: 0,
+        transports: passkey.transports as AuthenticatorTransport[],
+      },
+      requireUserVerification: true,
+    });
+    if (!result.verified) return reject("not_verified", passkey.userId);
+    newCounter = result.authenticationInfo.newCounter;
+  } catch (error) {
+    return reject(error instanceof Error ? error.name : "unknown", passkey.userId);
+  }
+  // Counters that moved must move forward; a repeat or a step back suggests a cloned authenticator.
+  if ((newCounter > 0 || passkey.counter > 0n) && BigInt(newCounter) <= passkey.counter) {
+    return reject("counter_regression", passkey.userId, {
+      passkeyId: passkey.id,
+      stored: Number(passkey.counter),
+      presented: newCounter,
+    });
+  }
+  await deps.db.passkey.update({
+    where: { id: passkey.id },
+    data: { counter: BigInt(newCounter), lastUsedAt: deps.now },
+  });
+  return { passkeyId: passkey.id, user: passkey.user };
+}
