@@ -9,7 +9,6 @@ import {
   signUpBrowser,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
-import type { TestClient } from "../../../test/helpers/client.ts";
 import { codeAt, enrollTotp } from "../../../test/helpers/second-factors.ts";
 import { ageAccessCookie } from "../../../test/helpers/tokens.ts";
 
