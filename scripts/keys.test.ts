@@ -33,4 +33,13 @@ describe("npm run keys", () => {
     expect(rotated.current).not.toBe(first.current);
     expect(rotated.keys.map((key) => key.kid)).toEqual([rotated.current, first.current]);
   });
+
+  it("prints a fresh 256-bit key for ENCRYPTION_KEYS", () => {
+    const [first, second] = [runKeys(["--encryption-key"]), runKeys(["--encryption-key"])].map(
+      (output) => output.trim().split("\n").at(-1) ?? "",
+    );
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(first ?? "", "base64url")).toHaveLength(32);
+    expect(second).not.toBe(first);
+  });
 });

@@ -1,7 +1,14 @@
 // `npm run keys`: prints a new SIGNING_KEYS JWK set and an AUTH_SECRET.
 // `npm run keys -- --rotate < current.json`: prints the set with a new current key, old keys kept.
+// `npm run keys -- --encryption-key`: prints a new 32-byte key for ENCRYPTION_KEYS.
 import { readFileSync } from "node:fs";
 import { generateAuthSecret, generateSigningKeySet, type SigningKeySetJson } from "./lib/secrets.ts";
+
+if (process.argv.includes("--encryption-key")) {
+  console.log("# Append to ENCRYPTION_KEYS as `<next version>:<key>` (versions start at 2; the highest encrypts).");
+  console.log(generateAuthSecret());
+  process.exit(0);
+}
 
 const rotate = process.argv.includes("--rotate");
 const previous = rotate ? (JSON.parse(readFileSync(0, "utf8")) as SigningKeySetJson) : undefined;

@@ -1,8 +1,10 @@
-// The Worker's entry point: HTTP requests, and the cron-triggered cleanup.
+// The Worker's entry point: HTTP requests, and the cron-triggered cleanup and key rotation.
 import { createApp } from "./app.ts";
 import { type Bindings, loadConfig } from "./config/index.ts";
+import { deriveServerKeys } from "./crypto/server-keys.ts";
 import { closeDatabase, openDatabase } from "./db/client.ts";
 import { purgeExpired } from "./features/cleanup/service.ts";
+import { resealStaleTotpSecrets } from "./features/mfa/rotation.ts";
 import { logger } from "./http/logger.ts";
 
 const app = createApp();
@@ -15,6 +17,10 @@ export default {
     try {
       const report = await purgeExpired(db, { now: new Date(), lockoutFailures: config.lockoutFailures });
       logger.info("cleanup finished", report);
+      // After a new ENCRYPTION_KEYS version: secrets nobody used since are sealed again here.
+      const serverKeys = await deriveServerKeys(config.authSecret, config.encryptionKeys);
+      const rotation = await resealStaleTotpSecrets({ db, serverKeys });
+      if (rotation.resealed > 0 || rotation.unreadable > 0) logger.info("totp secrets resealed", rotation);
     } finally {
       ctx.waitUntil(closeDatabase(db));
     }

@@ -11,6 +11,7 @@ export type Bindings = {
   ISSUER?: string;
   AUDIENCE?: string;
   AUTH_SECRET?: string;
+  ENCRYPTION_KEYS?: string;
   SIGNING_KEYS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
   REFRESH_REUSE_OVERLAP_SECONDS?: string;

@@ -70,6 +70,7 @@ describe("configuration", () => {
     const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
     expect(() => loadConfig({ ...base, PASSWORD_MIN_LENGTH: "6" })).toThrow("PASSWORD_MIN_LENGTH");
     expect(() => loadConfig({ ...base, AUTH_SECRET: "short" })).toThrow("AUTH_SECRET must be at least 32 random bytes");
+    expect(() => loadConfig({ ...base, AUTH_SECRET: `${"k".repeat(42)}a` })).toThrow("AUTH_SECRET is not canonical");
     expect(() => loadConfig({ ...base, SIGNING_KEYS: "{not json" })).toThrow("SIGNING_KEYS is not valid JSON");
     expect(() => loadConfig({ ...base, SIGNING_KEYS: '{"current":"a","keys":[]}' })).toThrow("SIGNING_KEYS");
     expect(() => loadConfig({ ...base, TRUSTED_ORIGINS: "javascript:alert(1)" })).toThrow("TRUSTED_ORIGINS");
@@ -80,6 +81,29 @@ describe("configuration", () => {
     const { MAIL_HTTP_URL: _url, ...withoutMailUrl } = base;
     expect(() => loadConfig({ ...withoutMailUrl, ENVIRONMENT: "production" })).toThrow("MAIL_HTTP_URL is required");
     expect(() => loadConfig({ ...base, ENVIRONMENT: "production", MAIL_PROVIDER: "outbox" })).toThrow("MAIL_PROVIDER");
+  });
+
+  it("reads ENCRYPTION_KEYS as versioned keys and refuses malformed entries without echoing them", () => {
+    const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
+    const key = "k".repeat(43);
+    expect(loadConfig({ ...base }).encryptionKeys).toEqual([]);
+    expect(loadConfig({ ...base, ENCRYPTION_KEYS: `2:${key}, 3:${key}` }).encryptionKeys).toEqual([
+      { version: 2, key },
+      { version: 3, key },
+    ]);
+    const nonCanonical = `${"k".repeat(42)}a`; // trailing bits set: not what a 32-byte key encodes to
+    for (const bad of [`1:${key}`, `2:${key},2:${key}`, "2:short", key, `x:${key}`, `2:${nonCanonical}`]) {
+      const message = (() => {
+        try {
+          loadConfig({ ...base, ENCRYPTION_KEYS: bad });
+          return "accepted";
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      expect(message).toMatch(/ENCRYPTION_KEYS entry #\d must be "version:key"/);
+      expect(message).not.toContain(key);
+    }
   });
 
   it("refuses a missing KV binding", () => {

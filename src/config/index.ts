@@ -32,6 +32,7 @@ export function loadConfig(bindings: Bindings): Config {
     issuer: env.ISSUER.replace(/\/$/, ""),
     audience: env.AUDIENCE ?? env.ISSUER.replace(/\/$/, ""),
     authSecret: env.AUTH_SECRET,
+    encryptionKeys: env.ENCRYPTION_KEYS,
     signingKeySet: env.SIGNING_KEYS,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshReuseOverlapSeconds: env.REFRESH_REUSE_OVERLAP_SECONDS,

@@ -1,5 +1,7 @@
 // Every setting of the Worker, with its default, parsed from env vars, wrangler vars and secrets.
+import { decodeBase64urlIgnorePadding } from "@oslojs/encoding";
 import { z } from "zod";
+import type { EncryptionKey } from "../crypto/server-keys.ts";
 import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
 import type { DeliverySettings } from "../delivery/mailer.ts";
 import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
@@ -54,6 +56,43 @@ const originList = z
 
 const positiveInteger = z.coerce.number().int().positive();
 
+/** True when `text` is canonical base64url (as `npm run keys` prints), which the key derivation reads. */
+function decodesAsBase64url(text: string): boolean {
+  try {
+    decodeBase64urlIgnorePadding(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ENCRYPTION_KEYS: extra AES-256-GCM keys for secrets read back later (TOTP secrets), as
+ * `version:key` pairs separated by commas, each key 32 random bytes in base64url. Version 1 is
+ * always the key derived from AUTH_SECRET; listed versions start at 2 and the highest one encrypts.
+ */
+const encryptionKeyList = z.string().transform((text, ctx) => {
+  const keys: EncryptionKey[] = [];
+  for (const [index, entry] of text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .entries()) {
+    const match = /^(\d{1,6}):([A-Za-z0-9_-]{43})$/.exec(entry);
+    const version = Number(match?.[1]);
+    // Never echo the entry: it is a secret.
+    if (!match?.[2] || version < 2 || keys.some((key) => key.version === version) || !decodesAsBase64url(match[2])) {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry #${index + 1} must be "version:key" with a unique version of 2 or more and a 32-byte base64url key (npm run keys -- --encryption-key)`,
+      });
+      return z.NEVER;
+    }
+    keys.push({ version, key: match[2] });
+  }
+  return keys;
+});
+
 // `host:port` on a loopback address: the relay is a development tool and never leaves the machine.
 const loopbackHostPort = z
   .string()
@@ -78,7 +117,9 @@ export const envSchema = z
     AUDIENCE: z.string().min(1).optional(),
     AUTH_SECRET: z
       .string({ error: "is required: 32+ random bytes, base64url (npm run keys prints one)" })
-      .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes in base64url (npm run keys prints one)"),
+      .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes in base64url (npm run keys prints one)")
+      .refine(decodesAsBase64url, "is not canonical base64url (npm run keys prints one)"),
+    ENCRYPTION_KEYS: encryptionKeyList.default([]),
     SIGNING_KEYS: z
       .string({ error: "is required: a JWK set (npm run keys prints one)" })
       .pipe(jsonString)
@@ -166,6 +207,8 @@ export type Config = {
   issuer: string;
   audience: string;
   authSecret: string;
+  /** Secret-box keys beyond version 1 (derived from AUTH_SECRET); the highest version encrypts. */
+  encryptionKeys: EncryptionKey[];
   signingKeySet: SigningKeySet;
   accessTokenTtlSeconds: number;
   refreshReuseOverlapSeconds: number;

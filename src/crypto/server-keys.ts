@@ -1,6 +1,11 @@
-// Purpose-bound keys derived from AUTH_SECRET, so one secret never serves two uses.
+// Purpose-bound keys derived from AUTH_SECRET, so one secret never serves two uses, plus the
+// versioned secret-box keys (version 1 derived, later versions from ENCRYPTION_KEYS).
 import { decodeBase64urlIgnorePadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { hmacSha256 } from "./bytes.ts";
+import { importSecretBoxKeys, type SecretBoxKeys } from "./secret-box.ts";
+
+/** A secret-box key from ENCRYPTION_KEYS: its version (2 or more) and 32 bytes in base64url. */
+export type EncryptionKey = { version: number; key: string };
 
 export type ServerKeys = {
   /** HMAC key for client IPs (`ip_hash`). */
@@ -11,8 +16,8 @@ export type ServerKeys = {
   refreshDerivation: Uint8Array;
   /** HMAC key under which one-time codes and link tokens are stored. */
   codeHash: Uint8Array;
-  /** AES-256-GCM key (version 1) for secrets read back later, such as TOTP secrets. */
-  secretBoxV1: Uint8Array;
+  /** AES-256-GCM keys by version for secrets read back later, such as TOTP secrets. */
+  secretBox: SecretBoxKeys;
 };
 
 const cache = new Map<string, Promise<ServerKeys>>();
@@ -21,19 +26,30 @@ async function derive(secret: Uint8Array, purpose: string): Promise<Uint8Array> 
   return hmacSha256(secret, `portcullis/v1/${purpose}`);
 }
 
-/** Derives the purpose keys from a base64url AUTH_SECRET (cached per secret). */
-export function deriveServerKeys(authSecret: string): Promise<ServerKeys> {
-  let keys = cache.get(authSecret);
+/**
+ * Derives the purpose keys from a base64url AUTH_SECRET and imports the secret-box keys (cached per
+ * secret and key list, so a Worker does this once).
+ */
+export function deriveServerKeys(
+  authSecret: string,
+  encryptionKeys: readonly EncryptionKey[] = [],
+): Promise<ServerKeys> {
+  const cacheKey = `${authSecret}|${encryptionKeys.map((entry) => `${entry.version}:${entry.key}`).join(",")}`;
+  let keys = cache.get(cacheKey);
   if (!keys) {
     const secret = decodeBase64urlIgnorePadding(authSecret);
-    keys = (async () => ({
-      ipHash: await derive(secret, "ip-hash"),
-      counterKey: await derive(secret, "counter-key"),
-      refreshDerivation: await derive(secret, "refresh-derivation"),
-      codeHash: await derive(secret, "code-hash"),
-      secretBoxV1: await derive(secret, "secret-box/1"),
-    }))();
-    cache.set(authSecret, keys);
+    keys = (async () => {
+      const boxKeys = new Map([[1, await derive(secret, "secret-box/1")]]);
+      for (const entry of encryptionKeys) boxKeys.set(entry.version, decodeBase64urlIgnorePadding(entry.key));
+      return {
+        ipHash: await derive(secret, "ip-hash"),
+        counterKey: await derive(secret, "counter-key"),
+        refreshDerivation: await derive(secret, "refresh-derivation"),
+        codeHash: await derive(secret, "code-hash"),
+        secretBox: await importSecretBoxKeys(boxKeys),
+      };
+    })();
+    cache.set(cacheKey, keys);
   }
   return keys;
 }

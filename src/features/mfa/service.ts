@@ -3,26 +3,17 @@ import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import { createTOTPKeyURI } from "@oslojs/otp";
 import { renderSVG } from "uqr";
 import { randomBytes } from "../../crypto/bytes.ts";
-import { decryptSecret, encryptSecret, importSecretBoxKeys, type SecretBoxKeys } from "../../crypto/secret-box.ts";
-import { hashCodeForStorage, type ServerKeys } from "../../crypto/server-keys.ts";
+import { decryptSecret, encryptSecret } from "../../crypto/secret-box.ts";
+import { hashCodeForStorage } from "../../crypto/server-keys.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { claimTotpStep, consumeRecoveryCode, findTotpCredential, replaceRecoveryCodes } from "./repository.ts";
+import { isSealedUnderOldKey, resealTotpSecret } from "./rotation.ts";
 import { matchTotpStep, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "./totp.ts";
 
 const RECOVERY_CODE_COUNT = 10;
 /** 10 base32 characters = 50 bits each. */
 const RECOVERY_CODE_BYTES = 7;
-
-const boxes = new WeakMap<ServerKeys, Promise<SecretBoxKeys>>();
-function secretBox(keys: ServerKeys): Promise<SecretBoxKeys> {
-  let box = boxes.get(keys);
-  if (!box) {
-    box = importSecretBoxKeys(new Map([[1, keys.secretBoxV1]]));
-    boxes.set(keys, box);
-  }
-  return box;
-}
 
 /** "ABCDE-FGHJK" style: case, spaces and dashes do not matter when it is typed back. */
 const normalizeRecoveryCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, "");
@@ -40,7 +31,7 @@ export async function startTotpEnrollment(
   const existing = await findTotpCredential(deps.db, user.id);
   if (existing?.confirmedAt) return { kind: "already_enabled" };
   const secret = randomBytes(20);
-  const sealed = await encryptSecret(await secretBox(deps.serverKeys), secret);
+  const sealed = await encryptSecret(deps.serverKeys.secretBox, secret);
   await deps.db.totpCredential.upsert({
     where: { userId: user.id },
     update: {
@@ -64,14 +55,16 @@ export async function acceptTotp(
 ): Promise<boolean> {
   const credential = await findTotpCredential(deps.db, userId);
   if (!credential || (!confirming && !credential.confirmedAt) || (confirming && credential.confirmedAt)) return false;
-  const secret = await decryptSecret(await secretBox(deps.serverKeys), {
+  const secret = await decryptSecret(deps.serverKeys.secretBox, {
     ciphertext: credential.secretCiphertext,
     version: credential.secretVersion,
   });
   if (!secret) return false;
   const step = matchTotpStep(secret, code, { nowMs: deps.now.getTime(), lastUsedStep: credential.lastUsedStep });
-  if (step === null) return false;
-  return claimTotpStep(deps.db, userId, step, confirming ? deps.now : undefined);
+  if (step === null || !(await claimTotpStep(deps.db, userId, step, confirming ? deps.now : undefined))) return false;
+  // Key rotation, lazily: a secret still under an older key is sealed again under the current one.
+  if (isSealedUnderOldKey(deps, credential)) await resealTotpSecret(deps, credential, secret);
+  return true;
 }
 
 /** Generates a new set of recovery codes (the old set stops working) and returns them, once. */
