@@ -1,7 +1,8 @@
 // The gateway: every request no auth route took is matched against the route table (deny by
 // default), checked against the route's policy, and forwarded to its origin.
 import type { Context } from "hono";
-import type { AppEnv, AuthenticatedSession } from "../http/app-env.ts";
+import { meetsStepUp, type StepUpPolicy, stepUpChallenge } from "../features/session/step-up.ts";
+import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
 import { forwardToOrigin } from "./forward.ts";
 import { resolveGatewayIdentity } from "./identity.ts";
@@ -31,29 +32,25 @@ function unauthenticated(c: Context<AppEnv>, setCookies: string[]): Response {
 }
 
 /** The route's step-up policy: a recent enough sign-in, and a second factor when required. */
-function meetsStepUp(route: GatewayRoute, session: AuthenticatedSession): boolean {
-  if (route.requireMfa && !session.amr.includes("mfa")) return false;
-  if (route.maxAgeSeconds !== undefined && Math.floor(Date.now() / 1000) - session.authTime > route.maxAgeSeconds)
-    return false;
-  return true;
-}
+const stepUpPolicyOf = (route: GatewayRoute): StepUpPolicy => ({
+  maxAgeSeconds: route.maxAgeSeconds,
+  amr: route.requireMfa ? ["mfa"] : [],
+});
 
 /** RFC 9470: API callers learn what to prove; browsers go to sign-in to prove it. */
-function stepUpRequired(c: Context<AppEnv>, route: GatewayRoute): Response {
+function stepUpRequired(c: Context<AppEnv>, policy: StepUpPolicy): Response {
   const url = new URL(c.req.url);
   if (wantsHtml(c)) {
     const location = `${c.var.config.signInUrl}?return_to=${encodeURIComponent(url.pathname + url.search)}&step_up=1`;
     return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
   }
   const error = new AppError("reauthentication_required");
-  const challenge = [`Bearer error="insufficient_user_authentication"`];
-  if (route.maxAgeSeconds !== undefined) challenge.push(`max_age=${route.maxAgeSeconds}`);
   return Response.json(
     { error: { code: error.code, message: error.message } },
     {
       status: 401,
       headers: {
-        "WWW-Authenticate": challenge.join(", "),
+        "WWW-Authenticate": stepUpChallenge(policy),
         "Cache-Control": "no-store",
         "X-Request-Id": c.var.requestId,
       },
@@ -72,7 +69,8 @@ export async function handleGatewayRequest(c: Context<AppEnv>): Promise<Response
   if (typeof route.policy === "object" && !route.policy.roles.some((role) => session.roles.includes(role))) {
     throw new AppError("forbidden");
   }
-  if (!meetsStepUp(route, session)) return stepUpRequired(c, route);
+  const stepUp = stepUpPolicyOf(route);
+  if (!meetsStepUp(session, stepUp, Math.floor(Date.now() / 1000))) return stepUpRequired(c, stepUp);
   const upstream = await forwardToOrigin(c, route, session);
   if (setCookies.length === 0 || upstream.status === 101) return upstream;
   const response = new Response(upstream.body, upstream);

@@ -7,14 +7,13 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
-import { setAccessTokenCookie } from "../../http/cookies.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { normalizePassword } from "../account/password-policy.ts";
 import { assertionOptionsForUser } from "../passkeys/assertion.ts";
 import { PasskeyAssertion } from "../passkeys/schemas.ts";
-import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
-import { deliverTokens } from "../session/respond.ts";
+import { requireRecentAuthentication, requireSession, requireStepUp } from "../session/middleware.ts";
+import { deliverAccessToken, deliverTokens } from "../session/respond.ts";
 import { disableTotp, hasSecondFactor, mfaStatus, type SecondFactor } from "./factors.ts";
 import { reauthenticate } from "./reauthenticate.ts";
 import { confirmTotpEnrollment, regenerateRecoveryCodes, startTotpEnrollment } from "./service.ts";
@@ -65,13 +64,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     if (result.kind === "invalid") throw new AppError("passkey" in body ? "passkey_rejected" : "invalid_credentials");
     if (result.kind === "locked") throw new AppError("account_locked");
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    const ttl = Math.max(0, Math.floor((result.accessTokenExpiresAt.getTime() - deps.now.getTime()) / 1000));
-    c.header("Cache-Control", "no-store");
-    // Bearer clients get the fresher token in the body; browsers get it as their access cookie.
-    if (c.req.header("authorization"))
-      return c.json({ status: "reauthenticated", accessToken: result.accessToken, tokenType: "Bearer" });
-    setAccessTokenCookie(c, result.accessToken, ttl);
-    return c.json({ status: "reauthenticated" });
+    return c.json({ status: "reauthenticated", ...deliverAccessToken(c, result, deps.now) });
   })
   .post("/auth/reauthenticate/passkey/options", requireSession(), async (c) => {
     const options = await assertionOptionsForUser(await mfaDependencies(c), {
@@ -100,15 +93,20 @@ export const mfaRoutes = new Hono<AppEnv>()
   })
   .post("/auth/mfa/totp/confirm", requireSession(), requireRecentAuthentication(), async (c) => {
     const body = await readJsonBody(c, ConfirmBody);
-    const codes = await confirmTotpEnrollment(
-      await authDependencies(c),
-      c.var.session.userId,
-      body.code,
-      await clientInfo(c),
-    );
-    if (!codes) throw new AppError("invalid_code");
+    const deps = await authDependencies(c);
+    const result = await confirmTotpEnrollment(deps, {
+      userId: c.var.session.userId,
+      sessionId: c.var.session.sessionId,
+      code: body.code,
+      client: await clientInfo(c),
+    });
+    if (!result) throw new AppError("invalid_code");
     c.header("Cache-Control", "no-store");
-    return c.json({ status: "enabled", recoveryCodes: codes });
+    return c.json({
+      status: "enabled",
+      recoveryCodes: result.recoveryCodes,
+      ...(result.accessToken ? deliverAccessToken(c, result.accessToken, deps.now) : {}),
+    });
   })
   .post("/auth/mfa/totp/disable", requireSession(), requireRecentAuthentication(), async (c) => {
     const body = await readJsonBody(c, Factor);
@@ -122,7 +120,8 @@ export const mfaRoutes = new Hono<AppEnv>()
     if (!disabled) throw new AppError("invalid_code");
     return c.json({ status: "disabled" });
   })
-  .post("/auth/mfa/recovery-codes", requireSession(), requireRecentAuthentication(), async (c) => {
+  // New recovery codes are a way past the second factor, so only a session that proved one gets them.
+  .post("/auth/mfa/recovery-codes", requireSession(), requireStepUp({ amr: ["mfa"] }), async (c) => {
     const deps = await authDependencies(c);
     if (!(await hasSecondFactor(deps, c.var.session.userId))) throw new AppError("mfa_not_enabled");
     c.header("Cache-Control", "no-store");

@@ -6,7 +6,7 @@ import { randomBytes } from "../../crypto/bytes.ts";
 import { decryptSecret, encryptSecret } from "../../crypto/secret-box.ts";
 import { hashCodeForStorage } from "../../crypto/server-keys.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import type { ClientInfo, SessionDeps } from "../session/service.ts";
+import { type ClientInfo, refreshAuthentication, revokeSessions, type SessionDeps } from "../session/service.ts";
 import { claimTotpStep, consumeRecoveryCode, findTotpCredential, replaceRecoveryCodes } from "./repository.ts";
 import { isSealedUnderOldKey, resealTotpSecret } from "./rotation.ts";
 import { matchTotpStep, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "./totp.ts";
@@ -85,16 +85,27 @@ export async function regenerateRecoveryCodes(
   return codes;
 }
 
-/** Confirms enrollment with a first valid code; returns the recovery codes to show once. */
+/**
+ * Confirms enrollment with a first valid code and turns two-step sign-in on. The confirming session
+ * has just proven the code, so it now counts as multi-factor; every other session of the user has
+ * not, so they end (a session opened with the password alone must not outlive the switch). Returns
+ * the recovery codes to show once and the session's new access token.
+ */
 export async function confirmTotpEnrollment(
   deps: SessionDeps,
-  userId: string,
-  code: string,
-  client: ClientInfo,
-): Promise<string[] | null> {
-  if (!(await acceptTotp(deps, userId, code, true))) return null;
+  input: { userId: string; sessionId: string; code: string; client: ClientInfo },
+): Promise<{
+  recoveryCodes: string[];
+  accessToken: { accessToken: string; accessTokenExpiresAt: Date } | null;
+} | null> {
+  const { userId, client } = input;
+  if (!(await acceptTotp(deps, userId, input.code, true))) return null;
   await recordAuditEvent(deps.db, { action: "mfa.totp_enabled", success: true, userId, ...client });
-  return regenerateRecoveryCodes(deps, userId, client);
+  const recoveryCodes = await regenerateRecoveryCodes(deps, userId, client);
+  await revokeSessions(deps, userId, { except: input.sessionId }, "mfa_enabled");
+  // Null only if this session ended meanwhile; TOTP is on either way and the codes must be shown.
+  const accessToken = await refreshAuthentication(deps, { sessionId: input.sessionId, userId, amr: ["otp"] });
+  return { recoveryCodes, accessToken };
 }
 
 /** Spends an unused recovery code of the user's (audited); false for a wrong or used one. */

@@ -10,7 +10,7 @@ import {
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
 import { codeAt, enrollTotp } from "../../../test/helpers/second-factors.ts";
-import { ageAccessCookie } from "../../../test/helpers/tokens.ts";
+import { ageAccessCookie, resignAccessToken } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -34,6 +34,56 @@ describe("POST /auth/reauthenticate", () => {
     for (const json of [{}, { password: "" }, { totp: "12" }, { password: "x", totp: "123456" }]) {
       expect((await client.request("/auth/reauthenticate", { json })).status).toBe(400);
     }
+  });
+});
+
+describe("turning two-step sign-in on", () => {
+  it("ends the user's other sessions and counts the confirming one as multi-factor", async () => {
+    const email = uniqueEmail("switch");
+    const client = await signUpBrowser(ctx, email);
+    const laptop = ctx.client();
+    expect((await laptop.request("/auth/login", { json: { email, password: STRONG_PASSWORD } })).status).toBe(200);
+    expect((await laptop.request("/auth/session")).status).toBe(200);
+
+    await enrollTotp(client);
+    expect((await laptop.request("/auth/session")).status).toBe(401);
+    const session = (await (await client.request("/auth/session")).json()) as { session: { amr: string[] } };
+    expect(session.session.amr).toEqual(["pwd", "otp", "mfa"]);
+    const [revoked] = await ctx.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1 AND s.revoke_reason = 'mfa_enabled'",
+      [email],
+    );
+    expect(revoked?.n).toBe(1);
+  });
+
+  it("gives new recovery codes only to a session that proved a second factor", async () => {
+    const email = uniqueEmail("codes");
+    const client = await signUpBrowser(ctx, email);
+    const { secret } = await enrollTotp(client);
+    const before = await ctx.sql(
+      "SELECT r.code_hash FROM recovery_codes r JOIN users u ON u.id = r.user_id WHERE u.email = $1 ORDER BY 1",
+      [email],
+    );
+    // A recent sign-in that proved only the password (as a session from before the switch would be).
+    const token = client.cookies.get("__Host-portcullis_at") ?? "";
+    client.cookies.set("__Host-portcullis_at", await resignAccessToken(token, { amr: ["pwd"] }));
+    const refused = await client.request("/auth/mfa/recovery-codes", { method: "POST" });
+    expect([refused.status, ((await refused.json()) as ErrorBody).error.code]).toEqual([
+      401,
+      "reauthentication_required",
+    ]);
+    expect(refused.headers.get("www-authenticate")).toBe(
+      'Bearer error="insufficient_user_authentication", max_age=600',
+    );
+    expect(
+      await ctx.sql(
+        "SELECT r.code_hash FROM recovery_codes r JOIN users u ON u.id = r.user_id WHERE u.email = $1 ORDER BY 1",
+        [email],
+      ),
+    ).toEqual(before);
+
+    expect((await client.request("/auth/reauthenticate", { json: { totp: codeAt(secret) } })).status).toBe(200);
+    expect((await client.request("/auth/mfa/recovery-codes", { method: "POST" })).status).toBe(200);
   });
 });
 

@@ -8,6 +8,7 @@ import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { readAccessTokenCookie } from "../../http/cookies.ts";
 import { readRevocation } from "../../kv/revocation.ts";
+import { meetsStepUp, type StepUpPolicy, stepUpChallenge } from "./step-up.ts";
 
 export type TokenCheck = { kind: "ok"; session: AuthenticatedSession } | { kind: "expired" | "invalid" | "revoked" };
 
@@ -84,13 +85,20 @@ export function requireSession() {
 }
 
 /**
- * After requireSession(): 401 `reauthentication_required` unless the session's last full sign-in
- * is within REAUTH_MAX_AGE_SECONDS (for changes an attacker with a stolen session must not make).
+ * After requireSession(): 401 `reauthentication_required` (with an RFC 9470 challenge) unless the
+ * session's last full sign-in is recent enough and proved the listed methods. The caller answers
+ * with POST /auth/reauthenticate. `maxAgeSeconds` defaults to REAUTH_MAX_AGE_SECONDS.
  */
-export function requireRecentAuthentication() {
+export function requireStepUp(policy: StepUpPolicy = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const ageSeconds = Math.floor(Date.now() / 1000) - c.var.session.authTime;
-    if (ageSeconds > c.var.config.reauthMaxAgeSeconds) throw new AppError("reauthentication_required");
+    const effective = { maxAgeSeconds: policy.maxAgeSeconds ?? c.var.config.reauthMaxAgeSeconds, amr: policy.amr };
+    if (!meetsStepUp(c.var.session, effective, Math.floor(Date.now() / 1000))) {
+      c.header("WWW-Authenticate", stepUpChallenge(effective));
+      throw new AppError("reauthentication_required");
+    }
     await next();
   });
 }
+
+/** requireStepUp() with its defaults: a recent sign-in, for changes a stolen session must not make. */
+export const requireRecentAuthentication = () => requireStepUp();

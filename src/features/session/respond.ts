@@ -1,7 +1,7 @@
-// Hands a new token pair to the client: cookies for browsers, a JSON body for API clients.
+// Hands new tokens to the client: cookies for browsers, a JSON body for API clients.
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
-import { setSessionCookies } from "../../http/cookies.ts";
+import { setAccessTokenCookie, setSessionCookies } from "../../http/cookies.ts";
 import type { IssuedTokens } from "./service.ts";
 
 export type ClientKind = "browser" | "api";
@@ -28,4 +28,19 @@ export function deliverTokens(c: Context<AppEnv>, tokens: IssuedTokens, client: 
     refreshTokenTtlSeconds: secondsUntil(tokens.refreshTokenExpiresAt, now),
   });
   return session;
+}
+
+/**
+ * A new access token for the same session (after a step-up): Bearer clients get it in the body
+ * fields returned here, browsers as their access cookie.
+ */
+export function deliverAccessToken(
+  c: Context<AppEnv>,
+  token: { accessToken: string; accessTokenExpiresAt: Date },
+  now: Date,
+): { accessToken?: string; tokenType?: "Bearer" } {
+  c.header("Cache-Control", "no-store");
+  if (c.req.header("authorization")) return { accessToken: token.accessToken, tokenType: "Bearer" };
+  setAccessTokenCookie(c, token.accessToken, secondsUntil(token.accessTokenExpiresAt, now));
+  return {};
 }
