@@ -38,4 +38,5 @@ export type Bindings = {
   WEBAUTHN_RP_ID?: string;
   WEBAUTHN_RP_NAME?: string;
   WEBAUTHN_ORIGINS?: string;
+  WEBAUTHN_USER_VERIFICATION?: string;
 };

@@ -78,6 +78,9 @@ describe("configuration", () => {
       'GATEWAY_ROUTES route #1 "x": origin',
     );
     expect(() => loadConfig({ ...base, SIGN_IN_URL: "//evil.com/login" })).toThrow("SIGN_IN_URL");
+    expect(() => loadConfig({ ...base, WEBAUTHN_USER_VERIFICATION: "sometimes" })).toThrow(
+      "WEBAUTHN_USER_VERIFICATION",
+    );
     const { MAIL_HTTP_URL: _url, ...withoutMailUrl } = base;
     expect(() => loadConfig({ ...withoutMailUrl, ENVIRONMENT: "production" })).toThrow("MAIL_HTTP_URL is required");
     expect(() => loadConfig({ ...base, ENVIRONMENT: "production", MAIL_PROVIDER: "outbox" })).toThrow("MAIL_PROVIDER");

@@ -67,6 +67,7 @@ export function loadConfig(bindings: Bindings): Config {
       rpId: env.WEBAUTHN_RP_ID ?? new URL(env.ISSUER).hostname,
       rpName: env.WEBAUTHN_RP_NAME,
       origins: env.WEBAUTHN_ORIGINS ?? [new URL(env.ISSUER).origin],
+      userVerification: env.WEBAUTHN_USER_VERIFICATION,
     },
   };
   cache.set(bindings, config);

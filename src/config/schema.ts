@@ -166,6 +166,8 @@ export const envSchema = z
       .optional(),
     WEBAUTHN_RP_NAME: z.string().min(1).max(64).default("Portcullis"),
     WEBAUTHN_ORIGINS: originList.optional(),
+    // "preferred" lets security keys without a PIN serve as a second factor; such a passkey alone is one factor.
+    WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("required"),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -232,5 +234,5 @@ export type Config = {
   /** Unset in production means no SMS provider: phone verification answers delivery_failed. */
   sms: DeliverySettings | undefined;
   reauthMaxAgeSeconds: number;
-  webauthn: { rpId: string; rpName: string; origins: string[] };
+  webauthn: { rpId: string; rpName: string; origins: string[]; userVerification: "required" | "preferred" };
 };

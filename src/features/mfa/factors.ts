@@ -2,7 +2,7 @@
 // a passkey assertion) wherever a second factor is asked for: sign-in, password reset, turning TOTP off.
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { recordAuditEvent } from "../audit/service.ts";
-import { PASSKEY_AMR, type PasskeyDeps, verifyPasskeyAssertion } from "../passkeys/assertion.ts";
+import { type PasskeyDeps, verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { countUnusedRecoveryCodes, findTotpCredential } from "./repository.ts";
 import { acceptTotp, useRecoveryCode } from "./service.ts";
@@ -12,9 +12,6 @@ export type SecondFactorMethod = "totp" | "passkey" | "recovery_code";
 
 export const methodOf = (factor: SecondFactor): SecondFactorMethod =>
   "totp" in factor ? "totp" : "passkey" in factor ? "passkey" : "recovery_code";
-
-/** RFC 8176 methods a factor proves; a recovery code is a one-time password too. */
-export const amrOf = (factor: SecondFactor): string[] => ("passkey" in factor ? PASSKEY_AMR : ["otp"]);
 
 /**
  * Two-step sign-in is on once a TOTP authenticator is confirmed (which also issues recovery codes).
@@ -49,7 +46,8 @@ export async function secondFactorMethods(
 
 /**
  * Verifies a second factor of the user's: a TOTP code (replay-guarded), an unused recovery code, or a
- * passkey assertion whose challenge was issued to this user, this client and this purpose.
+ * passkey assertion whose challenge was issued to this user, this client and this purpose. Returns
+ * the RFC 8176 methods it proved (a recovery code counts as a one-time password), or null.
  */
 export async function verifySecondFactor(
   deps: PasskeyDeps,
@@ -59,15 +57,16 @@ export async function verifySecondFactor(
     client: ClientInfo;
     purpose: "second_factor" | "password_reset";
   },
-): Promise<boolean> {
+): Promise<string[] | null> {
   const { userId, factor, client } = input;
-  if ("totp" in factor) return acceptTotp(deps, userId, factor.totp, false);
-  if ("recoveryCode" in factor) return useRecoveryCode(deps, userId, factor.recoveryCode, client);
+  if ("totp" in factor) return (await acceptTotp(deps, userId, factor.totp, false)) ? ["otp"] : null;
+  if ("recoveryCode" in factor)
+    return (await useRecoveryCode(deps, userId, factor.recoveryCode, client)) ? ["otp"] : null;
   const verified = await verifyPasskeyAssertion(deps, {
     response: factor.passkey,
     binding: { purpose: input.purpose, userId, client },
   });
-  return verified !== null;
+  return verified?.amr ?? null;
 }
 
 /** Removes TOTP and the recovery codes (two-step sign-in is then off) after a valid second factor. */

@@ -5,7 +5,7 @@ import { verifyPassword } from "../../crypto/password.ts";
 import { counterKeysFor, type Reservation, recordLoginSuccess, reserveLoginAttempt } from "../account/counters.ts";
 import { findPasswordAccountOfUser } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { PASSKEY_AMR, verifyPasskeyAssertion } from "../passkeys/assertion.ts";
+import { verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import { type ClientInfo, refreshAuthentication } from "../session/service.ts";
 import { acceptTotp } from "./service.ts";
 import type { MfaDeps } from "./sign-in.ts";
@@ -29,7 +29,7 @@ async function checkProof(deps: MfaDeps, userId: string, proof: ReauthProof, cli
     response: proof.passkey,
     binding: { purpose: "reauthentication", userId, client },
   });
-  return verified ? PASSKEY_AMR : null;
+  return verified?.amr ?? null;
 }
 
 export async function reauthenticate(

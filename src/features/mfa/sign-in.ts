@@ -8,7 +8,7 @@ import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
 import { consumeMfaChallenge, peekMfaChallenge } from "./challenge.ts";
-import { amrOf, methodOf, type SecondFactor, verifySecondFactor } from "./factors.ts";
+import { methodOf, type SecondFactor, verifySecondFactor } from "./factors.ts";
 
 export type MfaDeps = AccountDeps & PasskeyDeps;
 
@@ -45,13 +45,13 @@ export async function completeMfaSignIn(
   const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
   const method = methodOf(input.factor);
-  const verified = await verifySecondFactor(deps, {
+  const proven = await verifySecondFactor(deps, {
     userId,
     factor: input.factor,
     client: input.client,
     purpose: "second_factor",
   });
-  if (!verified) {
+  if (!proven) {
     await recordAuditEvent(deps.db, {
       action: "mfa.failed",
       success: false,
@@ -67,7 +67,7 @@ export async function completeMfaSignIn(
     userId,
     email: user.email,
     emailVerified: user.emailVerifiedAt !== null,
-    amr: withMultiFactorMarker(["pwd", ...amrOf(input.factor)]),
+    amr: withMultiFactorMarker(["pwd", ...proven]),
     client: input.client,
   });
   await recordAuditEvent(deps.db, {

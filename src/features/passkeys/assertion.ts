@@ -12,13 +12,25 @@ import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { type ChallengeBinding, type ChallengePurpose, challengeConsumer, storeChallenge } from "./challenges.ts";
 
-export type WebauthnSettings = { rpId: string; rpName: string; origins: string[] };
+export type WebauthnSettings = {
+  rpId: string;
+  rpName: string;
+  origins: string[];
+  /**
+   * "required" (the default) refuses a passkey used without a PIN or biometrics; "preferred" accepts
+   * one as a second factor or for step-up. Signing in with a passkey alone always requires it.
+   */
+  userVerification: "required" | "preferred";
+};
 export type PasskeyDeps = SessionDeps & { webauthn: WebauthnSettings };
 
-/** RFC 8176: a hardware-bound key, used with user verification (PIN or biometrics). */
-export const PASSKEY_AMR = ["hwk", "user"];
+/** RFC 8176 methods a passkey proves: a hardware-bound key, and user verification when it was done. */
+export const passkeyAmr = (userVerified: boolean): string[] => (userVerified ? ["hwk", "user"] : ["hwk"]);
 
-/** Options for a usernameless sign-in: any discoverable credential of this RP may answer. */
+/**
+ * Options for a usernameless sign-in: any discoverable credential of this RP may answer, always with
+ * user verification, since the passkey is then the only proof (possession plus PIN or biometrics).
+ */
 export async function usernamelessAssertionOptions(deps: PasskeyDeps, client: ClientInfo) {
   const options = await generateAuthenticationOptions({
     rpID: deps.webauthn.rpId,
@@ -41,7 +53,7 @@ export async function assertionOptionsForUser(
   if (passkeys.length === 0) return null;
   const options = await generateAuthenticationOptions({
     rpID: deps.webauthn.rpId,
-    userVerification: "required",
+    userVerification: deps.webauthn.userVerification,
     allowCredentials: passkeys.map((passkey) => ({
       id: passkey.credentialId,
       transports: passkey.transports as AuthenticatorTransport[],
@@ -51,7 +63,7 @@ export async function assertionOptionsForUser(
   return options;
 }
 
-export type VerifiedAssertion = { passkeyId: string; user: User };
+export type VerifiedAssertion = { passkeyId: string; user: User; amr: string[] };
 
 /**
  * Verifies an assertion and spends its challenge; with `binding.userId` set, the credential must be
@@ -80,6 +92,7 @@ export async function verifyPasskeyAssertion(
   if (!passkey) return reject("unknown_credential", binding.userId);
   if (binding.userId && passkey.userId !== binding.userId) return reject("unknown_credential", binding.userId);
   let newCounter: number;
+  let userVerified: boolean;
   try {
     const result = await verifyAuthenticationResponse({
       response: input.response,
@@ -93,10 +106,11 @@ export async function verifyPasskeyAssertion(
         counter: 0,
         transports: passkey.transports as AuthenticatorTransport[],
       },
-      requireUserVerification: true,
+      requireUserVerification: binding.purpose === "authentication" || deps.webauthn.userVerification === "required",
     });
     if (!result.verified) return reject("not_verified", passkey.userId);
     newCounter = result.authenticationInfo.newCounter;
+    userVerified = result.authenticationInfo.userVerified;
   } catch (error) {
     return reject(error instanceof Error ? error.name : "unknown", passkey.userId);
   }
@@ -112,5 +126,5 @@ export async function verifyPasskeyAssertion(
     where: { id: passkey.id },
     data: { counter: BigInt(newCounter), lastUsedAt: deps.now },
   });
-  return { passkeyId: passkey.id, user: passkey.user };
+  return { passkeyId: passkey.id, user: passkey.user, amr: passkeyAmr(userVerified) };
 }

@@ -9,11 +9,12 @@ import {
   signUpBrowser,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
-import type { SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
-import type { TestClient } from "../../../test/helpers/client.ts";
+import { createSoftwareAuthenticator, type SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
+import { TestClient } from "../../../test/helpers/client.ts";
 import { outboxFor, tokenIn } from "../../../test/helpers/outbox.ts";
-import { codeAt, enrollTotp, registerPasskey } from "../../../test/helpers/second-factors.ts";
+import { codeAt, enrollTotp, registerPasskey, TEST_RP } from "../../../test/helpers/second-factors.ts";
 import { ageAccessCookie } from "../../../test/helpers/tokens.ts";
+import { workerWith } from "../../../test/helpers/worker.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -135,6 +136,56 @@ describe("a passkey as the second step of a password sign-in", () => {
     const email = uniqueEmail("passkey-only");
     await registerPasskey(await signUpBrowser(ctx, email));
     expect((await passwordStep(ctx.client(), email)).status).toBe("signed_in");
+  });
+});
+
+describe("WEBAUTHN_USER_VERIFICATION=preferred", () => {
+  it("lets a key without user verification serve as a second factor, never as the only one", async () => {
+    const lenient = workerWith({ DATABASE_URL: ctx.databaseUrl, WEBAUTHN_USER_VERIFICATION: "preferred" });
+    const email = uniqueEmail("security-key");
+    const client = new TestClient(lenient);
+    expect((await client.request("/auth/signup", { json: { email, password: STRONG_PASSWORD } })).status).toBe(201);
+    await enrollTotp(client);
+    const authenticator = createSoftwareAuthenticator(TEST_RP);
+    const creation = await json<{ authenticatorSelection: { userVerification: string } }>(
+      await client.request("/auth/passkeys/register/options", { method: "POST" }),
+    );
+    expect(creation.authenticatorSelection.userVerification).toBe("preferred");
+    const registration = await authenticator.register(creation as never, { userVerified: false });
+    expect((await client.request("/auth/passkeys/register", { json: { response: registration } })).status).toBe(201);
+
+    // Alone, a passkey must prove user verification, whatever the setting.
+    const device = new TestClient(lenient);
+    const loginOptions = await json<{ userVerification: string }>(
+      await device.request("/auth/passkeys/login/options", { method: "POST" }),
+    );
+    expect(loginOptions.userVerification).toBe("required");
+    const alone = await authenticator.authenticate(loginOptions as never, { userVerified: false });
+    expect(await errorOf(await device.request("/auth/passkeys/login", { json: { response: alone } }))).toEqual([
+      400,
+      "passkey_rejected",
+    ]);
+
+    // After the password it is a second factor: amr has the key but not "user".
+    const { challenge } = await passwordStep(device, email);
+    const options = await json<object>(await device.request("/auth/mfa/passkey/options", { json: { challenge } }));
+    const passkey = await authenticator.authenticate(options as never, { userVerified: false });
+    expect((await device.request("/auth/mfa/verify", { json: { challenge, passkey } })).status).toBe(200);
+    const session = await json<{ session: { amr: string[] } }>(await device.request("/auth/session"));
+    expect(session.session.amr).toEqual(["pwd", "hwk", "mfa"]);
+
+    // The default setting refuses the same key without user verification.
+    const strict = ctx.client();
+    const step = await passwordStep(strict, email);
+    const strictOptions = await json<object>(
+      await strict.request("/auth/mfa/passkey/options", { json: { challenge: step.challenge } }),
+    );
+    const unverified = await authenticator.authenticate(strictOptions as never, { userVerified: false });
+    expect(
+      await errorOf(
+        await strict.request("/auth/mfa/verify", { json: { challenge: step.challenge, passkey: unverified } }),
+      ),
+    ).toEqual([400, "passkey_rejected"]);
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { recordAuditEvent } from "../audit/service.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
-import { PASSKEY_AMR, type PasskeyDeps, verifyPasskeyAssertion } from "./assertion.ts";
+import { type PasskeyDeps, verifyPasskeyAssertion } from "./assertion.ts";
 import { challengeConsumer, storeChallenge } from "./challenges.ts";
 
 export async function registrationOptions(deps: PasskeyDeps, user: { id: string; email: string }, client: ClientInfo) {
@@ -22,7 +22,7 @@ export async function registrationOptions(deps: PasskeyDeps, user: { id: string;
     userID: new Uint8Array(new TextEncoder().encode(user.id)),
     attestationType: "none",
     excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId })),
-    authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    authenticatorSelection: { residentKey: "required", userVerification: deps.webauthn.userVerification },
   });
   await storeChallenge(deps, options.challenge, { purpose: "registration", userId: user.id, client });
   return options;
@@ -42,7 +42,7 @@ export async function registerPasskey(
       }),
       expectedOrigin: deps.webauthn.origins,
       expectedRPID: deps.webauthn.rpId,
-      requireUserVerification: true,
+      requireUserVerification: deps.webauthn.userVerification === "required",
     });
     if (!result.verified) return null;
     const { credential, credentialDeviceType, credentialBackedUp } = result.registrationInfo;
@@ -96,7 +96,7 @@ export async function signInWithPasskey(
     userId: user.id,
     email: user.email,
     emailVerified: user.emailVerifiedAt !== null,
-    amr: withMultiFactorMarker(PASSKEY_AMR),
+    amr: withMultiFactorMarker(verified.amr),
     client: input.client,
   });
   await recordAuditEvent(deps.db, {
