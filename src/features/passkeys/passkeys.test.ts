@@ -1,9 +1,15 @@
 // Passkeys end to end with a software authenticator (P-256, "none" attestation, built on Web Crypto).
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AuthTestContext, type ErrorBody, setUpAuthTest, signUpBrowser } from "../../../test/helpers/auth.ts";
-import type { SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
+import {
+  type AuthTestContext,
+  type ErrorBody,
+  setUpAuthTest,
+  signUpBrowser,
+  uniqueEmail,
+} from "../../../test/helpers/auth.ts";
+import { createSoftwareAuthenticator, type SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
-import { registerPasskey } from "../../../test/helpers/second-factors.ts";
+import { registerPasskey, TEST_RP } from "../../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -32,6 +38,44 @@ describe("passkeys", () => {
     expect(response.status).toBe(200);
     const session = (await (await device.request("/auth/session")).json()) as { session: { amr: string[] } };
     expect(session.session.amr).toEqual(["hwk", "user", "mfa"]);
+  });
+
+  it("refuses a registration with a wrong origin, RP id, challenge or ceremony type, or without user verification", async () => {
+    const email = uniqueEmail("register");
+    const client = await signUpBrowser(ctx, email);
+    for (const overrides of [
+      { origin: "https://evil.example.com" },
+      { rpId: "evil.example.com" },
+      { userVerified: false },
+      { challenge: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+      { type: "webauthn.get" },
+    ]) {
+      const options = await (await client.request("/auth/passkeys/register/options", { method: "POST" })).json();
+      const response = await createSoftwareAuthenticator(TEST_RP).register(options as never, overrides);
+      const refused = await client.request("/auth/passkeys/register", { json: { response } });
+      expect([refused.status, ((await refused.json()) as ErrorBody).error.code]).toEqual([400, "passkey_rejected"]);
+    }
+    expect(((await (await client.request("/auth/passkeys")).json()) as { passkeys: unknown[] }).passkeys).toEqual([]);
+    const rejected = await ctx.sql(
+      "SELECT 1 FROM audit_events e JOIN users u ON u.id = e.user_id WHERE u.email = $1 AND e.action = 'passkey.rejected'",
+      [email],
+    );
+    expect(rejected).toHaveLength(5);
+  });
+
+  it("spends a registration challenge once, and only for the user who asked for it", async () => {
+    const owner = await signUpBrowser(ctx);
+    const options = await (await owner.request("/auth/passkeys/register/options", { method: "POST" })).json();
+    const response = await createSoftwareAuthenticator(TEST_RP).register(options as never);
+    const intruder = await signUpBrowser(ctx);
+    const stolen = await intruder.request("/auth/passkeys/register", { json: { response } });
+    expect(((await stolen.json()) as ErrorBody).error.code).toBe("passkey_rejected");
+    expect((await owner.request("/auth/passkeys/register", { json: { response } })).status).toBe(201);
+    const again = await owner.request("/auth/passkeys/register", { json: { response } });
+    expect(((await again.json()) as ErrorBody).error.code).toBe("passkey_rejected");
+    expect(((await (await owner.request("/auth/passkeys")).json()) as { passkeys: unknown[] }).passkeys).toHaveLength(
+      1,
+    );
   });
 
   it("refuses a wrong origin, a wrong RP id, a missing user verification and a wrong challenge", async () => {
