@@ -85,6 +85,18 @@ describe("turning two-step sign-in on", () => {
     expect((await client.request("/auth/reauthenticate", { json: { totp: codeAt(secret) } })).status).toBe(200);
     expect((await client.request("/auth/mfa/recovery-codes", { method: "POST" })).status).toBe(200);
   });
+
+  it("does not let a fresh password stand in for a second factor proven earlier", async () => {
+    const client = await signUpBrowser(ctx);
+    const { secret } = await enrollTotp(client);
+    expect((await client.request("/auth/reauthenticate", { json: { password: STRONG_PASSWORD } })).status).toBe(200);
+    const session = (await (await client.request("/auth/session")).json()) as { session: { amr: string[] } };
+    expect(session.session.amr).toEqual(["pwd"]);
+    const refused = await client.request("/auth/mfa/recovery-codes", { method: "POST" });
+    expect(((await refused.json()) as ErrorBody).error.code).toBe("reauthentication_required");
+    expect((await client.request("/auth/reauthenticate", { json: { totp: codeAt(secret) } })).status).toBe(200);
+    expect((await client.request("/auth/mfa/recovery-codes", { method: "POST" })).status).toBe(200);
+  });
 });
 
 describe("gateway step-up policy", () => {

@@ -11,3 +11,14 @@ export function withMultiFactorMarker(amr: readonly string[]): string[] {
   if (multiFactor && !has("mfa")) methods.push("mfa");
   return methods;
 }
+
+/**
+ * The session's methods after a step-up that proved `proven` just now. A second factor (a one-time
+ * code or a key) adds to what the session proved before, so a password session that proves a code
+ * becomes multi-factor. A password alone starts over: a fresh password on a session that proved a
+ * second factor long ago must not pass for a recent multi-factor sign-in (stolen session + password).
+ */
+export function amrAfterStepUp(sessionAmr: readonly string[], proven: readonly string[]): string[] {
+  const provesSecondFactor = proven.includes("otp") || proven.includes("hwk");
+  return withMultiFactorMarker(provesSecondFactor ? [...sessionAmr.filter((m) => m !== "mfa"), ...proven] : proven);
+}

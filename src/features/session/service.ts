@@ -9,7 +9,7 @@ import type { SigningKeys } from "../../crypto/signing-keys.ts";
 import type { Database } from "../../db/client.ts";
 import { markSessionsRevoked } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { withMultiFactorMarker } from "./amr.ts";
+import { amrAfterStepUp } from "./amr.ts";
 import {
   claimAndRotateRefreshToken,
   findRefreshTokenWithSession,
@@ -242,7 +242,7 @@ export async function refreshAuthentication(
     include: { user: true },
   });
   if (!session) return null;
-  const amr = withMultiFactorMarker([...session.amr, ...input.amr]);
+  const amr = amrAfterStepUp(session.amr, input.amr);
   await deps.db.session.update({ where: { id: session.id }, data: { authTime: deps.now, amr } });
   return issueAccessToken(deps, {
     id: session.id,
