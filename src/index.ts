@@ -18,7 +18,7 @@ export default {
       const report = await purgeExpired(db, { now: new Date(), lockoutFailures: config.lockoutFailures });
       logger.info("cleanup finished", report);
       // After a new ENCRYPTION_KEYS version: secrets nobody used since are sealed again here.
-      const serverKeys = await deriveServerKeys(config.authSecret, config.encryptionKeys);
+      const serverKeys = await deriveServerKeys(config.authSecret, config.encryption);
       const rotation = await resealStaleTotpSecrets({ db, serverKeys });
       if (rotation.resealed > 0 || rotation.unreadable > 0) logger.info("totp secrets resealed", rotation);
     } finally {

@@ -12,6 +12,7 @@ export type Bindings = {
   AUDIENCE?: string;
   AUTH_SECRET?: string;
   ENCRYPTION_KEYS?: string;
+  ENCRYPTION_KEY_VERSION?: string;
   SIGNING_KEYS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
   REFRESH_REUSE_OVERLAP_SECONDS?: string;

@@ -89,11 +89,21 @@ describe("configuration", () => {
   it("reads ENCRYPTION_KEYS as versioned keys and refuses malformed entries without echoing them", () => {
     const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
     const key = "k".repeat(43);
-    expect(loadConfig({ ...base }).encryptionKeys).toEqual([]);
-    expect(loadConfig({ ...base, ENCRYPTION_KEYS: `2:${key}, 3:${key}` }).encryptionKeys).toEqual([
-      { version: 2, key },
-      { version: 3, key },
-    ]);
+    expect(loadConfig({ ...base }).encryption).toEqual({ keys: [], currentVersion: 1 });
+    expect(loadConfig({ ...base, ENCRYPTION_KEYS: `2:${key}, 3:${key}` }).encryption).toEqual({
+      keys: [
+        { version: 2, key },
+        { version: 3, key },
+      ],
+      currentVersion: 3,
+    });
+    // A new key can be deployed for reading before it encrypts.
+    expect(
+      loadConfig({ ...base, ENCRYPTION_KEYS: `2:${key}`, ENCRYPTION_KEY_VERSION: "1" }).encryption.currentVersion,
+    ).toBe(1);
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEYS: `2:${key}`, ENCRYPTION_KEY_VERSION: "3" })).toThrow(
+      "ENCRYPTION_KEY_VERSION must be 1 or a version listed in ENCRYPTION_KEYS",
+    );
     const nonCanonical = `${"k".repeat(42)}a`; // trailing bits set: not what a 32-byte key encodes to
     for (const bad of [`1:${key}`, `2:${key},2:${key}`, "2:short", key, `x:${key}`, `2:${nonCanonical}`]) {
       const message = (() => {

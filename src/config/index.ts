@@ -32,7 +32,10 @@ export function loadConfig(bindings: Bindings): Config {
     issuer: env.ISSUER.replace(/\/$/, ""),
     audience: env.AUDIENCE ?? env.ISSUER.replace(/\/$/, ""),
     authSecret: env.AUTH_SECRET,
-    encryptionKeys: env.ENCRYPTION_KEYS,
+    encryption: {
+      keys: env.ENCRYPTION_KEYS,
+      currentVersion: env.ENCRYPTION_KEY_VERSION ?? Math.max(1, ...env.ENCRYPTION_KEYS.map((entry) => entry.version)),
+    },
     signingKeySet: env.SIGNING_KEYS,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshReuseOverlapSeconds: env.REFRESH_REUSE_OVERLAP_SECONDS,

@@ -1,7 +1,7 @@
 // Every setting of the Worker, with its default, parsed from env vars, wrangler vars and secrets.
 import { decodeBase64urlIgnorePadding } from "@oslojs/encoding";
 import { z } from "zod";
-import type { EncryptionKey } from "../crypto/server-keys.ts";
+import type { EncryptionKey, EncryptionSettings } from "../crypto/server-keys.ts";
 import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
 import type { DeliverySettings } from "../delivery/mailer.ts";
 import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
@@ -120,6 +120,8 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9_-]{43,}$/, "must be at least 32 random bytes in base64url (npm run keys prints one)")
       .refine(decodesAsBase64url, "is not canonical base64url (npm run keys prints one)"),
     ENCRYPTION_KEYS: encryptionKeyList.default([]),
+    // Which version encrypts; unset: the highest. Lets a new key be deployed for reading first.
+    ENCRYPTION_KEY_VERSION: positiveInteger.optional(),
     SIGNING_KEYS: z
       .string({ error: "is required: a JWK set (npm run keys prints one)" })
       .pipe(jsonString)
@@ -172,6 +174,13 @@ export const envSchema = z
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
   })
+  .refine(
+    (env) =>
+      env.ENCRYPTION_KEY_VERSION === undefined ||
+      env.ENCRYPTION_KEY_VERSION === 1 ||
+      env.ENCRYPTION_KEYS.some((entry) => entry.version === env.ENCRYPTION_KEY_VERSION),
+    { path: ["ENCRYPTION_KEY_VERSION"], error: "must be 1 or a version listed in ENCRYPTION_KEYS" },
+  )
   .refine((env) => !(env.ENVIRONMENT === "production" && env.NEON_LOCAL_RELAY), {
     path: ["NEON_LOCAL_RELAY"],
     error: "must not be set in production",
@@ -209,8 +218,8 @@ export type Config = {
   issuer: string;
   audience: string;
   authSecret: string;
-  /** Secret-box keys beyond version 1 (derived from AUTH_SECRET); the highest version encrypts. */
-  encryptionKeys: EncryptionKey[];
+  /** Secret-box keys beyond version 1 (derived from AUTH_SECRET), and the version that encrypts. */
+  encryption: EncryptionSettings;
   signingKeySet: SigningKeySet;
   accessTokenTtlSeconds: number;
   refreshReuseOverlapSeconds: number;

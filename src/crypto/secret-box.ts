@@ -4,13 +4,18 @@ import { decodeBase64, encodeBase64 } from "@oslojs/encoding";
 
 export type SecretBoxKeys = { currentVersion: number; keys: ReadonlyMap<number, CryptoKey> };
 
-/** Imports raw 32-byte keys by version; the highest version encrypts. */
-export async function importSecretBoxKeys(raw: ReadonlyMap<number, Uint8Array>): Promise<SecretBoxKeys> {
+/** Imports raw 32-byte keys by version; `currentVersion` (by default the highest) encrypts. */
+export async function importSecretBoxKeys(
+  raw: ReadonlyMap<number, Uint8Array>,
+  currentVersion?: number,
+): Promise<SecretBoxKeys> {
   const keys = new Map<number, CryptoKey>();
   for (const [version, bytes] of raw) {
     keys.set(version, await crypto.subtle.importKey("raw", bytes, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]));
   }
-  return { currentVersion: Math.max(...keys.keys()), keys };
+  const current = currentVersion ?? Math.max(...keys.keys());
+  if (!keys.has(current)) throw new Error(`no secret-box key of version ${current}`);
+  return { currentVersion: current, keys };
 }
 
 export async function encryptSecret(

@@ -7,6 +7,11 @@ import { importSecretBoxKeys, type SecretBoxKeys } from "./secret-box.ts";
 /** A secret-box key from ENCRYPTION_KEYS: its version (2 or more) and 32 bytes in base64url. */
 export type EncryptionKey = { version: number; key: string };
 
+/** The secret-box keys beyond version 1, and the version that encrypts. */
+export type EncryptionSettings = { keys: readonly EncryptionKey[]; currentVersion: number };
+
+const ONLY_DERIVED_KEY: EncryptionSettings = { keys: [], currentVersion: 1 };
+
 export type ServerKeys = {
   /** HMAC key for client IPs (`ip_hash`). */
   ipHash: Uint8Array;
@@ -32,21 +37,22 @@ async function derive(secret: Uint8Array, purpose: string): Promise<Uint8Array> 
  */
 export function deriveServerKeys(
   authSecret: string,
-  encryptionKeys: readonly EncryptionKey[] = [],
+  encryption: EncryptionSettings = ONLY_DERIVED_KEY,
 ): Promise<ServerKeys> {
-  const cacheKey = `${authSecret}|${encryptionKeys.map((entry) => `${entry.version}:${entry.key}`).join(",")}`;
+  const listed = encryption.keys.map((entry) => `${entry.version}:${entry.key}`).join(",");
+  const cacheKey = `${authSecret}|${listed}|${encryption.currentVersion}`;
   let keys = cache.get(cacheKey);
   if (!keys) {
     const secret = decodeBase64urlIgnorePadding(authSecret);
     keys = (async () => {
       const boxKeys = new Map([[1, await derive(secret, "secret-box/1")]]);
-      for (const entry of encryptionKeys) boxKeys.set(entry.version, decodeBase64urlIgnorePadding(entry.key));
+      for (const entry of encryption.keys) boxKeys.set(entry.version, decodeBase64urlIgnorePadding(entry.key));
       return {
         ipHash: await derive(secret, "ip-hash"),
         counterKey: await derive(secret, "counter-key"),
         refreshDerivation: await derive(secret, "refresh-derivation"),
         codeHash: await derive(secret, "code-hash"),
-        secretBox: await importSecretBoxKeys(boxKeys),
+        secretBox: await importSecretBoxKeys(boxKeys, encryption.currentVersion),
       };
     })();
     cache.set(cacheKey, keys);

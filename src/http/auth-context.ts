@@ -12,7 +12,7 @@ export async function authDependencies(c: Context<AppEnv>): Promise<SessionDeps>
   const config = c.var.config;
   const [signingKeys, serverKeys] = await Promise.all([
     loadSigningKeys(config.signingKeySet),
-    deriveServerKeys(config.authSecret, config.encryptionKeys),
+    deriveServerKeys(config.authSecret, config.encryption),
   ]);
   return { db: c.var.db(), kv: config.kv, signingKeys, serverKeys, settings: config, now: new Date() };
 }
@@ -23,7 +23,7 @@ export async function authDependencies(c: Context<AppEnv>): Promise<SessionDeps>
  */
 export async function clientInfo(c: Context<AppEnv>): Promise<ClientInfo> {
   const ip = c.req.header("cf-connecting-ip");
-  const serverKeys = await deriveServerKeys(c.var.config.authSecret, c.var.config.encryptionKeys);
+  const serverKeys = await deriveServerKeys(c.var.config.authSecret, c.var.config.encryption);
   return {
     ipHash: ip ? await hashClientIp(serverKeys, ip) : null,
     userAgent: c.req.header("user-agent")?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,

@@ -1,5 +1,7 @@
-// Secret-box key rotation for TOTP secrets: a secret sealed under an older key version is sealed
-// again under the current one, lazily when it is next used and in batches from the scheduled handler.
+// Secret-box key rotation for TOTP secrets: a secret sealed under another key version than the one
+// that encrypts now is sealed again, lazily when it is next used and in batches from the scheduled
+// handler. "Another" rather than "older": after a rollback to an earlier encrypting version, secrets
+// already under the newer key move back while that key is still configured.
 import { decryptSecret, encryptSecret } from "../../crypto/secret-box.ts";
 import type { SessionDeps } from "../session/service.ts";
 
@@ -8,9 +10,9 @@ export const RESEAL_BATCH_SIZE = 500;
 type SealedCredential = { userId: string; secretCiphertext: string; secretVersion: number };
 type RotationDeps = Pick<SessionDeps, "db" | "serverKeys">;
 
-/** True when the credential is sealed under an older key than the one that encrypts now. */
-export const isSealedUnderOldKey = (deps: RotationDeps, credential: SealedCredential) =>
-  credential.secretVersion < deps.serverKeys.secretBox.currentVersion;
+/** True when the credential is sealed under another key than the one that encrypts now. */
+export const needsReseal = (deps: RotationDeps, credential: SealedCredential) =>
+  credential.secretVersion !== deps.serverKeys.secretBox.currentVersion;
 
 /**
  * Seals `secret` again under the current key. Conditional on the row still holding the old
@@ -36,8 +38,8 @@ export async function resealTotpSecret(
 export type ResealReport = { resealed: number; unreadable: number };
 
 /**
- * Re-seals TOTP secrets still under an older key version, in batches walked by user id. A secret
- * whose key version is no longer configured is counted as unreadable and left as it is.
+ * Re-seals TOTP secrets under any other key version than the current one, in batches walked by user
+ * id. A secret that no configured key opens is counted as unreadable and left as it is.
  */
 export async function resealStaleTotpSecrets(
   deps: RotationDeps,
@@ -50,7 +52,7 @@ export async function resealStaleTotpSecrets(
   for (let batch = 0; batch < maxBatches; batch++) {
     const rows = await deps.db.totpCredential.findMany({
       where: {
-        secretVersion: { lt: deps.serverKeys.secretBox.currentVersion },
+        secretVersion: { not: deps.serverKeys.secretBox.currentVersion },
         ...(after ? { userId: { gt: after } } : {}),
       },
       orderBy: { userId: "asc" },

@@ -5,10 +5,11 @@ import { renderSVG } from "uqr";
 import { randomBytes } from "../../crypto/bytes.ts";
 import { decryptSecret, encryptSecret } from "../../crypto/secret-box.ts";
 import { hashCodeForStorage } from "../../crypto/server-keys.ts";
+import { logger } from "../../http/logger.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { type ClientInfo, refreshAuthentication, revokeSessions, type SessionDeps } from "../session/service.ts";
 import { claimTotpStep, consumeRecoveryCode, findTotpCredential, replaceRecoveryCodes } from "./repository.ts";
-import { isSealedUnderOldKey, resealTotpSecret } from "./rotation.ts";
+import { needsReseal, resealTotpSecret } from "./rotation.ts";
 import { matchTotpStep, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "./totp.ts";
 
 const RECOVERY_CODE_COUNT = 10;
@@ -59,11 +60,15 @@ export async function acceptTotp(
     ciphertext: credential.secretCiphertext,
     version: credential.secretVersion,
   });
-  if (!secret) return false;
+  if (!secret) {
+    // Not the user's fault: the key of this version is gone or the row was altered. Operators must see it.
+    logger.error("totp secret unreadable", { userId, secretVersion: credential.secretVersion });
+    return false;
+  }
   const step = matchTotpStep(secret, code, { nowMs: deps.now.getTime(), lastUsedStep: credential.lastUsedStep });
   if (step === null || !(await claimTotpStep(deps.db, userId, step, confirming ? deps.now : undefined))) return false;
   // Key rotation, lazily: a secret still under an older key is sealed again under the current one.
-  if (isSealedUnderOldKey(deps, credential)) await resealTotpSecret(deps, credential, secret);
+  if (needsReseal(deps, credential)) await resealTotpSecret(deps, credential, secret);
   return true;
 }
 
