@@ -5,9 +5,11 @@ import {
   type AuthenticationResponseJSON,
   type AuthenticatorTransport,
   generateAuthenticationOptions,
+  type PublicKeyCredentialRequestOptionsJSON,
   verifyAuthenticationResponse,
 } from "@simplewebauthn/server";
 import type { User } from "../../db/generated/client.ts";
+import { reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { type ChallengeBinding, type ChallengePurpose, challengeConsumer, storeChallenge } from "./challenges.ts";
@@ -27,18 +29,34 @@ export type PasskeyDeps = SessionDeps & { webauthn: WebauthnSettings };
 /** RFC 8176 methods a passkey proves: a hardware-bound key, and user verification when it was done. */
 export const passkeyAmr = (userVerified: boolean): string[] => (userVerified ? ["hwk", "user"] : ["hwk"]);
 
+/** Usernameless sign-in options a client may ask for per hour before delays start (each stores a row). */
+export const USERNAMELESS_OPTIONS_PER_CLIENT = 120;
+
 /**
  * Options for a usernameless sign-in: any discoverable credential of this RP may answer, always with
  * user verification, since the passkey is then the only proof (possession plus PIN or biometrics).
+ * Anyone may ask, so requests are counted per client.
  */
-export async function usernamelessAssertionOptions(deps: PasskeyDeps, client: ClientInfo) {
+export async function usernamelessAssertionOptions(
+  deps: PasskeyDeps,
+  client: ClientInfo,
+): Promise<
+  { kind: "options"; options: PublicKeyCredentialRequestOptionsJSON } | { kind: "throttled"; retryAfterSeconds: number }
+> {
+  const allowed = await reserve(
+    deps.db,
+    `webauthn-options:${client.ipHash ?? "unknown"}`,
+    { freeAttempts: USERNAMELESS_OPTIONS_PER_CLIENT, windowSeconds: 3600 },
+    deps.now,
+  );
+  if (allowed.kind === "throttled") return allowed;
   const options = await generateAuthenticationOptions({
     rpID: deps.webauthn.rpId,
     userVerification: "required",
     allowCredentials: [],
   });
   await storeChallenge(deps, options.challenge, { purpose: "authentication", userId: null, client });
-  return options;
+  return { kind: "options", options };
 }
 
 /** Options that only the given user's passkeys can answer; null when the user has none. */

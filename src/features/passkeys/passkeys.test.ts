@@ -5,11 +5,14 @@ import {
   type ErrorBody,
   setUpAuthTest,
   signUpBrowser,
+  testEnv,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
 import { createSoftwareAuthenticator, type SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { registerPasskey, TEST_RP } from "../../../test/helpers/second-factors.ts";
+import { deriveServerKeys, hashClientIp } from "../../crypto/server-keys.ts";
+import { USERNAMELESS_OPTIONS_PER_CLIENT } from "./assertion.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -141,6 +144,22 @@ describe("passkeys", () => {
     );
     expect((await client.request(`/auth/passkeys/${passkeyId}`, { method: "DELETE" })).status).toBe(204);
     expect(((await (await client.request("/auth/passkeys")).json()) as { passkeys: unknown[] }).passkeys).toEqual([]);
+  });
+
+  it("slows down a client that keeps asking for sign-in options", async () => {
+    const device = ctx.client();
+    const ipHash = await hashClientIp(await deriveServerKeys(testEnv.AUTH_SECRET), device.ip);
+    await ctx.sql(
+      "INSERT INTO auth_counters (key, failures, window_started_at, updated_at) VALUES ($1, $2, now(), now())",
+      [`webauthn-options:${ipHash}`, USERNAMELESS_OPTIONS_PER_CLIENT],
+    );
+    const before = await ctx.sql("SELECT 1 FROM webauthn_challenges");
+    expect((await device.request("/auth/passkeys/login/options", { method: "POST" })).status).toBe(200);
+    const throttled = await device.request("/auth/passkeys/login/options", { method: "POST" });
+    expect([throttled.status, ((await throttled.json()) as ErrorBody).error.code]).toEqual([429, "too_many_attempts"]);
+    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await ctx.sql("SELECT 1 FROM webauthn_challenges")).toHaveLength(before.length + 1);
+    expect((await ctx.client().request("/auth/passkeys/login/options", { method: "POST" })).status).toBe(200);
   });
 
   it("answers malformed bodies with 400 and creates nothing", async () => {

@@ -8,6 +8,7 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { tooManyAttempts } from "../../http/throttle.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
 import { type PasskeyDeps, usernamelessAssertionOptions } from "./assertion.ts";
@@ -66,8 +67,10 @@ export const passkeyRoutes = new Hono<AppEnv>()
     return c.json({ status: "registered", id: result.id }, 201);
   })
   .post("/auth/passkeys/login/options", async (c) => {
+    const result = await usernamelessAssertionOptions(await passkeyDependencies(c), await clientInfo(c));
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     c.header("Cache-Control", "no-store");
-    return c.json(await usernamelessAssertionOptions(await passkeyDependencies(c), await clientInfo(c)));
+    return c.json(result.options);
   })
   .post("/auth/passkeys/login", async (c) => {
     const body = await readJsonBody(c, SignInBody);

@@ -139,6 +139,52 @@ describe("a passkey as the second step of a password sign-in", () => {
   });
 });
 
+describe("passkey challenges for a known user", () => {
+  it("expire after five minutes", async () => {
+    const { email, authenticator } = await twoStepUser();
+    const device = ctx.client();
+    const { challenge } = await passwordStep(device, email);
+    const options = await json<object>(await device.request("/auth/mfa/passkey/options", { json: { challenge } }));
+    await ctx.sql(
+      "UPDATE webauthn_challenges SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+      [email],
+    );
+    const passkey = await authenticator.authenticate(options as never);
+    expect(await errorOf(await device.request("/auth/mfa/verify", { json: { challenge, passkey } }))).toEqual([
+      400,
+      "passkey_rejected",
+    ]);
+  });
+
+  it("serve only their purpose and their client: a step-up assertion finishes no reset, a copied session no step-up", async () => {
+    const { email, client, authenticator } = await twoStepUser();
+    const stepUpOptions = await json<object>(
+      await client.request("/auth/reauthenticate/passkey/options", { method: "POST" }),
+    );
+    const forStepUp = await authenticator.authenticate(stepUpOptions as never);
+    await ctx.client().request("/auth/password/forgot", { json: { email }, origin: null });
+    const token = tokenIn(
+      (await outboxFor(ctx.worker, email)).find((m) => m.template === "password_reset")?.text ?? null,
+    );
+    const reset = await client.request("/auth/password/reset", {
+      json: { token, password: "a brand new passphrase 9", passkey: forStepUp },
+    });
+    expect(await errorOf(reset)).toEqual([400, "passkey_rejected"]);
+
+    // The same session's cookies on another device: the challenge was issued to the first one.
+    const copy = ctx.client();
+    for (const [name, value] of client.cookies) copy.cookies.set(name, value);
+    const options = await json<object>(
+      await client.request("/auth/reauthenticate/passkey/options", { method: "POST" }),
+    );
+    const passkey = await authenticator.authenticate(options as never);
+    expect(await errorOf(await copy.request("/auth/reauthenticate", { json: { passkey } }))).toEqual([
+      400,
+      "passkey_rejected",
+    ]);
+  });
+});
+
 describe("WEBAUTHN_USER_VERIFICATION=preferred", () => {
   it("lets a key without user verification serve as a second factor, never as the only one", async () => {
     const lenient = workerWith({ DATABASE_URL: ctx.databaseUrl, WEBAUTHN_USER_VERIFICATION: "preferred" });
@@ -303,5 +349,42 @@ describe("password reset confirmed with a passkey", () => {
     // The link survived the refusals.
     expect((await attempt(browser, { passkey: own })).status).toBe(200);
     expect(await passwordHashOf(email)).not.toBe(hashBefore);
+  });
+
+  it("slows down guesses with passkeys like guesses with codes", async () => {
+    const { email } = await twoStepUser();
+    const stranger = await registerPasskey(await signUpBrowser(ctx));
+    const token = await resetToken(email);
+    const browser = ctx.client();
+    const options = await json<object>(
+      await browser.request("/auth/password/reset/passkey/options", { json: { token }, origin: null }),
+    );
+    const foreign = await stranger.authenticator.authenticate(options as never);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const attempt = await browser.request("/auth/password/reset", {
+        json: { token, password: NEW_PASSWORD, passkey: foreign },
+        origin: null,
+      });
+      statuses.push(attempt.status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("answers option requests it cannot serve (malformed 400, no passkey 409) and stores no challenge", async () => {
+    const email = uniqueEmail("reset-totp-only");
+    await enrollTotp(await signUpBrowser(ctx, email));
+    const token = await resetToken(email);
+    const browser = ctx.client();
+    const before = await ctx.sql("SELECT 1 FROM webauthn_challenges");
+    for (const json of [{}, { token: "short" }, { token, extra: true }]) {
+      const response = await browser.request("/auth/password/reset/passkey/options", { json, origin: null });
+      expect(await errorOf(response)).toEqual([400, "invalid_request"]);
+    }
+    expect(
+      await errorOf(await browser.request("/auth/password/reset/passkey/options", { json: { token }, origin: null })),
+    ).toEqual([409, "no_passkey"]);
+    expect(await ctx.sql("SELECT 1 FROM webauthn_challenges")).toHaveLength(before.length);
   });
 });
