@@ -3,7 +3,7 @@ import { hashPassword, verifyPassword } from "../../crypto/password.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { createMfaChallenge } from "../mfa/challenge.ts";
-import { type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
+import { hasSecondFactor, type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
 import {
   type ClientInfo,
   type IssuedTokens,
@@ -173,6 +173,13 @@ export async function logIn(
     amr: PASSWORD_AMR,
     client: input.client,
   });
+  // TOTP confirmed between the check above and this insert would leave a password-only session
+  // behind (confirmation ends only the sessions that exist then); a second look closes that window.
+  if (await hasSecondFactor(deps, user.id)) {
+    await revokeSessions(deps, user.id, { only: [tokens.sessionId] }, "mfa_enabled");
+    const challenge = await createMfaChallenge(deps, user.id, input.client);
+    return { kind: "mfa_required", challenge, methods: await secondFactorMethods(deps, user.id) };
+  }
   await recordAuditEvent(deps.db, {
     action: "login.succeeded",
     success: true,
