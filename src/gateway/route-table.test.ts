@@ -47,6 +47,19 @@ describe("route table", () => {
     });
   });
 
+  it("reads the step-up fields under their OIDC-style names too, but not both spellings at once", () => {
+    const [route] = parseRouteTable([
+      { name: "admin", origin, policy: "authenticated", max_age: 300, require_mfa: true },
+    ]);
+    expect(route).toMatchObject({ maxAgeSeconds: 300, requireMfa: true });
+    expect(() =>
+      parseRouteTable([{ name: "admin", origin, policy: "authenticated", max_age: 300, maxAgeSeconds: 600 }]),
+    ).toThrow(RouteTableError);
+    expect(() => parseRouteTable([{ name: "admin", origin, policy: "authenticated", max_age: 5 }])).toThrow(
+      RouteTableError,
+    );
+  });
+
   it("refuses a route that an earlier one shadows entirely, naming both", () => {
     expect(() =>
       parseRouteTable([

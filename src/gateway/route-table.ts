@@ -1,6 +1,7 @@
 // The gateway's route table: parsed and checked once, then matched in order (first match wins).
 // Pure code with no Worker APIs, so `npm run routes -- explain` runs exactly this in Node.
 import { z } from "zod";
+import { withAliases } from "../http/aliases.ts";
 
 /** Paths the gateway serves itself and never proxies. */
 export const RESERVED_PATH_PREFIXES = ["/auth", "/.well-known", "/healthz", "/dev/outbox"] as const;
@@ -26,31 +27,35 @@ const policy = z.union([
   z.strictObject({ roles: z.array(z.string().min(1)).min(1) }),
 ]);
 
-const routeSchema = z.strictObject({
-  /** Names the route in errors, logs and `routes explain`. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, - or _"),
-  host: hostPattern.optional(),
-  pathPrefix: pathPrefix.default("/"),
-  origin: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, "")),
-  /** The assertion's `aud`; defaults to the route's name. */
-  originId: z.string().min(1).max(128).optional(),
-  policy,
-  /** Remove `pathPrefix` from the path before forwarding. @default false */
-  stripPrefix: z.boolean().default(false),
-  /** Send the client's Host header to the origin instead of the origin's own. @default false */
-  preserveHost: z.boolean().default(false),
-  /** @default 30000 */
-  timeoutMs: z.number().int().min(100).max(300_000).default(DEFAULT_ORIGIN_TIMEOUT_MS),
-  /** Step-up: the last full sign-in must be at most this old (seconds). */
-  maxAgeSeconds: z
-    .number()
-    .int()
-    .min(60)
-    .max(30 * 86_400)
-    .optional(),
-  /** Step-up: the session must have proven a second factor (`amr` contains "mfa"). @default false */
-  requireMfa: z.boolean().default(false),
-});
+// `max_age` and `require_mfa` (the OIDC-style names) are accepted for the step-up fields.
+const routeSchema = withAliases(
+  { max_age: "maxAgeSeconds", require_mfa: "requireMfa" },
+  z.strictObject({
+    /** Names the route in errors, logs and `routes explain`. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, - or _"),
+    host: hostPattern.optional(),
+    pathPrefix: pathPrefix.default("/"),
+    origin: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, "")),
+    /** The assertion's `aud`; defaults to the route's name. */
+    originId: z.string().min(1).max(128).optional(),
+    policy,
+    /** Remove `pathPrefix` from the path before forwarding. @default false */
+    stripPrefix: z.boolean().default(false),
+    /** Send the client's Host header to the origin instead of the origin's own. @default false */
+    preserveHost: z.boolean().default(false),
+    /** @default 30000 */
+    timeoutMs: z.number().int().min(100).max(300_000).default(DEFAULT_ORIGIN_TIMEOUT_MS),
+    /** Step-up: the last full sign-in must be at most this old (seconds). */
+    maxAgeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .optional(),
+    /** Step-up: the session must have proven a second factor (`amr` contains "mfa"). @default false */
+    requireMfa: z.boolean().default(false),
+  }),
+);
 
 export type GatewayRoute = z.output<typeof routeSchema> & { originId: string };
 export type RoutePolicy = z.output<typeof policy>;

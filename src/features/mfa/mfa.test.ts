@@ -124,6 +124,11 @@ describe("sign-in with a second factor", () => {
     expect(
       ((await (await device.request("/auth/mfa")).json()) as { recoveryCodesLeft: number }).recoveryCodesLeft,
     ).toBe(9);
+    // `recovery_code` is another accepted spelling.
+    const snake = await device.request("/auth/mfa/verify", {
+      json: { challenge: await passwordStep(device, email), recovery_code: recoveryCodes[1] },
+    });
+    expect(snake.status).toBe(200);
   });
 
   it("binds the challenge to the client and lets it expire", async () => {

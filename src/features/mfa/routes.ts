@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import { withAliases } from "../../http/aliases.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
@@ -23,13 +24,18 @@ const totp = z.string().regex(/^\d{6}$/, "must be 6 digits");
 const recoveryCode = z.string().regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code like ABCDE-FGHIJ");
 const challenge = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the challenge from the sign-in");
 const clientKind = z.enum(["browser", "api"]).default("browser");
-const Factor = z.union([z.strictObject({ totp }), z.strictObject({ recoveryCode })]);
+/** `recovery_code` is accepted as another spelling of `recoveryCode`. */
+const RECOVERY_CODE_ALIAS = { recovery_code: "recoveryCode" };
+const Factor = withAliases(RECOVERY_CODE_ALIAS, z.union([z.strictObject({ totp }), z.strictObject({ recoveryCode })]));
 const ConfirmBody = z.strictObject({ code: totp });
-const VerifyBody = z.union([
-  z.strictObject({ challenge, totp, client: clientKind }),
-  z.strictObject({ challenge, recoveryCode, client: clientKind }),
-  z.strictObject({ challenge, passkey: PasskeyAssertion, client: clientKind }),
-]);
+const VerifyBody = withAliases(
+  RECOVERY_CODE_ALIAS,
+  z.union([
+    z.strictObject({ challenge, totp, client: clientKind }),
+    z.strictObject({ challenge, recoveryCode, client: clientKind }),
+    z.strictObject({ challenge, passkey: PasskeyAssertion, client: clientKind }),
+  ]),
+);
 const ChallengeBody = z.strictObject({ challenge });
 const ReauthenticateBody = z.union([
   z.strictObject({ password: z.string().min(1).max(1024).transform(normalizePassword) }),

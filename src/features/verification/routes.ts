@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import { withAliases } from "../../http/aliases.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
@@ -27,23 +28,26 @@ const VerifyBody = z.union([
   z.strictObject({ token }),
 ]);
 const ForgotBody = z.strictObject({ email: z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254)) });
-const ResetBody = z.strictObject({
-  token,
-  password: z
-    .string()
-    .min(1)
-    .max(PASSWORD_MAX_LENGTH * 4)
-    .transform(normalizePassword),
-  totp: z
-    .string()
-    .regex(/^\d{6}$/, "must be 6 digits")
-    .optional(),
-  recoveryCode: z
-    .string()
-    .regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code")
-    .optional(),
-  passkey: PasskeyAssertion.optional(),
-});
+const ResetBody = withAliases(
+  { recovery_code: "recoveryCode" },
+  z.strictObject({
+    token,
+    password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX_LENGTH * 4)
+      .transform(normalizePassword),
+    totp: z
+      .string()
+      .regex(/^\d{6}$/, "must be 6 digits")
+      .optional(),
+    recoveryCode: z
+      .string()
+      .regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code")
+      .optional(),
+    passkey: PasskeyAssertion.optional(),
+  }),
+);
 const ResetTokenBody = z.strictObject({ token });
 
 /** The second factor a reset carries, if any; more than one is a malformed request. */
