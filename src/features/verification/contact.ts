@@ -9,10 +9,8 @@ import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo } from "../session/service.ts";
 import { consumeCode, issueCode, revokeCode } from "./codes.ts";
-import { EMAIL_CODE_TTL_SECONDS, type SendResult, type VerificationDeps } from "./service.ts";
+import { EMAIL_CODE_TTL_SECONDS, HOUR, SENDS_PER_HOUR, type SendResult, type VerificationDeps } from "./service.ts";
 
-const SENDS_PER_HOUR = 3;
-const HOUR = 3600;
 const CODE_FREE_FAILURES = 5;
 
 export type ContactDeps = VerificationDeps & { sms: DeliverySettings | undefined };

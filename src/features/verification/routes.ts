@@ -13,14 +13,8 @@ import { normalizePassword, PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_MESSAGES } fro
 import type { SecondFactor } from "../mfa/factors.ts";
 import { PasskeyAssertion } from "../passkeys/schemas.ts";
 import { authenticate, requireSession } from "../session/middleware.ts";
-import {
-  passkeyOptionsForReset,
-  type ResetDeps,
-  requestEmailVerification,
-  requestPasswordReset,
-  resetPassword,
-  verifyEmail,
-} from "./service.ts";
+import { passkeyOptionsForReset, type ResetDeps, requestPasswordReset, resetPassword } from "./reset.ts";
+import { requestEmailVerification, verifyEmail } from "./service.ts";
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the token from the link");
 const VerifyBody = z.union([

@@ -1,31 +1,22 @@
-// Email verification and password reset: codes and links by mail, consumed once, rate limited.
+// Email verification: codes and links by mail, consumed once, rate limited.
 import type { Config } from "../../config/index.ts";
-import { hashPassword } from "../../crypto/password.ts";
 import { type MailSettings, sendEmail } from "../../delivery/mailer.ts";
-import { emailVerificationMessage, passwordResetMessage } from "../../delivery/templates.ts";
-import { markUserNotBefore } from "../../kv/revocation.ts";
-import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
-import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
-import { PASSWORD_PROVIDER } from "../account/repository.ts";
+import { emailVerificationMessage } from "../../delivery/templates.ts";
+import { clearCounter, reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { hasSecondFactor, methodOf, type SecondFactor, verifySecondFactor } from "../mfa/factors.ts";
-import { assertionOptionsForUser, type WebauthnSettings } from "../passkeys/assertion.ts";
-import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
-import { consumeCode, consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
+import type { ClientInfo, SessionDeps } from "../session/service.ts";
+import { consumeCode, consumeToken, issueCode, revokeCode } from "./codes.ts";
 
 export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
-export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
-const SENDS_PER_HOUR = 3;
-const HOUR = 3600;
+/** Messages per purpose per user per hour. */
+export const SENDS_PER_HOUR = 3;
+export const HOUR = 3600;
 
 export type VerificationDeps = SessionDeps & {
   mail: MailSettings;
   appUrl: string;
   policy: Pick<Config, "passwordMinLength">;
 };
-
-/** A reset may be confirmed with a passkey, so it needs the WebAuthn settings too. */
-export type ResetDeps = VerificationDeps & { webauthn: WebauthnSettings };
 
 export type SendResult =
   | { kind: "sent" }
@@ -122,150 +113,4 @@ export async function verifyEmail(
   }
   await clearCounter(deps.db, counterKey);
   return markVerified(deps, input.userId, consumed.target, input.client);
-}
-
-/**
- * Sends a reset link if the address belongs to an account. Callers answer the same either way and
- * run this after the response, so neither the answer nor its timing reveals whether it exists.
- */
-export async function requestPasswordReset(deps: VerificationDeps, email: string, client: ClientInfo): Promise<void> {
-  const keys = await counterKeysFor(deps.serverKeys, email, client.ipHash);
-  const allowed = await reserve(
-    deps.db,
-    `send:password_reset:${keys.account}`,
-    { freeAttempts: SENDS_PER_HOUR, windowSeconds: HOUR },
-    deps.now,
-  );
-  if (allowed.kind !== "open") return;
-  const user = await deps.db.user.findUnique({ where: { email } });
-  if (!user) return;
-  const issued = await issueCode(deps.db, deps.serverKeys, {
-    userId: user.id,
-    purpose: "PASSWORD_RESET",
-    target: user.email,
-    withCode: false,
-    ttlSeconds: RESET_TOKEN_TTL_SECONDS,
-    now: deps.now,
-  });
-  const link = `${deps.appUrl}/reset-password?token=${encodeURIComponent(issued.token)}`;
-  const delivered = await sendEmail(
-    deps.db,
-    deps.mail,
-    user.email,
-    passwordResetMessage({ link, minutes: RESET_TOKEN_TTL_SECONDS / 60 }),
-  );
-  if (!delivered.ok) await revokeCode(deps.db, issued.id, deps.now);
-  await recordAuditEvent(deps.db, {
-    action: "password.reset_requested",
-    success: delivered.ok,
-    userId: user.id,
-    ...client,
-  });
-}
-
-/**
- * WebAuthn options for confirming a reset with a passkey: only with a live reset link, and only the
- * link's user's passkeys can answer. Null when the link is not live or the user has no passkey.
- */
-export async function passkeyOptionsForReset(deps: ResetDeps, input: { token: string; client: ClientInfo }) {
-  const valid = await peekToken(deps.db, deps.serverKeys, {
-    purpose: "PASSWORD_RESET",
-    token: input.token,
-    now: deps.now,
-  });
-  if (!valid) return { kind: "invalid" as const };
-  const options = await assertionOptionsForUser(deps, {
-    userId: valid.userId,
-    purpose: "password_reset",
-    client: input.client,
-  });
-  return options ? { kind: "options" as const, options } : { kind: "no_passkey" as const };
-}
-
-export type ResetResult =
-  | { kind: "reset"; userId: string }
-  | { kind: "invalid" }
-  | { kind: "weak_password"; problem: PasswordProblem }
-  | { kind: "second_factor_required" }
-  | { kind: "invalid_second_factor" }
-  | { kind: "throttled"; retryAfterSeconds: number };
-
-/**
- * Sets a new password with a reset link: ends every session (database and edge), clears a lockout
- * and its failure count, and audits. The token is only consumed once the new password is acceptable.
- */
-export async function resetPassword(
-  deps: ResetDeps,
-  input: { token: string; password: string; secondFactor?: SecondFactor; client: ClientInfo },
-): Promise<ResetResult> {
-  const valid = await peekToken(deps.db, deps.serverKeys, {
-    purpose: "PASSWORD_RESET",
-    token: input.token,
-    now: deps.now,
-  });
-  if (!valid) return { kind: "invalid" };
-  const problem = findPasswordProblem(input.password, {
-    minLength: deps.policy.passwordMinLength,
-    email: valid.target,
-  });
-  if (problem) return { kind: "weak_password", problem };
-  // With a second factor enabled, the mailbox alone is not enough: the reset also needs a TOTP code,
-  // a passkey or, when those are lost, a recovery code ("flexible reset"). Audited either way.
-  if (await hasSecondFactor(deps, valid.userId)) {
-    if (!input.secondFactor) return { kind: "second_factor_required" };
-    const counterKey = `code:reset_second_factor:${valid.userId}`;
-    const allowed = await reserve(deps.db, counterKey, { freeAttempts: 5, windowSeconds: 0 }, deps.now);
-    if (allowed.kind !== "open")
-      return {
-        kind: "throttled",
-        retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR,
-      };
-    const verified = await verifySecondFactor(deps, {
-      userId: valid.userId,
-      factor: input.secondFactor,
-      client: input.client,
-      purpose: "password_reset",
-    });
-    if (!verified) {
-      await recordAuditEvent(deps.db, {
-        action: "mfa.failed",
-        success: false,
-        userId: valid.userId,
-        ...input.client,
-        metadata: { flow: "password_reset", method: methodOf(input.secondFactor) },
-      });
-      return { kind: "invalid_second_factor" };
-    }
-    await clearCounter(deps.db, counterKey);
-    await recordAuditEvent(deps.db, {
-      action: "password.reset_second_factor",
-      success: true,
-      userId: valid.userId,
-      ...input.client,
-      metadata: { method: methodOf(input.secondFactor) },
-    });
-  }
-  const consumed = await consumeToken(deps.db, deps.serverKeys, {
-    purpose: "PASSWORD_RESET",
-    token: input.token,
-    now: deps.now,
-  });
-  if (!consumed) return { kind: "invalid" };
-  const passwordHash = await hashPassword(input.password);
-  const { userId, target } = consumed;
-  await deps.db.$transaction([
-    deps.db.account.upsert({
-      where: { provider_providerAccountId: { provider: PASSWORD_PROVIDER, providerAccountId: target } },
-      update: { passwordHash },
-      create: { userId, provider: PASSWORD_PROVIDER, providerAccountId: target, passwordHash },
-    }),
-    deps.db.user.update({ where: { id: userId }, data: { lockedAt: null } }),
-  ]);
-  const keys = await counterKeysFor(deps.serverKeys, target, input.client.ipHash);
-  await clearCounter(deps.db, keys.account);
-  await revokeSessions(deps, userId, {}, "password_reset");
-  // Floor, not ceil: a sign-in with the new password in this same second must keep working.
-  await markUserNotBefore(deps.kv, userId, Math.floor(deps.now.getTime() / 1000), deps.settings.accessTokenTtlSeconds);
-  await recordAuditEvent(deps.db, { action: "password.reset", success: true, userId, ...input.client });
-  return { kind: "reset", userId };
 }
