@@ -1,7 +1,7 @@
 // The gateway: every request no auth route took is matched against the route table (deny by
 // default), checked against the route's policy, and forwarded to its origin.
 import type { Context } from "hono";
-import { meetsStepUp, type StepUpPolicy, stepUpChallenge } from "../features/session/step-up.ts";
+import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "../features/session/step-up.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
 import { forwardToOrigin } from "./forward.ts";
@@ -38,13 +38,13 @@ const stepUpPolicyOf = (route: GatewayRoute): StepUpPolicy => ({
 });
 
 /** RFC 9470: API callers learn what to prove; browsers go to sign-in to prove it. */
-function stepUpRequired(c: Context<AppEnv>, policy: StepUpPolicy): Response {
+function stepUpRequired(c: Context<AppEnv>, policy: StepUpPolicy, shortfall: keyof typeof STEP_UP_ERRORS): Response {
   const url = new URL(c.req.url);
   if (wantsHtml(c)) {
     const location = `${c.var.config.signInUrl}?return_to=${encodeURIComponent(url.pathname + url.search)}&step_up=1`;
     return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
   }
-  const error = new AppError("reauthentication_required");
+  const error = new AppError(STEP_UP_ERRORS[shortfall]);
   return Response.json(
     { error: { code: error.code, message: error.message } },
     {
@@ -70,7 +70,8 @@ export async function handleGatewayRequest(c: Context<AppEnv>): Promise<Response
     throw new AppError("forbidden");
   }
   const stepUp = stepUpPolicyOf(route);
-  if (!meetsStepUp(session, stepUp, Math.floor(Date.now() / 1000))) return stepUpRequired(c, stepUp);
+  const shortfall = stepUpShortfall(session, stepUp, Math.floor(Date.now() / 1000));
+  if (shortfall) return stepUpRequired(c, stepUp, shortfall);
   const upstream = await forwardToOrigin(c, route, session);
   if (setCookies.length === 0 || upstream.status === 101) return upstream;
   const response = new Response(upstream.body, upstream);

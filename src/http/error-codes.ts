@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   mfa_not_enabled: { status: 400, message: "No authenticator app is set up." },
   second_factor_required: {
     status: 401,
-    message: "Confirm with a code from your authenticator app, a passkey or a recovery code.",
+    message: "Confirm with a second factor: a code from your authenticator app, a passkey or a recovery code.",
   },
   invalid_challenge: { status: 401, message: "This sign-in step has expired; sign in again." },
 } as const satisfies Record<string, { status: number; message: string }>;

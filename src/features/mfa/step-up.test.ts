@@ -68,10 +68,7 @@ describe("turning two-step sign-in on", () => {
     const token = client.cookies.get("__Host-portcullis_at") ?? "";
     client.cookies.set("__Host-portcullis_at", await resignAccessToken(token, { amr: ["pwd"] }));
     const refused = await client.request("/auth/mfa/recovery-codes", { method: "POST" });
-    expect([refused.status, ((await refused.json()) as ErrorBody).error.code]).toEqual([
-      401,
-      "reauthentication_required",
-    ]);
+    expect([refused.status, ((await refused.json()) as ErrorBody).error.code]).toEqual([401, "second_factor_required"]);
     expect(refused.headers.get("www-authenticate")).toBe(
       'Bearer error="insufficient_user_authentication", max_age=600',
     );
@@ -93,7 +90,7 @@ describe("turning two-step sign-in on", () => {
     const session = (await (await client.request("/auth/session")).json()) as { session: { amr: string[] } };
     expect(session.session.amr).toEqual(["pwd"]);
     const refused = await client.request("/auth/mfa/recovery-codes", { method: "POST" });
-    expect(((await refused.json()) as ErrorBody).error.code).toBe("reauthentication_required");
+    expect(((await refused.json()) as ErrorBody).error.code).toBe("second_factor_required");
     expect((await client.request("/auth/reauthenticate", { json: { totp: codeAt(secret) } })).status).toBe(200);
     expect((await client.request("/auth/mfa/recovery-codes", { method: "POST" })).status).toBe(200);
   });
@@ -104,7 +101,7 @@ describe("gateway step-up policy", () => {
     const email = uniqueEmail("stepup");
     const client = await signUpBrowser(ctx, email);
     const denied = await client.request("/sensitive/report", { headers: { accept: "application/json" } });
-    expect(denied.status).toBe(401);
+    expect([denied.status, ((await denied.json()) as ErrorBody).error.code]).toEqual([401, "second_factor_required"]);
     expect(denied.headers.get("www-authenticate")).toBe('Bearer error="insufficient_user_authentication", max_age=300');
     const browser = await client.request("/sensitive/report", { headers: { accept: "text/html" } });
     expect(browser.headers.get("location")).toBe(
@@ -117,6 +114,7 @@ describe("gateway step-up policy", () => {
     expect(allowed.status).toBe(200);
 
     await ageAccessCookie(client, ["pwd", "otp", "mfa"]);
-    expect((await client.request("/sensitive/report", { headers: { accept: "application/json" } })).status).toBe(401);
+    const stale = await client.request("/sensitive/report", { headers: { accept: "application/json" } });
+    expect([stale.status, ((await stale.json()) as ErrorBody).error.code]).toEqual([401, "reauthentication_required"]);
   });
 });

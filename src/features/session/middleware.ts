@@ -8,7 +8,7 @@ import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { readAccessTokenCookie } from "../../http/cookies.ts";
 import { readRevocation } from "../../kv/revocation.ts";
-import { meetsStepUp, type StepUpPolicy, stepUpChallenge } from "./step-up.ts";
+import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "./step-up.ts";
 
 export type TokenCheck = { kind: "ok"; session: AuthenticatedSession } | { kind: "expired" | "invalid" | "revoked" };
 
@@ -85,16 +85,17 @@ export function requireSession() {
 }
 
 /**
- * After requireSession(): 401 `reauthentication_required` (with an RFC 9470 challenge) unless the
- * session's last full sign-in is recent enough and proved the listed methods. The caller answers
+ * After requireSession(): 401 `reauthentication_required` or `second_factor_required` (with an RFC
+ * 9470 challenge) unless the session's last full sign-in is recent enough and proved the listed methods. The caller answers
  * with POST /auth/reauthenticate. `maxAgeSeconds` defaults to REAUTH_MAX_AGE_SECONDS.
  */
 export function requireStepUp(policy: StepUpPolicy = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const effective = { maxAgeSeconds: policy.maxAgeSeconds ?? c.var.config.reauthMaxAgeSeconds, amr: policy.amr };
-    if (!meetsStepUp(c.var.session, effective, Math.floor(Date.now() / 1000))) {
+    const shortfall = stepUpShortfall(c.var.session, effective, Math.floor(Date.now() / 1000));
+    if (shortfall) {
       c.header("WWW-Authenticate", stepUpChallenge(effective));
-      throw new AppError("reauthentication_required");
+      throw new AppError(STEP_UP_ERRORS[shortfall]);
     }
     await next();
   });

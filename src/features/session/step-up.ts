@@ -8,15 +8,26 @@ export type StepUpPolicy = {
   amr?: readonly string[];
 };
 
-/** Whether a session satisfies the policy at `nowSeconds`. */
-export function meetsStepUp(
+/**
+ * What the session lacks at `nowSeconds`: null when it satisfies the policy, "second_factor" when a
+ * required method is missing (proving one also refreshes auth_time), else "recent_sign_in".
+ */
+export function stepUpShortfall(
   session: { authTime: number; amr: readonly string[] },
   policy: StepUpPolicy,
   nowSeconds: number,
-): boolean {
-  if (policy.amr?.some((method) => !session.amr.includes(method))) return false;
-  return policy.maxAgeSeconds === undefined || nowSeconds - session.authTime <= policy.maxAgeSeconds;
+): "second_factor" | "recent_sign_in" | null {
+  if (policy.amr?.some((method) => !session.amr.includes(method))) return "second_factor";
+  if (policy.maxAgeSeconds !== undefined && nowSeconds - session.authTime > policy.maxAgeSeconds)
+    return "recent_sign_in";
+  return null;
 }
+
+/** The error a caller gets for a shortfall; both are answered at POST /auth/reauthenticate. */
+export const STEP_UP_ERRORS = {
+  second_factor: "second_factor_required",
+  recent_sign_in: "reauthentication_required",
+} as const;
 
 /** The WWW-Authenticate challenge that tells an API client what to prove (RFC 9470 §3). */
 export function stepUpChallenge(policy: StepUpPolicy): string {
