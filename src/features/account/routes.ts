@@ -15,13 +15,14 @@ import { listLoginHistory } from "../audit/service.ts";
 import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
 import { normalizeEmail } from "./email.ts";
+import { logIn } from "./log-in.ts";
 import {
   normalizePassword,
   PASSWORD_MAX_LENGTH,
   PASSWORD_PROBLEM_MESSAGES,
   type PasswordProblem,
 } from "./password-policy.ts";
-import { type AccountDeps, changePassword, logIn, signUp } from "./service.ts";
+import { type AccountDeps, changePassword, signUp } from "./service.ts";
 
 const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
 // Length is checked after NFKC by the policy; this bound only stops absurd bodies early.

@@ -1,9 +1,7 @@
-// Password accounts: sign up, sign in (throttled, enumeration-safe), change the password.
+// Password accounts: sign up, change the password, disable a user (sign-in is in log-in.ts).
 import { hashPassword, verifyPassword } from "../../crypto/password.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { createMfaChallenge } from "../mfa/challenge.ts";
-import { hasSecondFactor, type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
 import {
   type ClientInfo,
   type IssuedTokens,
@@ -24,23 +22,22 @@ import {
   findPasswordAccountOfUser,
   findUserWithPassword,
   insertUserWithPassword,
-  markUserLocked,
   replacePasswordHash,
 } from "./repository.ts";
 
 export type AccountSettings = ThrottleSettings & { passwordMinLength: number; requireEmailVerification: boolean };
 export type AccountDeps = SessionDeps & { accountSettings: AccountSettings };
 
-const PASSWORD_AMR = ["pwd"];
+export const PASSWORD_AMR = ["pwd"];
 
 /**
  * A real Argon2id hash (of a random password nobody knows) to verify against when an account does
  * not exist, so both paths cost the same; a constant, so the first request costs no extra hash.
  */
-const DUMMY_PASSWORD_HASH =
+export const DUMMY_PASSWORD_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$SNLOkfGs9nHbDctkeYx+/g$/ssDBZaMOXbLhlmyWizXIxIMtAKsYhGYDQW7E74YwaI";
 
-type Refusal = Extract<Reservation, { kind: "locked" | "throttled" }>;
+export type Refusal = Extract<Reservation, { kind: "locked" | "throttled" }>;
 
 export type SignUpResult =
   | { kind: "signed_in"; tokens: IssuedTokens }
@@ -91,107 +88,6 @@ export async function signUp(
     client: input.client,
   });
   return { kind: "signed_in", tokens };
-}
-
-export type LogInResult =
-  | { kind: "signed_in"; tokens: IssuedTokens; user: { email: string }; newDevice: boolean }
-  | { kind: "invalid_credentials" }
-  | Refusal
-  | { kind: "disabled" }
-  | { kind: "email_not_verified" }
-  | { kind: "mfa_required"; challenge: string; methods: SecondFactorMethod[] };
-
-/**
- * Signs in with email and password. The attempt is counted (or refused) before any password work;
- * unknown emails and wrong passwords do the same work and give the same answer. Statuses only the
- * owner should learn (disabled, unverified) are revealed only after the password was right.
- */
-export async function logIn(
-  deps: AccountDeps,
-  input: { email: string; password: string; client: ClientInfo },
-): Promise<LogInResult> {
-  const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.ipHash);
-  const [reservation, found] = await Promise.all([
-    reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now),
-    findUserWithPassword(deps.db, input.email),
-  ]);
-  const audit = { userId: found?.user.id ?? null, ...input.client };
-  if (reservation.kind !== "open") {
-    await recordAuditEvent(deps.db, {
-      action: "login.throttled",
-      success: false,
-      ...audit,
-      metadata: { method: "password", state: reservation.kind },
-    });
-    return reservation;
-  }
-
-  const stored = found?.passwordAccount?.passwordHash ?? DUMMY_PASSWORD_HASH;
-  const check = await verifyPassword(stored, input.password);
-  if (!found?.passwordAccount?.passwordHash || !check.ok) {
-    await recordAuditEvent(deps.db, {
-      action: "login.failed",
-      success: false,
-      ...audit,
-      metadata: { method: "password" },
-    });
-    if (found && reservation.failures >= deps.accountSettings.lockoutFailures) {
-      await markUserLocked(deps.db, found.user.id, deps.now);
-      await recordAuditEvent(deps.db, {
-        action: "account.locked",
-        success: false,
-        ...audit,
-        metadata: { failures: reservation.failures },
-      });
-    }
-    return { kind: "invalid_credentials" };
-  }
-
-  const { user, passwordAccount } = found;
-  await recordLoginSuccess(deps.db, keys);
-  if (
-    check.needsRehash &&
-    (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password)))
-  ) {
-    await recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit });
-  }
-  if (user.status === "DISABLED") return { kind: "disabled" };
-  if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
-  const methods = await secondFactorMethods(deps, user.id);
-  if (methods.length > 0) {
-    return { kind: "mfa_required", challenge: await createMfaChallenge(deps, user.id, input.client), methods };
-  }
-  // A sign-in from a user agent none of the user's sessions has used is worth telling them about.
-  const [earlierSessions, fromThisAgent] = await Promise.all([
-    deps.db.session.count({ where: { userId: user.id } }),
-    deps.db.session.count({ where: { userId: user.id, userAgent: input.client.userAgent } }),
-  ]);
-  const tokens = await startSession(deps, {
-    userId: user.id,
-    email: user.email,
-    emailVerified: user.emailVerifiedAt !== null,
-    amr: PASSWORD_AMR,
-    client: input.client,
-  });
-  // TOTP confirmed between the check above and this insert would leave a password-only session
-  // behind (confirmation ends only the sessions that exist then); a second look closes that window.
-  if (await hasSecondFactor(deps, user.id)) {
-    await revokeSessions(deps, user.id, { only: [tokens.sessionId] }, "mfa_enabled");
-    const challenge = await createMfaChallenge(deps, user.id, input.client);
-    return { kind: "mfa_required", challenge, methods: await secondFactorMethods(deps, user.id) };
-  }
-  await recordAuditEvent(deps.db, {
-    action: "login.succeeded",
-    success: true,
-    ...audit,
-    metadata: { method: "password", sessionId: tokens.sessionId },
-  });
-  return {
-    kind: "signed_in",
-    tokens,
-    user: { email: user.email },
-    newDevice: earlierSessions > 0 && fromThisAgent === 0,
-  };
 }
 
 export type ChangePasswordResult =

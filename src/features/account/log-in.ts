@@ -1,0 +1,111 @@
+// Signing in with email and password: throttled before any password work, the same answer for
+// unknown emails and wrong passwords, and a second step when two-step sign-in is on.
+import { hashPassword, verifyPassword } from "../../crypto/password.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import { createMfaChallenge } from "../mfa/challenge.ts";
+import { hasSecondFactor, type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
+import { type ClientInfo, type IssuedTokens, revokeSessions, startSession } from "../session/service.ts";
+import { counterKeysFor, recordLoginSuccess, reserveLoginAttempt } from "./counters.ts";
+import { findUserWithPassword, markUserLocked, replacePasswordHash } from "./repository.ts";
+import { type AccountDeps, DUMMY_PASSWORD_HASH, PASSWORD_AMR, type Refusal } from "./service.ts";
+
+export type LogInResult =
+  | { kind: "signed_in"; tokens: IssuedTokens; user: { email: string }; newDevice: boolean }
+  | { kind: "invalid_credentials" }
+  | Refusal
+  | { kind: "disabled" }
+  | { kind: "email_not_verified" }
+  | { kind: "mfa_required"; challenge: string; methods: SecondFactorMethod[] };
+
+/**
+ * Signs in with email and password. The attempt is counted (or refused) before any password work;
+ * unknown emails and wrong passwords do the same work and give the same answer. Statuses only the
+ * owner should learn (disabled, unverified) are revealed only after the password was right.
+ */
+export async function logIn(
+  deps: AccountDeps,
+  input: { email: string; password: string; client: ClientInfo },
+): Promise<LogInResult> {
+  const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.ipHash);
+  const [reservation, found] = await Promise.all([
+    reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now),
+    findUserWithPassword(deps.db, input.email),
+  ]);
+  const audit = { userId: found?.user.id ?? null, ...input.client };
+  if (reservation.kind !== "open") {
+    await recordAuditEvent(deps.db, {
+      action: "login.throttled",
+      success: false,
+      ...audit,
+      metadata: { method: "password", state: reservation.kind },
+    });
+    return reservation;
+  }
+
+  const stored = found?.passwordAccount?.passwordHash ?? DUMMY_PASSWORD_HASH;
+  const check = await verifyPassword(stored, input.password);
+  if (!found?.passwordAccount?.passwordHash || !check.ok) {
+    await recordAuditEvent(deps.db, {
+      action: "login.failed",
+      success: false,
+      ...audit,
+      metadata: { method: "password" },
+    });
+    if (found && reservation.failures >= deps.accountSettings.lockoutFailures) {
+      await markUserLocked(deps.db, found.user.id, deps.now);
+      await recordAuditEvent(deps.db, {
+        action: "account.locked",
+        success: false,
+        ...audit,
+        metadata: { failures: reservation.failures },
+      });
+    }
+    return { kind: "invalid_credentials" };
+  }
+
+  const { user, passwordAccount } = found;
+  await recordLoginSuccess(deps.db, keys);
+  if (
+    check.needsRehash &&
+    (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password)))
+  ) {
+    await recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit });
+  }
+  if (user.status === "DISABLED") return { kind: "disabled" };
+  if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
+  const methods = await secondFactorMethods(deps, user.id);
+  if (methods.length > 0) {
+    return { kind: "mfa_required", challenge: await createMfaChallenge(deps, user.id, input.client), methods };
+  }
+  // A sign-in from a user agent none of the user's sessions has used is worth telling them about.
+  const [earlierSessions, fromThisAgent] = await Promise.all([
+    deps.db.session.count({ where: { userId: user.id } }),
+    deps.db.session.count({ where: { userId: user.id, userAgent: input.client.userAgent } }),
+  ]);
+  const tokens = await startSession(deps, {
+    userId: user.id,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    amr: PASSWORD_AMR,
+    client: input.client,
+  });
+  // TOTP confirmed between the check above and this insert would leave a password-only session
+  // behind (confirmation ends only the sessions that exist then); a second look closes that window.
+  if (await hasSecondFactor(deps, user.id)) {
+    await revokeSessions(deps, user.id, { only: [tokens.sessionId] }, "mfa_enabled");
+    const challenge = await createMfaChallenge(deps, user.id, input.client);
+    return { kind: "mfa_required", challenge, methods: await secondFactorMethods(deps, user.id) };
+  }
+  await recordAuditEvent(deps.db, {
+    action: "login.succeeded",
+    success: true,
+    ...audit,
+    metadata: { method: "password", sessionId: tokens.sessionId },
+  });
+  return {
+    kind: "signed_in",
+    tokens,
+    user: { email: user.email },
+    newDevice: earlierSessions > 0 && fromThisAgent === 0,
+  };
+}
