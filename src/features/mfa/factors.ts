@@ -47,7 +47,8 @@ export async function secondFactorMethods(
 /**
  * Verifies a second factor of the user's: a TOTP code (replay-guarded), an unused recovery code, or a
  * passkey assertion whose challenge was issued to this user, this client and this purpose. Returns
- * the RFC 8176 methods it proved (a recovery code counts as a one-time password), or null.
+ * the RFC 8176 methods it proved (a recovery code counts as a one-time password), or null after
+ * auditing the failure (`mfa.failed` with the method and the purpose).
  */
 export async function verifySecondFactor(
   deps: PasskeyDeps,
@@ -57,6 +58,22 @@ export async function verifySecondFactor(
     client: ClientInfo;
     purpose: "second_factor" | "password_reset";
   },
+): Promise<string[] | null> {
+  const proven = await proveSecondFactor(deps, input);
+  if (!proven)
+    await recordAuditEvent(deps.db, {
+      action: "mfa.failed",
+      success: false,
+      userId: input.userId,
+      ...input.client,
+      metadata: { method: methodOf(input.factor), purpose: input.purpose },
+    });
+  return proven;
+}
+
+async function proveSecondFactor(
+  deps: PasskeyDeps,
+  input: { userId: string; factor: SecondFactor; client: ClientInfo; purpose: "second_factor" | "password_reset" },
 ): Promise<string[] | null> {
   const { userId, factor, client } = input;
   if ("totp" in factor) return (await acceptTotp(deps, userId, factor.totp, false)) ? ["otp"] : null;

@@ -51,16 +51,7 @@ export async function completeMfaSignIn(
     client: input.client,
     purpose: "second_factor",
   });
-  if (!proven) {
-    await recordAuditEvent(deps.db, {
-      action: "mfa.failed",
-      success: false,
-      userId,
-      ...input.client,
-      metadata: { method },
-    });
-    return { kind: "invalid_code" };
-  }
+  if (!proven) return { kind: "invalid_code" };
   if (!(await consumeMfaChallenge(deps, input.challenge))) return { kind: "invalid_challenge" };
   await recordLoginSuccess(deps.db, keys);
   const tokens = await startSession(deps, {

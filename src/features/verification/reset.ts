@@ -121,16 +121,7 @@ export async function resetPassword(
       client: input.client,
       purpose: "password_reset",
     });
-    if (!verified) {
-      await recordAuditEvent(deps.db, {
-        action: "mfa.failed",
-        success: false,
-        userId: valid.userId,
-        ...input.client,
-        metadata: { flow: "password_reset", method: methodOf(input.secondFactor) },
-      });
-      return { kind: "invalid_second_factor" };
-    }
+    if (!verified) return { kind: "invalid_second_factor" };
     await clearCounter(deps.db, counterKey);
     await recordAuditEvent(deps.db, {
       action: "password.reset_second_factor",
