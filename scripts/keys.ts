@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { generateAuthSecret, generateSigningKeySet, type SigningKeySetJson } from "./lib/secrets.ts";
 
 if (process.argv.includes("--encryption-key")) {
-  console.log("# Append to ENCRYPTION_KEYS as `<next version>:<key>` (versions start at 2; the highest encrypts).");
+  console.log(
+    "# Append to ENCRYPTION_KEYS as `<next version>:<key>` (versions start at 2). Pin ENCRYPTION_KEY_VERSION to the version in use first; see README, Key rotation.",
+  );
   console.log(generateAuthSecret());
   process.exit(0);
 }

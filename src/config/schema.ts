@@ -69,7 +69,8 @@ function decodesAsBase64url(text: string): boolean {
 /**
  * ENCRYPTION_KEYS: extra AES-256-GCM keys for secrets read back later (TOTP secrets), as
  * `version:key` pairs separated by commas, each key 32 random bytes in base64url. Version 1 is
- * always the key derived from AUTH_SECRET; listed versions start at 2 and the highest one encrypts.
+ * always the key derived from AUTH_SECRET; listed versions start at 2. ENCRYPTION_KEY_VERSION picks
+ * the one that encrypts (by default the highest).
  */
 const encryptionKeyList = z.string().transform((text, ctx) => {
   const keys: EncryptionKey[] = [];

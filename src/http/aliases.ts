@@ -11,7 +11,7 @@ export function withAliases<Schema extends z.ZodType>(aliases: Readonly<Record<s
     if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
     const renamed: Record<string, unknown> = { ...value };
     for (const [alias, canonical] of Object.entries(aliases)) {
-      if (alias in renamed && !(canonical in renamed)) {
+      if (Object.hasOwn(renamed, alias) && !Object.hasOwn(renamed, canonical)) {
         renamed[canonical] = renamed[alias];
         delete renamed[alias];
       }

@@ -29,7 +29,17 @@ export async function counterKeysFor(keys: ServerKeys, email: string, ipHash: st
   return { account, client: `client:${ipHash ?? "unknown"}` };
 }
 
-export type CounterRule = { freeAttempts: number; windowSeconds: number; lockAt?: number };
+export type CounterRule = {
+  freeAttempts: number;
+  /** 0: the count never lapses (it is cleared on success). */
+  windowSeconds: number;
+  /**
+   * Where the window is measured from: the last attempt (the count lapses only after a quiet
+   * window, for failures) or the first one (a fixed window, for request rates). @default "last_attempt"
+   */
+  windowFrom?: "last_attempt" | "first_attempt";
+  lockAt?: number;
+};
 
 export type Reservation =
   | { kind: "open"; failures: number }
@@ -42,7 +52,11 @@ export type Reservation =
  * statement. Returns the refusal, or the count including this attempt.
  */
 export async function reserve(db: Database, key: string, rule: CounterRule, now: Date): Promise<Reservation> {
-  const windowExpired = Prisma.sql`(${rule.windowSeconds}::int > 0 AND auth_counters.updated_at < ${now}::timestamptz - make_interval(secs => ${rule.windowSeconds}::int))`;
+  const windowAnchor =
+    rule.windowFrom === "first_attempt"
+      ? Prisma.sql`auth_counters.window_started_at`
+      : Prisma.sql`auth_counters.updated_at`;
+  const windowExpired = Prisma.sql`(${rule.windowSeconds}::int > 0 AND ${windowAnchor} < ${now}::timestamptz - make_interval(secs => ${rule.windowSeconds}::int))`;
   const next = Prisma.sql`(CASE WHEN ${windowExpired} THEN 1 ELSE auth_counters.failures + 1 END)`;
   const lockAt = rule.lockAt ?? 2_147_483_647;
   const rows = await db.$queryRaw<Array<{ failures: number }>>`

@@ -1,5 +1,6 @@
-// Step-up: proving the password, a TOTP code or a passkey again refreshes the session's auth_time (and
-// amr), for routes and gateway policies that require a recent or multi-factor sign-in.
+// Step-up: proving the password, a TOTP code, a recovery code or a passkey again refreshes the
+// session's auth_time (and amr), for routes and gateway policies that require a recent or
+// multi-factor sign-in.
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { verifyPassword } from "../../crypto/password.ts";
 import { counterKeysFor, type Reservation, recordLoginSuccess, reserveLoginAttempt } from "../account/counters.ts";
@@ -7,10 +8,15 @@ import { findPasswordAccountOfUser } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import { type ClientInfo, refreshAuthentication } from "../session/service.ts";
-import { acceptTotp } from "./service.ts";
+import { methodOf } from "./factors.ts";
+import { acceptTotp, useRecoveryCode } from "./service.ts";
 import type { MfaDeps } from "./sign-in.ts";
 
-export type ReauthProof = { password: string } | { totp: string } | { passkey: AuthenticationResponseJSON };
+export type ReauthProof =
+  | { password: string }
+  | { totp: string }
+  | { recoveryCode: string }
+  | { passkey: AuthenticationResponseJSON };
 
 export type ReauthResult =
   | { kind: "ok"; accessToken: string; accessTokenExpiresAt: Date }
@@ -25,6 +31,9 @@ async function checkProof(deps: MfaDeps, userId: string, proof: ReauthProof, cli
     return (await verifyPassword(account.passwordHash, proof.password)).ok ? ["pwd"] : null;
   }
   if ("totp" in proof) return (await acceptTotp(deps, userId, proof.totp, false)) ? ["otp"] : null;
+  // With the authenticator app lost, a recovery code still proves the second factor (and is spent).
+  if ("recoveryCode" in proof)
+    return (await useRecoveryCode(deps, userId, proof.recoveryCode, client)) ? ["otp"] : null;
   const verified = await verifyPasskeyAssertion(deps, {
     response: proof.passkey,
     binding: { purpose: "reauthentication", userId, client },
@@ -40,7 +49,7 @@ export async function reauthenticate(
   const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
   const amr = await checkProof(deps, input.userId, input.proof, input.client);
-  const method = "password" in input.proof ? "password" : "totp" in input.proof ? "totp" : "passkey";
+  const method = "password" in input.proof ? "password" : methodOf(input.proof);
   await recordAuditEvent(deps.db, {
     action: "session.reauthenticated",
     success: amr !== null,

@@ -37,11 +37,15 @@ const VerifyBody = withAliases(
   ]),
 );
 const ChallengeBody = z.strictObject({ challenge });
-const ReauthenticateBody = z.union([
-  z.strictObject({ password: z.string().min(1).max(1024).transform(normalizePassword) }),
-  z.strictObject({ totp }),
-  z.strictObject({ passkey: PasskeyAssertion }),
-]);
+const ReauthenticateBody = withAliases(
+  RECOVERY_CODE_ALIAS,
+  z.union([
+    z.strictObject({ password: z.string().min(1).max(1024).transform(normalizePassword) }),
+    z.strictObject({ totp }),
+    z.strictObject({ recoveryCode }),
+    z.strictObject({ passkey: PasskeyAssertion }),
+  ]),
+);
 
 /** The one factor a body carries (the schemas above allow exactly one). */
 const factorOf = (body: z.infer<typeof Factor> | z.infer<typeof VerifyBody>): SecondFactor =>

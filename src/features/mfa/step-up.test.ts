@@ -96,6 +96,29 @@ describe("turning two-step sign-in on", () => {
   });
 });
 
+describe("account takeover guards with two-step sign-in on", () => {
+  it("keeps a password-only step-up from adding a passkey or changing the address; a recovery code steps up", async () => {
+    const client = await signUpBrowser(ctx);
+    const { recoveryCodes } = await enrollTotp(client);
+    expect((await client.request("/auth/reauthenticate", { json: { password: STRONG_PASSWORD } })).status).toBe(200);
+    for (const [path, init] of [
+      ["/auth/passkeys/register/options", { method: "POST" }],
+      ["/auth/email/change/request", { json: { email: uniqueEmail() } }],
+    ] as const) {
+      const refused = await client.request(path, init);
+      expect([refused.status, ((await refused.json()) as ErrorBody).error.code]).toEqual([
+        401,
+        "second_factor_required",
+      ]);
+    }
+    const stepUp = await client.request("/auth/reauthenticate", { json: { recovery_code: recoveryCodes[0] } });
+    expect(stepUp.status).toBe(200);
+    expect((await client.request("/auth/passkeys/register/options", { method: "POST" })).status).toBe(200);
+    const spent = await client.request("/auth/reauthenticate", { json: { recoveryCode: recoveryCodes[0] } });
+    expect([spent.status, ((await spent.json()) as ErrorBody).error.code]).toEqual([401, "invalid_credentials"]);
+  });
+});
+
 describe("gateway step-up policy", () => {
   it("asks for a second factor (RFC 9470) and lets the request through once one is proven", async () => {
     const email = uniqueEmail("stepup");

@@ -46,7 +46,7 @@ export async function usernamelessAssertionOptions(
   const allowed = await reserve(
     deps.db,
     `webauthn-options:${client.ipHash ?? "unknown"}`,
-    { freeAttempts: USERNAMELESS_OPTIONS_PER_CLIENT, windowSeconds: 3600 },
+    { freeAttempts: USERNAMELESS_OPTIONS_PER_CLIENT, windowSeconds: 3600, windowFrom: "first_attempt" },
     deps.now,
   );
   if (allowed.kind === "throttled") return allowed;

@@ -160,6 +160,18 @@ describe("passkeys", () => {
     expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await ctx.sql("SELECT 1 FROM webauthn_challenges")).toHaveLength(before.length + 1);
     expect((await ctx.client().request("/auth/passkeys/login/options", { method: "POST" })).status).toBe(200);
+
+    // A fixed hour: once it has passed since the first request, the count starts again, even for a
+    // client that never went quiet (many users behind one address).
+    await ctx.sql(
+      "UPDATE auth_counters SET window_started_at = now() - interval '61 minutes', updated_at = now() WHERE key = $1",
+      [`webauthn-options:${ipHash}`],
+    );
+    expect((await device.request("/auth/passkeys/login/options", { method: "POST" })).status).toBe(200);
+    const [counter] = await ctx.sql<{ failures: number }>("SELECT failures FROM auth_counters WHERE key = $1", [
+      `webauthn-options:${ipHash}`,
+    ]);
+    expect(counter?.failures).toBe(1);
   });
 
   it("answers malformed bodies with 400 and creates nothing", async () => {

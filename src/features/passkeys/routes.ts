@@ -9,6 +9,7 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
+import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
 import { type PasskeyDeps, usernamelessAssertionOptions } from "./assertion.ts";
@@ -48,24 +49,36 @@ function passkeyIdParam(c: Context<AppEnv>): string {
 }
 
 export const passkeyRoutes = new Hono<AppEnv>()
-  .post("/auth/passkeys/register/options", requireSession(), requireRecentAuthentication(), async (c) => {
-    const deps = await passkeyDependencies(c);
-    c.header("Cache-Control", "no-store");
-    return c.json(
-      await registrationOptions(deps, { id: c.var.session.userId, email: c.var.session.email }, await clientInfo(c)),
-    );
-  })
-  .post("/auth/passkeys/register", requireSession(), requireRecentAuthentication(), async (c) => {
-    const body = await readJsonBody(c, RegisterBody);
-    const result = await registerPasskey(await passkeyDependencies(c), {
-      userId: c.var.session.userId,
-      response: body.response as unknown as RegistrationResponseJSON,
-      name: body.name,
-      client: await clientInfo(c),
-    });
-    if (!result) throw new AppError("passkey_rejected");
-    return c.json({ status: "registered", id: result.id }, 201);
-  })
+  .post(
+    "/auth/passkeys/register/options",
+    requireSession(),
+    requireRecentAuthentication(),
+    requireSecondFactorWhenEnabled(),
+    async (c) => {
+      const deps = await passkeyDependencies(c);
+      c.header("Cache-Control", "no-store");
+      return c.json(
+        await registrationOptions(deps, { id: c.var.session.userId, email: c.var.session.email }, await clientInfo(c)),
+      );
+    },
+  )
+  .post(
+    "/auth/passkeys/register",
+    requireSession(),
+    requireRecentAuthentication(),
+    requireSecondFactorWhenEnabled(),
+    async (c) => {
+      const body = await readJsonBody(c, RegisterBody);
+      const result = await registerPasskey(await passkeyDependencies(c), {
+        userId: c.var.session.userId,
+        response: body.response as unknown as RegistrationResponseJSON,
+        name: body.name,
+        client: await clientInfo(c),
+      });
+      if (!result) throw new AppError("passkey_rejected");
+      return c.json({ status: "registered", id: result.id }, 201);
+    },
+  )
   .post("/auth/passkeys/login/options", async (c) => {
     const result = await usernamelessAssertionOptions(await passkeyDependencies(c), await clientInfo(c));
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
@@ -95,10 +108,16 @@ export const passkeyRoutes = new Hono<AppEnv>()
       throw new AppError("passkey_not_found");
     return c.json({ status: "renamed" });
   })
-  .delete("/auth/passkeys/:id", requireSession(), requireRecentAuthentication(), async (c) => {
-    const id = passkeyIdParam(c);
-    const outcome = await removePasskey(await passkeyDependencies(c), c.var.session.userId, id, await clientInfo(c));
-    if (outcome === "not_found") throw new AppError("passkey_not_found");
-    if (outcome === "last_method") throw new AppError("last_sign_in_method");
-    return c.body(null, 204);
-  });
+  .delete(
+    "/auth/passkeys/:id",
+    requireSession(),
+    requireRecentAuthentication(),
+    requireSecondFactorWhenEnabled(),
+    async (c) => {
+      const id = passkeyIdParam(c);
+      const outcome = await removePasskey(await passkeyDependencies(c), c.var.session.userId, id, await clientInfo(c));
+      if (outcome === "not_found") throw new AppError("passkey_not_found");
+      if (outcome === "last_method") throw new AppError("last_sign_in_method");
+      return c.body(null, 204);
+    },
+  );

@@ -8,6 +8,7 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { normalizeEmail } from "../account/email.ts";
+import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import {
   type ContactDeps,
@@ -40,26 +41,38 @@ function answerSend(c: Context<AppEnv>, result: SendResult) {
 }
 
 export const contactRoutes = new Hono<AppEnv>()
-  .post("/auth/email/change/request", requireSession(), requireRecentAuthentication(), async (c) => {
-    const body = await readJsonBody(c, EmailChangeBody);
-    const deps = await contactDependencies(c);
-    const current = await deps.db.user.findUnique({ where: { id: c.var.session.userId }, select: { email: true } });
-    if (current?.email === body.email) {
-      throw new AppError("invalid_request", { fields: [{ path: "email", message: "is already your address" }] });
-    }
-    return answerSend(c, await requestEmailChange(deps, { userId: c.var.session.userId, newEmail: body.email }));
-  })
-  .post("/auth/email/change", requireSession(), requireRecentAuthentication(), async (c) => {
-    const body = await readJsonBody(c, CodeBody);
-    const result = await confirmEmailChange(await contactDependencies(c), {
-      userId: c.var.session.userId,
-      code: body.code,
-      client: await clientInfo(c),
-    });
-    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    if (result.kind === "invalid") throw new AppError("invalid_code");
-    return c.json({ status: "changed", email: result.email });
-  })
+  .post(
+    "/auth/email/change/request",
+    requireSession(),
+    requireRecentAuthentication(),
+    requireSecondFactorWhenEnabled(),
+    async (c) => {
+      const body = await readJsonBody(c, EmailChangeBody);
+      const deps = await contactDependencies(c);
+      const current = await deps.db.user.findUnique({ where: { id: c.var.session.userId }, select: { email: true } });
+      if (current?.email === body.email) {
+        throw new AppError("invalid_request", { fields: [{ path: "email", message: "is already your address" }] });
+      }
+      return answerSend(c, await requestEmailChange(deps, { userId: c.var.session.userId, newEmail: body.email }));
+    },
+  )
+  .post(
+    "/auth/email/change",
+    requireSession(),
+    requireRecentAuthentication(),
+    requireSecondFactorWhenEnabled(),
+    async (c) => {
+      const body = await readJsonBody(c, CodeBody);
+      const result = await confirmEmailChange(await contactDependencies(c), {
+        userId: c.var.session.userId,
+        code: body.code,
+        client: await clientInfo(c),
+      });
+      if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+      if (result.kind === "invalid") throw new AppError("invalid_code");
+      return c.json({ status: "changed", email: result.email });
+    },
+  )
   .post("/auth/phone/verify/request", requireSession(), async (c) => {
     const body = await readJsonBody(c, PhoneBody);
     return answerSend(
