@@ -1,19 +1,25 @@
-// A passkey where a second factor or a fresh proof is asked for: the second step of a password
-// sign-in, step-up (POST /auth/reauthenticate) and a password reset when two-step sign-in is on.
+// A passkey as the second step of a password sign-in: offered, bound to its user, purpose and client,
+// and with WEBAUTHN_USER_VERIFICATION=preferred a key without a PIN as a second factor only.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthTestContext,
-  type ErrorBody,
   STRONG_PASSWORD,
   setUpAuthTest,
   signUpBrowser,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
-import { createSoftwareAuthenticator, type SoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
+import { createSoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
 import { TestClient } from "../../../test/helpers/client.ts";
 import { outboxFor, tokenIn } from "../../../test/helpers/outbox.ts";
-import { codeAt, enrollTotp, registerPasskey, TEST_RP } from "../../../test/helpers/second-factors.ts";
-import { ageAccessCookie } from "../../../test/helpers/tokens.ts";
+import {
+  enrollTotp,
+  errorOf,
+  json,
+  passwordStep,
+  registerPasskey,
+  TEST_RP,
+  twoStepUser,
+} from "../../../test/helpers/second-factors.ts";
 import { workerWith } from "../../../test/helpers/worker.ts";
 
 let ctx: AuthTestContext;
@@ -21,28 +27,9 @@ beforeAll(async () => {
   ctx = await setUpAuthTest();
 });
 
-type TwoStepUser = { email: string; client: TestClient; secret: Uint8Array; authenticator: SoftwareAuthenticator };
-
-/** A user with TOTP on (two-step sign-in) and one passkey. */
-async function twoStepUser(): Promise<TwoStepUser> {
-  const email = uniqueEmail("2fa-passkey");
-  const client = await signUpBrowser(ctx, email);
-  const { secret } = await enrollTotp(client);
-  const { authenticator } = await registerPasskey(client);
-  return { email, client, secret, authenticator };
-}
-
-async function passwordStep(device: TestClient, email: string, password = STRONG_PASSWORD) {
-  const response = await device.request("/auth/login", { json: { email, password } });
-  return (await response.json()) as { status: string; challenge: string; methods: string[] };
-}
-
-const errorOf = async (response: Response) => [response.status, ((await response.json()) as ErrorBody).error.code];
-const json = async <T>(response: Response) => (await response.json()) as T;
-
 describe("a passkey as the second step of a password sign-in", () => {
   it("is offered, signs in, and the session's amr records the password and the passkey", async () => {
-    const { email, authenticator } = await twoStepUser();
+    const { email, authenticator } = await twoStepUser(ctx);
     const device = ctx.client();
     const step = await passwordStep(device, email);
     expect(step).toMatchObject({ status: "mfa_required", methods: ["totp", "passkey", "recovery_code"] });
@@ -72,7 +59,7 @@ describe("a passkey as the second step of a password sign-in", () => {
   });
 
   it("refuses another user's passkey and an assertion made for a different ceremony, counting each failure", async () => {
-    const { email, authenticator } = await twoStepUser();
+    const { email, authenticator } = await twoStepUser(ctx);
     const stranger = await registerPasskey(await signUpBrowser(ctx));
     const device = ctx.client();
     const { challenge } = await passwordStep(device, email);
@@ -105,7 +92,7 @@ describe("a passkey as the second step of a password sign-in", () => {
   });
 
   it("serves options only for a live challenge of this client, and only when the user has a passkey", async () => {
-    const { email } = await twoStepUser();
+    const { email } = await twoStepUser(ctx);
     const device = ctx.client();
     const { challenge } = await passwordStep(device, email);
     expect(await errorOf(await ctx.client().request("/auth/mfa/passkey/options", { json: { challenge } }))).toEqual([
@@ -141,7 +128,7 @@ describe("a passkey as the second step of a password sign-in", () => {
 
 describe("passkey challenges for a known user", () => {
   it("expire after five minutes", async () => {
-    const { email, authenticator } = await twoStepUser();
+    const { email, authenticator } = await twoStepUser(ctx);
     const device = ctx.client();
     const { challenge } = await passwordStep(device, email);
     const options = await json<object>(await device.request("/auth/mfa/passkey/options", { json: { challenge } }));
@@ -157,7 +144,7 @@ describe("passkey challenges for a known user", () => {
   });
 
   it("serve only their purpose and their client: a step-up assertion finishes no reset, a copied session no step-up", async () => {
-    const { email, client, authenticator } = await twoStepUser();
+    const { email, client, authenticator } = await twoStepUser(ctx);
     const stepUpOptions = await json<object>(
       await client.request("/auth/reauthenticate/passkey/options", { method: "POST" }),
     );
@@ -232,165 +219,5 @@ describe("WEBAUTHN_USER_VERIFICATION=preferred", () => {
         await strict.request("/auth/mfa/verify", { json: { challenge: step.challenge, passkey: unverified } }),
       ),
     ).toEqual([400, "passkey_rejected"]);
-  });
-});
-
-describe("step-up with a passkey", () => {
-  it("refreshes auth_time, adds hwk+user to amr, and refuses the same assertion twice", async () => {
-    const client = await signUpBrowser(ctx);
-    const { authenticator } = await registerPasskey(client);
-    await ageAccessCookie(client);
-    const gated = await client.request("/auth/email/change/request", { json: { email: uniqueEmail() } });
-    expect(await errorOf(gated)).toEqual([401, "reauthentication_required"]);
-
-    const options = await json<{ allowCredentials: Array<{ id: string }> }>(
-      await client.request("/auth/reauthenticate/passkey/options", { method: "POST" }),
-    );
-    expect(options.allowCredentials.map((credential) => credential.id)).toEqual([authenticator.credentialId()]);
-    const passkey = await authenticator.authenticate(options as never);
-    expect((await client.request("/auth/reauthenticate", { json: { passkey } })).status).toBe(200);
-    expect((await client.request("/auth/email/change/request", { json: { email: uniqueEmail() } })).status).toBe(202);
-    const session = await json<{ session: { amr: string[] } }>(await client.request("/auth/session"));
-    expect(session.session.amr).toEqual(["pwd", "hwk", "user", "mfa"]);
-
-    expect(await errorOf(await client.request("/auth/reauthenticate", { json: { passkey } }))).toEqual([
-      400,
-      "passkey_rejected",
-    ]);
-  });
-
-  it("answers 409 without a passkey, 401 without a session, and 400 for a malformed assertion", async () => {
-    const client = await signUpBrowser(ctx);
-    expect(await errorOf(await client.request("/auth/reauthenticate/passkey/options", { method: "POST" }))).toEqual([
-      409,
-      "no_passkey",
-    ]);
-    expect(
-      await errorOf(await ctx.client().request("/auth/reauthenticate/passkey/options", { method: "POST" })),
-    ).toEqual([401, "unauthenticated"]);
-    const before = await ctx.snapshot();
-    for (const body of [{ passkey: "x" }, { passkey: { id: "a", rawId: "a", type: "public-key" } }]) {
-      expect(await errorOf(await client.request("/auth/reauthenticate", { json: body }))).toEqual([
-        400,
-        "invalid_request",
-      ]);
-    }
-    expect(await ctx.snapshot()).toEqual(before);
-  });
-});
-
-describe("password reset confirmed with a passkey", () => {
-  const NEW_PASSWORD = "a brand new passphrase 9";
-
-  async function resetToken(email: string): Promise<string> {
-    await ctx.client().request("/auth/password/forgot", { json: { email }, origin: null });
-    return tokenIn((await outboxFor(ctx.worker, email)).find((m) => m.template === "password_reset")?.text ?? null);
-  }
-
-  const passwordHashOf = async (email: string) =>
-    (
-      await ctx.sql<{ password_hash: string }>(
-        "SELECT a.password_hash FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1",
-        [email],
-      )
-    )[0]?.password_hash;
-
-  it("accepts the user's passkey instead of a code, and audits the method", async () => {
-    const { email, authenticator } = await twoStepUser();
-    const token = await resetToken(email);
-    const browser = ctx.client();
-    const options = await json<object>(
-      await browser.request("/auth/password/reset/passkey/options", { json: { token }, origin: null }),
-    );
-    const passkey = await authenticator.authenticate(options as never);
-    const reset = await browser.request("/auth/password/reset", {
-      json: { token, password: NEW_PASSWORD, passkey },
-      origin: null,
-    });
-    expect(reset.status).toBe(200);
-    const [audit] = await ctx.sql<{ method: string }>(
-      "SELECT e.metadata->>'method' AS method FROM audit_events e JOIN users u ON u.id = e.user_id WHERE u.email = $1 AND e.action = 'password.reset_second_factor'",
-      [email],
-    );
-    expect(audit?.method).toBe("passkey");
-    expect((await passwordStep(ctx.client(), email, NEW_PASSWORD)).status).toBe("mfa_required");
-  });
-
-  it("refuses another client's or another user's passkey and two factors at once, and changes nothing", async () => {
-    const { email, authenticator, secret } = await twoStepUser();
-    const stranger = await registerPasskey(await signUpBrowser(ctx));
-    const token = await resetToken(email);
-    const hashBefore = await passwordHashOf(email);
-    const browser = ctx.client();
-    const optionsFor = async (device: TestClient) =>
-      json<object>(await device.request("/auth/password/reset/passkey/options", { json: { token }, origin: null }));
-    const attempt = (device: TestClient, body: Record<string, unknown>) =>
-      device.request("/auth/password/reset", { json: { token, password: NEW_PASSWORD, ...body }, origin: null });
-
-    const elsewhere = await authenticator.authenticate((await optionsFor(ctx.client())) as never);
-    expect(await errorOf(await attempt(browser, { passkey: elsewhere }))).toEqual([400, "passkey_rejected"]);
-    const foreign = await stranger.authenticator.authenticate((await optionsFor(browser)) as never);
-    expect(await errorOf(await attempt(browser, { passkey: foreign }))).toEqual([400, "passkey_rejected"]);
-    const own = await authenticator.authenticate((await optionsFor(browser)) as never);
-    expect(await errorOf(await attempt(browser, { passkey: own, totp: codeAt(secret) }))).toEqual([
-      400,
-      "invalid_request",
-    ]);
-    expect(
-      await errorOf(
-        await browser.request("/auth/password/reset/passkey/options", {
-          json: { token: "A".repeat(43) },
-          origin: null,
-        }),
-      ),
-    ).toEqual([400, "invalid_token"]);
-    expect(await passwordHashOf(email)).toBe(hashBefore);
-
-    // The link survived the refusals.
-    expect((await attempt(browser, { passkey: own })).status).toBe(200);
-    expect(await passwordHashOf(email)).not.toBe(hashBefore);
-  });
-
-  it("slows down guesses with passkeys like guesses with codes", async () => {
-    const { email } = await twoStepUser();
-    const stranger = await registerPasskey(await signUpBrowser(ctx));
-    const token = await resetToken(email);
-    const browser = ctx.client();
-    const options = await json<object>(
-      await browser.request("/auth/password/reset/passkey/options", { json: { token }, origin: null }),
-    );
-    const foreign = await stranger.authenticator.authenticate(options as never);
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const attempt = await browser.request("/auth/password/reset", {
-        json: { token, password: NEW_PASSWORD, passkey: foreign },
-        origin: null,
-      });
-      statuses.push(attempt.status);
-    }
-    // Five free tries, then each try waits longer: the sixth opens a delay that the seventh runs into.
-    expect(statuses).toEqual([400, 400, 400, 400, 400, 400, 429]);
-    const audited = await ctx.sql<{ purpose: string; method: string }>(
-      "SELECT e.metadata->>'purpose' AS purpose, e.metadata->>'method' AS method FROM audit_events e JOIN users u ON u.id = e.user_id WHERE u.email = $1 AND e.action = 'mfa.failed'",
-      [email],
-    );
-    expect(audited).toHaveLength(6);
-    expect(new Set(audited.map((row) => `${row.purpose}/${row.method}`))).toEqual(new Set(["password_reset/passkey"]));
-  });
-
-  it("answers option requests it cannot serve (malformed 400, no passkey 409) and stores no challenge", async () => {
-    const email = uniqueEmail("reset-totp-only");
-    await enrollTotp(await signUpBrowser(ctx, email));
-    const token = await resetToken(email);
-    const browser = ctx.client();
-    const before = await ctx.sql("SELECT 1 FROM webauthn_challenges");
-    for (const json of [{}, { token: "short" }, { token, extra: true }]) {
-      const response = await browser.request("/auth/password/reset/passkey/options", { json, origin: null });
-      expect(await errorOf(response)).toEqual([400, "invalid_request"]);
-    }
-    expect(
-      await errorOf(await browser.request("/auth/password/reset/passkey/options", { json: { token }, origin: null })),
-    ).toEqual([409, "no_passkey"]);
-    expect(await ctx.sql("SELECT 1 FROM webauthn_challenges")).toHaveLength(before.length);
   });
 });
