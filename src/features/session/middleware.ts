@@ -85,9 +85,10 @@ export function requireSession() {
 }
 
 /**
- * After requireSession(): 401 `reauthentication_required` or `second_factor_required` (with an RFC
- * 9470 challenge) unless the session's last full sign-in is recent enough and proved the listed methods. The caller answers
- * with POST /auth/reauthenticate. `maxAgeSeconds` defaults to REAUTH_MAX_AGE_SECONDS.
+ * After requireSession(): 401 `reauthentication_required` or `second_factor_required` (with an
+ * RFC 9470 challenge) unless the session's last full sign-in is recent enough and proved the listed
+ * methods. The caller answers with POST /auth/reauthenticate. `maxAgeSeconds` defaults to
+ * REAUTH_MAX_AGE_SECONDS.
  */
 export function requireStepUp(policy: StepUpPolicy = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
