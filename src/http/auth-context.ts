@@ -4,6 +4,7 @@ import { deriveServerKeys, hashClientIp } from "../crypto/server-keys.ts";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
 import type { ClientInfo, SessionDeps } from "../features/session/service.ts";
 import type { AppEnv } from "./app-env.ts";
+import { limitNetworkOf } from "./client-network.ts";
 
 const MAX_USER_AGENT_LENGTH = 512;
 
@@ -26,6 +27,7 @@ export async function clientInfo(c: Context<AppEnv>): Promise<ClientInfo> {
   const serverKeys = await deriveServerKeys(c.var.config.authSecret, c.var.config.encryption);
   return {
     ipHash: ip ? await hashClientIp(serverKeys, ip) : null,
+    limitHash: ip ? await hashClientIp(serverKeys, limitNetworkOf(ip)) : null,
     userAgent: c.req.header("user-agent")?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
   };
 }

@@ -22,11 +22,12 @@ export type ThrottleSettings = { loginFreeFailures: number; clientFreeFailures: 
 
 /**
  * The account counter is keyed by an HMAC of the normalized email, not the user id, so unknown and
- * known addresses are throttled identically. Requests without a client IP share one bucket.
+ * known addresses are throttled identically. The client key is the limit network's hash (IPv6 by
+ * /64, see ClientInfo); requests without a client IP share one bucket.
  */
-export async function counterKeysFor(keys: ServerKeys, email: string, ipHash: string | null): Promise<CounterKeys> {
+export async function counterKeysFor(keys: ServerKeys, email: string, limitHash: string | null): Promise<CounterKeys> {
   const account = `account:${encodeHexLowerCase(await hmacSha256(keys.counterKey, email))}`;
-  return { account, client: `client:${ipHash ?? "unknown"}` };
+  return { account, client: `client:${limitHash ?? "unknown"}` };
 }
 
 export type CounterRule = {
@@ -116,10 +117,10 @@ export async function recordLoginSuccess(db: Database, keys: CounterKeys): Promi
 }
 
 /** Counts a signup from this client; many per hour are slowed down like failed sign-ins. */
-export function reserveSignup(db: Database, ipHash: string | null, now: Date): Promise<Reservation> {
+export function reserveSignup(db: Database, limitHash: string | null, now: Date): Promise<Reservation> {
   return reserve(
     db,
-    `signup:${ipHash ?? "unknown"}`,
+    `signup:${limitHash ?? "unknown"}`,
     { freeAttempts: SIGNUPS_PER_CLIENT, windowSeconds: CLIENT_WINDOW_SECONDS },
     now,
   );

@@ -34,10 +34,18 @@ describe("disableUser", () => {
         now: new Date(),
       };
       expect(
-        await disableUser(deps, { userId: user?.id ?? "", reason: "test", client: { ipHash: null, userAgent: null } }),
+        await disableUser(deps, {
+          userId: user?.id ?? "",
+          reason: "test",
+          client: { ipHash: null, limitHash: null, userAgent: null },
+        }),
       ).toBe(true);
       expect(
-        await disableUser(deps, { userId: user?.id ?? "", reason: "again", client: { ipHash: null, userAgent: null } }),
+        await disableUser(deps, {
+          userId: user?.id ?? "",
+          reason: "again",
+          client: { ipHash: null, limitHash: null, userAgent: null },
+        }),
       ).toBe(false);
     } finally {
       await closeDatabase(db);

@@ -26,7 +26,7 @@ export async function logIn(
   deps: AccountDeps,
   input: { email: string; password: string; client: ClientInfo },
 ): Promise<LogInResult> {
-  const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.ipHash);
+  const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.limitHash);
   const [reservation, found] = await Promise.all([
     reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now),
     findUserWithPassword(deps.db, input.email),

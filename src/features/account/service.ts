@@ -58,7 +58,7 @@ export async function signUp(
     email: input.email,
   });
   if (problem) return { kind: "weak_password", problem };
-  const reservation = await reserveSignup(deps.db, input.client.ipHash, deps.now);
+  const reservation = await reserveSignup(deps.db, input.client.limitHash, deps.now);
   if (reservation.kind !== "open") return reservation;
   const passwordHash = await hashPassword(input.password);
   const created = await insertUserWithPassword(deps.db, { email: input.email, name: input.name, passwordHash });
@@ -108,7 +108,7 @@ export async function changePassword(
     findPasswordAccountOfUser(deps.db, input.userId),
     deps.db.user.findUnique({ where: { id: input.userId }, select: { email: true } }),
   ]);
-  const keys = await counterKeysFor(deps.serverKeys, user?.email ?? input.userId, input.client.ipHash);
+  const keys = await counterKeysFor(deps.serverKeys, user?.email ?? input.userId, input.client.limitHash);
   const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
   const stored = account?.passwordHash ?? DUMMY_PASSWORD_HASH;

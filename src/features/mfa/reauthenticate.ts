@@ -45,7 +45,7 @@ export async function reauthenticate(
   deps: MfaDeps,
   input: { userId: string; sessionId: string; email: string; proof: ReauthProof; client: ClientInfo },
 ): Promise<ReauthResult> {
-  const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.ipHash);
+  const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.limitHash);
   const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
   const amr = await checkProof(deps, input.userId, input.proof, input.client);

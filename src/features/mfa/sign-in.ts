@@ -41,7 +41,7 @@ export async function completeMfaSignIn(
   if (!userId) return { kind: "invalid_challenge" };
   const user = await deps.db.user.findUnique({ where: { id: userId } });
   if (!user) return { kind: "invalid_challenge" };
-  const keys = await counterKeysFor(deps.serverKeys, user.email, input.client.ipHash);
+  const keys = await counterKeysFor(deps.serverKeys, user.email, input.client.limitHash);
   const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
   const method = methodOf(input.factor);

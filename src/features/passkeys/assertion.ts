@@ -45,7 +45,7 @@ export async function usernamelessAssertionOptions(
 > {
   const allowed = await reserve(
     deps.db,
-    `webauthn-options:${client.ipHash ?? "unknown"}`,
+    `webauthn-options:${client.limitHash ?? "unknown"}`,
     { freeAttempts: USERNAMELESS_OPTIONS_PER_CLIENT, windowSeconds: 3600, windowFrom: "first_attempt" },
     deps.now,
   );

@@ -37,7 +37,12 @@ export type SessionDeps = {
   now: Date;
 };
 
-export type ClientInfo = { ipHash: string | null; userAgent: string | null };
+/**
+ * Who is calling, as stored. `ipHash` (the full address's HMAC) goes into audit rows and binds
+ * challenges to the client that asked for them; `limitHash` (the HMAC of the address's limit
+ * network: IPv4 as is, IPv6 by /64) keys every client throttle.
+ */
+export type ClientInfo = { ipHash: string | null; limitHash: string | null; userAgent: string | null };
 
 export type IssuedTokens = {
   sessionId: string;

@@ -24,7 +24,7 @@ export type ResetDeps = VerificationDeps & { webauthn: WebauthnSettings };
  * run this after the response, so neither the answer nor its timing reveals whether it exists.
  */
 export async function requestPasswordReset(deps: VerificationDeps, email: string, client: ClientInfo): Promise<void> {
-  const keys = await counterKeysFor(deps.serverKeys, email, client.ipHash);
+  const keys = await counterKeysFor(deps.serverKeys, email, client.limitHash);
   const allowed = await reserve(
     deps.db,
     `send:password_reset:${keys.account}`,
@@ -147,7 +147,7 @@ export async function resetPassword(
     }),
     deps.db.user.update({ where: { id: userId }, data: { lockedAt: null } }),
   ]);
-  const keys = await counterKeysFor(deps.serverKeys, target, input.client.ipHash);
+  const keys = await counterKeysFor(deps.serverKeys, target, input.client.limitHash);
   await clearCounter(deps.db, keys.account);
   await revokeSessions(deps, userId, {}, "password_reset");
   // Floor, not ceil: a sign-in with the new password in this same second must keep working.
