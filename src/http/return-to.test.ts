@@ -8,6 +8,13 @@ describe("safeReturnTo", () => {
     expect(safeReturnTo("/a/%2Fb")).toBe("/a/%2Fb");
   });
 
+  it("M1: resolves dot segments before judging, so /.//evil.com never becomes //evil.com", () => {
+    expect(safeReturnTo("/a/./b/../c?x=1")).toBe("/a/c?x=1");
+    for (const attack of ["/.//evil.com", "/x/..//evil.com", "/%2e//evil.com"]) {
+      expect(safeReturnTo(attack), attack).toBe("/");
+    }
+  });
+
   it("refuses every open-redirect variant, falling back to /", () => {
     const attacks = [
       "//evil.com",
@@ -29,6 +36,15 @@ describe("safeReturnTo", () => {
       "/%E0%A4%A",
       "",
       `/${"a".repeat(3000)}`,
+      // M1: dot segments that bring two slashes together once resolved.
+      "/.//evil.com",
+      "/x/..//evil.com",
+      "/%2e//evil.com",
+      "/%2E%2E//evil.com",
+      "/x/%2e%2e//evil.com",
+      "/./%2F/evil.com",
+      "/a/b/../..//evil.com",
+      "/.\\evil.com",
     ];
     for (const attack of attacks) expect(safeReturnTo(attack), attack).toBe("/");
     expect(safeReturnTo(undefined)).toBe("/");

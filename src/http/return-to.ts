@@ -14,6 +14,13 @@ function looksSafe(path: string): boolean {
   );
 }
 
+/** The path `path` resolves to (dot segments applied), or null when it leaves our origin. */
+function resolvedPath(path: string): string | null {
+  const resolved = new URL(path, BASE);
+  if (resolved.origin !== BASE) return null;
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+}
+
 /** `value` when it is a safe same-origin path (with query and fragment), otherwise `fallback`. */
 export function safeReturnTo(value: unknown, fallback = "/"): string {
   if (typeof value !== "string" || value.length === 0 || value.length > MAX_RETURN_TO_LENGTH) return fallback;
@@ -25,7 +32,10 @@ export function safeReturnTo(value: unknown, fallback = "/"): string {
   }
   // Checked raw and once decoded: something downstream may decode before redirecting.
   if (!looksSafe(value) || !looksSafe(decoded)) return fallback;
-  const resolved = new URL(value, BASE);
-  if (resolved.origin !== BASE) return fallback;
-  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // And checked again once dot segments are resolved, which can bring slashes together: "/.//evil.com"
+  // and "/x/..//evil.com" resolve to "//evil.com" (M1), "/%2e//evil.com" once decoded.
+  const result = resolvedPath(value);
+  const resolvedDecoded = resolvedPath(decoded);
+  if (result === null || resolvedDecoded === null || !looksSafe(result) || !looksSafe(resolvedDecoded)) return fallback;
+  return result;
 }

@@ -79,7 +79,7 @@ describe("POST /auth/login", () => {
     expect(notices[0]?.text).toContain("NewPhone/2.0");
   });
 
-  it("hands back a validated redirect target, never an open redirect", async () => {
+  it("M1: hands back a validated redirect target, never an open redirect", async () => {
     const email = uniqueEmail();
     await signUpBrowser(ctx, email);
     const target = async (returnTo: string) =>
@@ -88,6 +88,9 @@ describe("POST /auth/login", () => {
     expect(await target("/reports/q3?x=1")).toBe("/reports/q3?x=1");
     expect(await target("//evil.com/steal")).toBe("/");
     expect(await target("/%5Cevil.com")).toBe("/");
+    // M1: dot segments resolved before the check.
+    expect(await target("/.//evil.com")).toBe("/");
+    expect(await target("/x/..//evil.com")).toBe("/");
   });
 
   it("gives an unknown email and a wrong password the same status and body", async () => {
