@@ -54,6 +54,17 @@ describe("POST /auth/refresh", () => {
     }
   });
 
+  it("uses the refresh cookie when a browser client sends the JSON body {} (issue 10)", async () => {
+    const browser = await signUpBrowser(ctx);
+    const before = new Map(browser.cookies);
+    const response = await browser.request("/auth/refresh", { json: {} });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as RefreshBody;
+    expect(body.session.refreshToken).toBeUndefined();
+    for (const [name, value] of before) expect(browser.cookies.get(name)).not.toBe(value);
+    expect(await hashRows(body.session.id)).toEqual([{ used: true }, { used: false }]);
+  });
+
   it("gives a retry of the direct parent within the overlap window the same new refresh token", async () => {
     const api = await signUpApi(ctx);
     const first = (await (await refreshApi(api.refreshToken)).json()) as RefreshBody;
@@ -147,6 +158,8 @@ describe("POST /auth/refresh", () => {
     expect(extra.status).toBe(400);
     const nothing = await client.request("/auth/refresh", { method: "POST" });
     expect([nothing.status, ((await nothing.json()) as ErrorBody).error.code]).toEqual([401, "invalid_refresh_token"]);
+    const empty = await client.request("/auth/refresh", { json: {}, origin: null });
+    expect([empty.status, ((await empty.json()) as ErrorBody).error.code]).toEqual([401, "invalid_refresh_token"]);
     expect(await ctx.snapshot()).toEqual(before);
   });
 });

@@ -12,7 +12,8 @@ import { listActiveSessions } from "./repository.ts";
 import { deliverTokens } from "./respond.ts";
 import { findSessionByRefreshToken, refreshSession, revokeSessions } from "./service.ts";
 
-const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+// The token is optional: many browser clients send `{}` with the cookie, which then carries it.
+const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
 const LogoutBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
 const SessionIdParam = z.uuid();
 
@@ -21,7 +22,7 @@ const hasBody = (contentLength: string | undefined, contentType: string | undefi
 
 export const sessionRoutes = new Hono<AppEnv>()
   .post("/auth/refresh", async (c) => {
-    // API clients send the refresh token in the body; browsers send the cookie.
+    // API clients send the refresh token in the body; browsers send the cookie (with or without `{}`).
     const fromBody = hasBody(c.req.header("content-length"), c.req.header("content-type"))
       ? (await readJsonBody(c, RefreshBody)).refreshToken
       : undefined;
