@@ -94,6 +94,8 @@ export async function startOriginServer(signingKeys: string, issuer: string): Pr
   }
   const sockets = new WebSocketServer({ noServer: true });
   server.on("upgrade", (request, socket, head) => {
+    const probe = request.headers["x-test-probe"];
+    if (typeof probe === "string") probes.add(probe);
     sockets.handleUpgrade(request, socket, head, (ws) => {
       ws.on("message", (data, isBinary) => ws.send(isBinary ? data : `echo: ${data.toString()}`));
     });
