@@ -1,21 +1,14 @@
 // M4 (issue 10): cookie-authenticated unsafe requests and WebSocket upgrades through the gateway must
 // come from an allowed origin; bearer callers, public routes and routes that opt out are not checked.
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  type AuthTestContext,
-  type ErrorBody,
-  setUpAuthTest,
-  signUpApi,
-  signUpBrowser,
-} from "../../test/helpers/auth.ts";
+import { type AuthTestContext, setUpAuthTest, signUpApi, signUpBrowser } from "../../test/helpers/auth.ts";
 import { type Echo, newProbe, originSaw } from "../../test/helpers/gateway.ts";
+import { errorOf } from "../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
   ctx = await setUpAuthTest({ TRUSTED_ORIGINS: "https://app.example.com" });
 });
-
-const errorOf = async (response: Response) => [response.status, ((await response.json()) as ErrorBody).error.code];
 
 describe("M4: CSRF protection on proxied routes", () => {
   it("M4: a cookie-authenticated POST from another origin never reaches the origin", async () => {
