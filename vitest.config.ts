@@ -42,6 +42,19 @@ function testRoutes(origin: string, deadOrigin: string) {
       maxAgeSeconds: 300,
       requireMfa: true,
     },
+    // Authenticated routes to a slow and a dead origin: errors after a refresh at the edge (M2).
+    {
+      name: "slow-private",
+      pathPrefix: "/private-slow",
+      origin: `${origin}/slow`,
+      policy: "authenticated",
+      stripPrefix: true,
+      timeoutMs: 300,
+      originId: "app",
+    },
+    { name: "dead-private", pathPrefix: "/private-dead", origin: deadOrigin, policy: "authenticated" },
+    { name: "no-csrf", pathPrefix: "/self-checked", origin, policy: "authenticated", originId: "app", csrf: false },
+    { name: "params", pathPrefix: "/matrix", origin, policy: "authenticated", originId: "app", pathParameters: true },
     { name: "app", host: "localhost", pathPrefix: "/", origin, policy: "authenticated", originId: "app" },
   ];
 }

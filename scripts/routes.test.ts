@@ -31,6 +31,14 @@ describe("npm run routes", () => {
     expect(result.stdout).toContain("origin:  http://10.0.0.1:8080/v1/users?page=2");
   });
 
+  it("H2: explains the canonical path the Worker would match: case variants match, ambiguous paths are 400", () => {
+    const upper = run(["explain", "GET", "https://APP.example.com:8443/API/%75sers"]);
+    expect(upper.stdout).toContain("route:   api (#1)");
+    expect(upper.stdout).toContain("origin:  http://10.0.0.1:8080/v1/users");
+    const encoded = run(["explain", "GET", "https://app.example.com/api%2Fusers"]);
+    expect(encoded.stdout).toContain("400 invalid_path");
+  });
+
   it("says when nothing matches (deny by default)", () => {
     const result = run(["explain", "GET", "https://other.example.com/"]);
     expect(result.stdout).toContain("no route: 404 not_found");

@@ -2,7 +2,7 @@
 // the origin URL it would reach — from the same code the Worker runs. The table comes from
 // GATEWAY_ROUTES in the environment, or `--file <routes.json>`.
 import { readFileSync } from "node:fs";
-import { matchRoute, originUrlFor, parseRouteTable, RouteTableError } from "../src/gateway/route-table.ts";
+import { originUrlFor, parseRouteTable, RouteTableError, resolveRoute } from "../src/gateway/route-table.ts";
 
 function usage(): never {
   console.error(
@@ -29,15 +29,18 @@ try {
     );
   } else if (command === "explain" && method && target) {
     const url = new URL(target);
-    const route = matchRoute(routes, url.host, url.pathname);
-    if (!route) {
+    const resolution = resolveRoute(routes, url);
+    if (resolution.kind === "invalid_path") {
+      console.log(`${method.toUpperCase()} ${url} → 400 invalid_path (${resolution.reason})`);
+    } else if (resolution.kind === "no_route") {
       console.log(`${method.toUpperCase()} ${url} → no route: 404 not_found (deny by default)`);
     } else {
+      const { route } = resolution;
       const policy = typeof route.policy === "object" ? `roles: ${route.policy.roles.join(", ")}` : route.policy;
       console.log(`${method.toUpperCase()} ${url}`);
       console.log(`  route:   ${route.name} (#${routes.indexOf(route) + 1})`);
       console.log(`  policy:  ${policy}`);
-      console.log(`  origin:  ${originUrlFor(route, url)}`);
+      console.log(`  origin:  ${originUrlFor(route, { path: resolution.path, search: url.search })}`);
       console.log(
         `  audience (assertion aud): ${route.originId}; timeout ${route.timeoutMs} ms; host ${route.preserveHost ? "preserved" : "the origin's"}`,
       );

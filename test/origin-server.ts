@@ -41,12 +41,22 @@ export async function startOriginServer(signingKeys: string, issuer: string): Pr
       return [String(jwk.kid), createPublicKey({ key: publicJwk as never, format: "jwk" })];
     }),
   );
+  // Probe ids (the X-Test-Probe header) of every request that reached this origin, so a test can
+  // prove one never did: GET /__probe/<id> answers {"seen": true|false}.
+  const probes = new Set<string>();
   const server: Server = createServer((request, response) => {
     // A client that gave up (the gateway's timeout test) must not crash the test run.
     handle(request, response).catch(() => response.destroy());
   });
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://origin");
+    const probe = request.headers["x-test-probe"];
+    if (typeof probe === "string") probes.add(probe);
+    const probed = /^\/__probe\/([\w-]+)$/.exec(url.pathname)?.[1];
+    if (probed) {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ seen: probes.has(probed) }));
+      return;
+    }
     if (url.pathname.startsWith("/slow")) {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
     }
@@ -84,6 +94,8 @@ export async function startOriginServer(signingKeys: string, issuer: string): Pr
   }
   const sockets = new WebSocketServer({ noServer: true });
   server.on("upgrade", (request, socket, head) => {
+    const probe = request.headers["x-test-probe"];
+    if (typeof probe === "string") probes.add(probe);
     sockets.handleUpgrade(request, socket, head, (ws) => {
       ws.on("message", (data, isBinary) => ws.send(isBinary ? data : `echo: ${data.toString()}`));
     });

@@ -27,6 +27,9 @@ export function signAssertion(
     roles: identity.roles,
     ...(identity.tenant ? { tenant: identity.tenant } : {}),
     amr: identity.amr,
+    // Which policy the gateway applied and how the caller authenticated (H2, M4).
+    route: identity.route,
+    auth_src: identity.authSource,
     htm: request.method.toUpperCase(),
     htp: request.path,
   })

@@ -2,9 +2,11 @@
 // ways, a time limit on the origin's answer, and WebSocket upgrades passed through.
 import type { Context } from "hono";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
-import type { AppEnv, AuthenticatedSession } from "../http/app-env.ts";
+import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
+import { REQUEST_ID_HEADER } from "../http/request-id.ts";
 import { signAssertion } from "./assertion.ts";
+import type { GatewayCaller } from "./identity.ts";
 import { type GatewayRoute, originUrlFor } from "./route-table.ts";
 import { sanitizeRequestHeaders, sanitizeResponseHeaders } from "./sanitize.ts";
 
@@ -13,11 +15,12 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 // RFC 7239: node names that are not plain tokens are quoted.
 const quoteForwarded = (value: string) => `"${value.replace(/["\\]/g, "")}"`;
 
-async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, identity: AuthenticatedSession, path: string) {
+async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, caller: GatewayCaller, path: string) {
   const config = c.var.config;
+  const identity = caller.session;
   const assertion = await signAssertion(
     await loadSigningKeys(config.signingKeySet),
-    identity,
+    { ...identity, route: route.name, authSource: caller.source },
     { method: c.req.method, path },
     { issuer: config.issuer, audience: route.originId, nowSeconds: Math.floor(Date.now() / 1000) },
   );
@@ -28,6 +31,8 @@ async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, identity
     "X-Auth-Session-Id": identity.sessionId,
     "X-Auth-Roles": identity.roles.join(","),
     "X-Auth-Amr": identity.amr.join(","),
+    "X-Auth-Route": route.name,
+    "X-Auth-Source": caller.source,
     "X-Auth-Assertion": assertion,
   };
   if (identity.tenant) headers["X-Auth-Tenant"] = identity.tenant;
@@ -38,7 +43,7 @@ async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, identity
 async function upstreamHeaders(
   c: Context<AppEnv>,
   route: GatewayRoute,
-  identity: AuthenticatedSession | undefined,
+  caller: GatewayCaller | undefined,
   target: URL,
 ) {
   const url = new URL(c.req.url);
@@ -55,25 +60,29 @@ async function upstreamHeaders(
     `${clientIp ? `for=${quoteForwarded(clientIp)};` : ""}proto=${proto};host=${quoteForwarded(url.host)}`,
   );
   if (route.preserveHost) headers.set("Host", url.host);
-  if (identity) {
-    for (const [name, value] of Object.entries(await identityHeaders(c, route, identity, target.pathname)))
+  // The gateway's own id, so both sides' logs can be joined (the client's was stripped above).
+  headers.set(REQUEST_ID_HEADER, c.var.requestId);
+  if (caller) {
+    for (const [name, value] of Object.entries(await identityHeaders(c, route, caller, target.pathname)))
       headers.set(name, value);
   }
   return headers;
 }
 
 /**
- * Sends the request to `route`'s origin and returns its response unbuffered. 504 `origin_timeout`
+ * Sends the request to `route`'s origin at `target` (the canonical path and the query, H2: exactly
+ * what was matched) and returns its response unbuffered. 504 `origin_timeout`
  * when the origin has not answered within the route's limit, 502 `origin_unreachable` when it
  * cannot be reached. The limit covers the wait for the response, not a long streamed body.
  */
 export async function forwardToOrigin(
   c: Context<AppEnv>,
   route: GatewayRoute,
-  identity: AuthenticatedSession | undefined,
+  target: { path: string; search: string },
+  caller: GatewayCaller | undefined,
 ): Promise<Response> {
-  const target = originUrlFor(route, new URL(c.req.url));
-  const headers = await upstreamHeaders(c, route, identity, target);
+  const url = originUrlFor(route, target);
+  const headers = await upstreamHeaders(c, route, caller, url);
   const method = c.req.method;
   const controller = new AbortController();
   let timedOut = false;
@@ -83,7 +92,7 @@ export async function forwardToOrigin(
   }, route.timeoutMs);
   let upstream: Response;
   try {
-    upstream = await fetch(target, {
+    upstream = await fetch(url, {
       method,
       headers,
       body: BODYLESS_METHODS.has(method) ? null : c.req.raw.body,

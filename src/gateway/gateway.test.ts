@@ -8,16 +8,7 @@ import {
   signUpBrowser,
 } from "../../test/helpers/auth.ts";
 import { setCookieHeaders } from "../../test/helpers/client.ts";
-
-type Echo = {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[]>;
-  rawHeaderNames: string[];
-  bodyLength: number;
-  bodySha256: string;
-  assertion: { ok: true; claims: Record<string, unknown> } | { ok: false; error: string } | null;
-};
+import type { Echo } from "../../test/helpers/gateway.ts";
 
 let ctx: AuthTestContext;
 let api: Awaited<ReturnType<typeof signUpApi>>;

@@ -1,34 +1,36 @@
-// The gateway: every request no auth route took is matched against the route table (deny by
-// default), checked against the route's policy, and forwarded to its origin.
+// The gateway: every request no auth route took is canonicalized and matched against the route table
+// (deny by default), checked against the route's policy, and forwarded to its origin.
 import type { Context } from "hono";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "../features/session/step-up.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
+import { assertSameOrigin, isUnsafeMethod } from "../http/csrf.ts";
+import { finishResponse } from "../http/response-headers.ts";
 import { forwardToOrigin } from "./forward.ts";
-import { resolveGatewayIdentity } from "./identity.ts";
-import { type GatewayRoute, matchRoute } from "./route-table.ts";
+import { presentedAuthSource, resolveGatewayCaller } from "./identity.ts";
+import { type GatewayRoute, resolveRoute } from "./route-table.ts";
 
 function wantsHtml(c: Context<AppEnv>): boolean {
   return (c.req.method === "GET" || c.req.method === "HEAD") && (c.req.header("accept") ?? "").includes("text/html");
 }
 
+const isWebSocketUpgrade = (c: Context<AppEnv>) => c.req.header("upgrade")?.toLowerCase() === "websocket";
+
+function errorResponse(error: AppError, headers: Record<string, string>): Response {
+  return Response.json(
+    { error: { code: error.code, message: error.message } },
+    { status: error.status, headers: { "Cache-Control": "no-store", ...headers } },
+  );
+}
+
 /** Browsers navigating go to sign-in (and come back via return_to); API callers get 401. */
-function unauthenticated(c: Context<AppEnv>, setCookies: string[]): Response {
+function unauthenticated(c: Context<AppEnv>): Response {
   const url = new URL(c.req.url);
-  let response: Response;
   if (wantsHtml(c)) {
     const location = `${c.var.config.signInUrl}?return_to=${encodeURIComponent(url.pathname + url.search)}`;
-    response = new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
-  } else {
-    const error = new AppError("unauthenticated");
-    response = Response.json(
-      { error: { code: error.code, message: error.message } },
-      { status: 401, headers: { "WWW-Authenticate": "Bearer", "Cache-Control": "no-store" } },
-    );
+    return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
   }
-  for (const cookie of setCookies) response.headers.append("Set-Cookie", cookie);
-  response.headers.set("X-Request-Id", c.var.requestId);
-  return response;
+  return errorResponse(new AppError("unauthenticated"), { "WWW-Authenticate": "Bearer" });
 }
 
 /** The route's step-up policy: a recent enough sign-in, and a second factor when required. */
@@ -44,37 +46,41 @@ function stepUpRequired(c: Context<AppEnv>, policy: StepUpPolicy, shortfall: key
     const location = `${c.var.config.signInUrl}?return_to=${encodeURIComponent(url.pathname + url.search)}&step_up=1`;
     return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
   }
-  const error = new AppError(STEP_UP_ERRORS[shortfall]);
-  return Response.json(
-    { error: { code: error.code, message: error.message } },
-    {
-      status: 401,
-      headers: {
-        "WWW-Authenticate": stepUpChallenge(policy),
-        "Cache-Control": "no-store",
-        "X-Request-Id": c.var.requestId,
-      },
-    },
-  );
+  return errorResponse(new AppError(STEP_UP_ERRORS[shortfall]), { "WWW-Authenticate": stepUpChallenge(policy) });
 }
 
-export async function handleGatewayRequest(c: Context<AppEnv>): Promise<Response> {
+async function routeRequest(c: Context<AppEnv>): Promise<Response> {
   const url = new URL(c.req.url);
-  const route = matchRoute(c.var.config.gatewayRoutes, url.host, url.pathname);
-  if (!route) throw new AppError("not_found");
-  if (route.policy === "public") return forwardToOrigin(c, route, undefined);
+  const resolution = resolveRoute(c.var.config.gatewayRoutes, url);
+  if (resolution.kind === "invalid_path") throw new AppError("invalid_path");
+  if (resolution.kind === "no_route") throw new AppError("not_found");
+  const { route } = resolution;
+  const target = { path: resolution.path, search: url.search };
+  // A public route forwards no identity, so a cross-site request gains nothing there: no CSRF check.
+  if (route.policy === "public") return forwardToOrigin(c, route, target, undefined);
 
-  const { session, setCookies } = await resolveGatewayIdentity(c);
-  if (!session) return unauthenticated(c, setCookies);
+  // M4: a cookie-authenticated unsafe request or upgrade must come from an allowed origin. Checked
+  // before any refresh, so a cross-site request never rotates the browser's tokens.
+  const source = presentedAuthSource(c);
+  if (source === "cookie" && route.csrf && (isUnsafeMethod(c.req.method) || isWebSocketUpgrade(c))) {
+    assertSameOrigin(c);
+  }
+  const caller = await resolveGatewayCaller(c);
+  if (!caller) return unauthenticated(c);
+  const { session } = caller;
   if (typeof route.policy === "object" && !route.policy.roles.some((role) => session.roles.includes(role))) {
     throw new AppError("forbidden");
   }
   const stepUp = stepUpPolicyOf(route);
   const shortfall = stepUpShortfall(session, stepUp, Math.floor(Date.now() / 1000));
   if (shortfall) return stepUpRequired(c, stepUp, shortfall);
-  const upstream = await forwardToOrigin(c, route, session);
-  if (setCookies.length === 0 || upstream.status === 101) return upstream;
-  const response = new Response(upstream.body, upstream);
-  for (const cookie of setCookies) response.headers.append("Set-Cookie", cookie);
-  return response;
+  return forwardToOrigin(c, route, target, caller);
+}
+
+/**
+ * Every answer the gateway builds itself or receives from an origin leaves with the request id and any
+ * cookies rotated at the edge; errors thrown here get both from the error handler.
+ */
+export async function handleGatewayRequest(c: Context<AppEnv>): Promise<Response> {
+  return finishResponse(c, await routeRequest(c));
 }

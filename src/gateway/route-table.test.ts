@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRoute, originUrlFor, parseRouteTable, RouteTableError } from "./route-table.ts";
+import { matchRoute, originUrlFor, parseRouteTable, RouteTableError, resolveRoute } from "./route-table.ts";
 
 const origin = "http://127.0.0.1:3000";
 
@@ -30,10 +30,8 @@ describe("route table", () => {
       { name: "svc", pathPrefix: "/svc/", origin: `${origin}/base/`, policy: "public", stripPrefix: true },
     ]);
     if (!route) throw new Error("no route");
-    expect(originUrlFor(route, new URL("https://gw.example.com/svc/a/b?x=1")).toString()).toBe(
-      `${origin}/base/a/b?x=1`,
-    );
-    expect(originUrlFor(route, new URL("https://gw.example.com/svc")).toString()).toBe(`${origin}/base/`);
+    expect(originUrlFor(route, { path: "/svc/a/b", search: "?x=1" }).toString()).toBe(`${origin}/base/a/b?x=1`);
+    expect(originUrlFor(route, { path: "/svc", search: "" }).toString()).toBe(`${origin}/base/`);
   });
 
   it("applies the documented defaults", () => {
@@ -109,5 +107,67 @@ describe("route table", () => {
     for (const [input, message] of cases) {
       expect(() => parseRouteTable(typeof input === "string" ? input : JSON.stringify(input))).toThrow(message);
     }
+  });
+
+  it("H2: matches prefixes case-insensitively unless a route opts into case-sensitive matching", () => {
+    const routes = parseRouteTable([
+      { name: "exact", pathPrefix: "/Docs", origin, policy: "public", caseSensitive: true },
+      { name: "admin", pathPrefix: "/admin", origin, policy: { roles: ["admin"] } },
+      { name: "rest", origin, policy: "authenticated" },
+    ]);
+    expect(matchRoute(routes, "x", "/ADMIN/users")?.name).toBe("admin");
+    expect(matchRoute(routes, "x", "/Docs/a")?.name).toBe("exact");
+    expect(matchRoute(routes, "x", "/docs/a")?.name).toBe("rest");
+    for (const path of ["/AUTH/login", "/Auth", "/.Well-Known/jwks.json", "/HEALTHZ"])
+      expect(matchRoute(routes, "x", path), path).toBeUndefined();
+  });
+
+  it("H2: resolves the canonical path once: parameters only where a route allows them", () => {
+    const routes = parseRouteTable([
+      { name: "admin", pathPrefix: "/admin", origin, policy: { roles: ["admin"] } },
+      { name: "matrix", pathPrefix: "/m", origin, policy: "public", pathParameters: true },
+      { name: "rest", origin, policy: "authenticated" },
+    ]);
+    const resolve = (url: string) => resolveRoute(routes, new URL(url));
+    expect(resolve("https://a.example.com/%41dmin/x")).toMatchObject({ kind: "route", path: "/Admin/x" });
+    expect(resolve("https://a.example.com/admin;x/users")).toMatchObject({ kind: "invalid_path" });
+    expect(resolve("https://a.example.com/m;v=1/a")).toMatchObject({ kind: "route", path: "/m;v=1/a" });
+    expect(resolve("https://a.example.com/rest;x")).toMatchObject({ kind: "invalid_path" });
+    expect(resolve("https://a.example.com/AUTH/x")).toEqual({ kind: "no_route" });
+  });
+
+  it("H2: keeps shadowing and reserved paths consistent with case-insensitive matching", () => {
+    expect(() =>
+      parseRouteTable([
+        { name: "lower", pathPrefix: "/admin", origin, policy: "public" },
+        { name: "upper", pathPrefix: "/Admin", origin, policy: "authenticated" },
+      ]),
+    ).toThrow('route #2 "upper" can never match');
+    // A case-sensitive route does not cover a case-insensitive one: /ADMIN still reaches the second.
+    expect(() =>
+      parseRouteTable([
+        { name: "lower", pathPrefix: "/admin", origin, policy: "public", caseSensitive: true },
+        { name: "any", pathPrefix: "/admin", origin, policy: "authenticated" },
+      ]),
+    ).not.toThrow();
+    expect(() => parseRouteTable([{ name: "a", pathPrefix: "/AUTH/x", origin, policy: "public" }])).toThrow(
+      "/auth is served by the gateway itself",
+    );
+  });
+
+  it("H2: refuses a host with a port and a prefix that is not canonical", () => {
+    const bad: Array<Record<string, unknown>> = [
+      { host: "app.example.com:8443" },
+      { pathPrefix: "/a//b" },
+      { pathPrefix: "/%61pi" },
+      { pathPrefix: "/a%2Fb" },
+      { pathPrefix: "/a;b" },
+      { pathPrefix: "/a/../b" },
+    ];
+    for (const fields of bad)
+      expect(
+        () => parseRouteTable([{ name: "r", origin, policy: "public", ...fields }]),
+        JSON.stringify(fields),
+      ).toThrow(RouteTableError);
   });
 });

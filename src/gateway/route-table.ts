@@ -2,23 +2,30 @@
 // Pure code with no Worker APIs, so `npm run routes -- explain` runs exactly this in Node.
 import { z } from "zod";
 import { withAliases } from "../http/aliases.ts";
+import { canonicalHost, canonicalizePath, foldCase } from "./canonical.ts";
 
 /** Paths the gateway serves itself and never proxies. */
 export const RESERVED_PATH_PREFIXES = ["/auth", "/.well-known", "/healthz", "/dev/outbox"] as const;
 
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000;
 
+// A prefix is written in the canonical form requests are matched in (H2), so it can always match.
 const pathPrefix = z
   .string()
-  .regex(/^\/[^?#\s]*$/, "must start with / and contain no query, fragment or spaces")
-  .transform((prefix) => (prefix.length > 1 ? prefix.replace(/\/+$/, "") : prefix));
+  .regex(/^\/[^?#\s;]*$/, "must start with / and contain no query, fragment, spaces or ;")
+  .transform((prefix) => (prefix.length > 1 ? prefix.replace(/\/+$/, "") : prefix))
+  .refine((prefix) => {
+    const canonical = canonicalizePath(prefix);
+    return canonical.ok && canonical.path === prefix;
+  }, "must be a canonical path: no //, dot segments, encoded / \\ . or controls, unreserved characters unescaped, other escapes in upper case");
 
+// Matched without a port (the client chooses it: `app.example.com:443` is `app.example.com`).
 const hostPattern = z
   .string()
   .toLowerCase()
   .regex(
-    /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/,
-    "must be a host name, optionally starting with *. (e.g. *.example.com)",
+    /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/,
+    "must be a host name without a port, optionally starting with *. (e.g. *.example.com)",
   );
 
 const policy = z.union([
@@ -54,6 +61,12 @@ const routeSchema = withAliases(
       .optional(),
     /** Step-up: the session must have proven a second factor (`amr` contains "mfa"). @default false */
     requireMfa: z.boolean().default(false),
+    /** Match `pathPrefix` exactly as written; otherwise case-insensitively. @default false */
+    caseSensitive: z.boolean().default(false),
+    /** Allow `;` path parameters (ignored when matching, forwarded as sent). @default false */
+    pathParameters: z.boolean().default(false),
+    /** Origin-check cookie-authenticated unsafe requests and upgrades (M4). @default true */
+    csrf: z.boolean().default(true),
   }),
 );
 
@@ -65,10 +78,22 @@ export class RouteTableError extends Error {
   override name = "RouteTableError";
 }
 
-/** True when `prefix` covers `path` on segment boundaries ("/api" covers "/api" and "/api/x", not "/apix"). */
-export function prefixCovers(prefix: string, path: string): boolean {
+/**
+ * True when `prefix` covers `path` on segment boundaries ("/api" covers "/api" and "/api/x", not
+ * "/apix"); case-insensitively unless `caseSensitive`.
+ */
+export function prefixCovers(prefix: string, path: string, options: { caseSensitive?: boolean } = {}): boolean {
   if (prefix === "/") return true;
-  return path === prefix || path.startsWith(`${prefix}/`);
+  const [p, q] = options.caseSensitive ? [prefix, path] : [foldCase(prefix), foldCase(path)];
+  return q === p || q.startsWith(`${p}/`);
+}
+
+// Does `earlier` match every path `later` can match? A case-sensitive route covers a case-insensitive
+// one only when case cannot matter (its prefix has no letters).
+function routePrefixCovers(earlier: GatewayRoute, later: GatewayRoute): boolean {
+  if (!earlier.caseSensitive) return prefixCovers(earlier.pathPrefix, later.pathPrefix);
+  if (!prefixCovers(earlier.pathPrefix, later.pathPrefix, { caseSensitive: true })) return false;
+  return later.caseSensitive || !/[A-Za-z]/.test(earlier.pathPrefix);
 }
 
 function hostMatches(pattern: string | undefined, host: string): boolean {
@@ -123,7 +148,7 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
     }
     for (let earlier = 0; earlier < index; earlier++) {
       const other = routes[earlier] as GatewayRoute;
-      if (hostCovers(other.host, route.host) && prefixCovers(other.pathPrefix, route.pathPrefix)) {
+      if (hostCovers(other.host, route.host) && routePrefixCovers(other, route)) {
         throw new RouteTableError(
           `${describe(route, index)} can never match: ${describe(other, earlier)} comes first and covers it`,
         );
@@ -133,20 +158,45 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
   return routes;
 }
 
-/** The first route matching `host` (lowercase, with port if any) and `path`; undefined when none does. */
+/**
+ * The first route matching `host` and `path`, both canonical (see canonical.ts); undefined when none
+ * does. The gateway's own paths never match, in any case.
+ */
 export function matchRoute(routes: readonly GatewayRoute[], host: string, path: string): GatewayRoute | undefined {
   if (RESERVED_PATH_PREFIXES.some((reserved) => prefixCovers(reserved, path))) return undefined;
   const hostname = host.toLowerCase();
-  return routes.find((route) => hostMatches(route.host, hostname) && prefixCovers(route.pathPrefix, path));
+  return routes.find(
+    (route) =>
+      hostMatches(route.host, hostname) && prefixCovers(route.pathPrefix, path, { caseSensitive: route.caseSensitive }),
+  );
 }
 
-/** The URL the origin receives for `url` under `route` (prefix stripped when asked, query kept). */
-export function originUrlFor(route: GatewayRoute, url: URL): URL {
-  let path = url.pathname;
-  if (route.stripPrefix && route.pathPrefix !== "/") path = path.slice(route.pathPrefix.length) || "/";
-  if (!path.startsWith("/")) path = `/${path}`;
-  const target = new URL(route.origin);
-  target.pathname = `${target.pathname.replace(/\/$/, "")}${path}`;
-  target.search = url.search;
-  return target;
+/** Where a request goes: a route and the canonical path to forward, an unusable path, or nowhere. */
+export type RouteResolution =
+  | { kind: "route"; route: GatewayRoute; path: string }
+  | { kind: "invalid_path"; reason: string }
+  | { kind: "no_route" };
+
+/** Canonicalizes `url` once and matches it (H2); what cannot be made unambiguous is `invalid_path`. */
+export function resolveRoute(routes: readonly GatewayRoute[], url: URL): RouteResolution {
+  const canonical = canonicalizePath(url.pathname);
+  if (!canonical.ok) return { kind: "invalid_path", reason: canonical.reason };
+  const route = matchRoute(routes, canonicalHost(url), canonical.matchPath);
+  if (!route) return { kind: "no_route" };
+  if (canonical.hasParameters && !route.pathParameters) return { kind: "invalid_path", reason: "; path parameters" };
+  return { kind: "route", route, path: canonical.path };
+}
+
+/** The URL the origin receives for the canonical `path` under `route` (prefix stripped when asked). */
+export function originUrlFor(route: GatewayRoute, target: { path: string; search: string }): URL {
+  let path = target.path;
+  if (route.stripPrefix && route.pathPrefix !== "/") {
+    // By segments, so `;` parameters on a prefix segment go with it.
+    const prefixSegments = route.pathPrefix.split("/").length;
+    path = `/${path.split("/").slice(prefixSegments).join("/")}`;
+  }
+  const url = new URL(route.origin);
+  url.pathname = `${url.pathname.replace(/\/$/, "")}${path}`;
+  url.search = target.search;
+  return url;
 }

@@ -1,6 +1,8 @@
 // Ingress sanitizing: what a client sends that the gateway owns is removed before anything else
 // looks at the request, so no identity header, forwarding header or gateway credential can be spoofed
 // through to an origin (oauth2-proxy's CVE-2025-64484 was an underscore variant slipping through).
+import { gatewayBearerToken } from "../http/bearer.ts";
+import { parseCookieHeader } from "../http/cookie-header.ts";
 
 const HOP_BY_HOP = new Set([
   "connection",
@@ -14,51 +16,57 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-const GATEWAY_COOKIE = /^(__Host-)?portcullis_(at|rt)$/;
+// Our cookie names, compared case-insensitively when stripping (stripping more is harmless).
+const GATEWAY_COOKIE = /^(__host-)?portcullis_(at|rt)$/i;
 
 // Header names compared case-insensitively with "_" treated as "-", as many servers do.
 const canonical = (name: string) => name.toLowerCase().replaceAll("_", "-");
 
+/**
+ * Request headers the gateway owns or that would let a client override what the origin takes for the
+ * URL, method, host or client IP. Listed in the README (*What the origin receives*); keep both in step.
+ */
+export const STRIPPED_HEADER_PREFIXES = ["x-auth-", "x-forwarded-", "x-original-"] as const;
+export const STRIPPED_HEADERS = new Set([
+  "forwarded",
+  "x-request-id",
+  // URL and method overrides (IIS, Symfony, Rails, Express method-override and friends)
+  "x-rewrite-url",
+  "x-override-url",
+  "x-http-method-override",
+  "x-http-method",
+  "x-method-override",
+  "x-host",
+  // client-IP headers: only Cloudflare's CF-Connecting-IP names the client, and the gateway sets it
+  "x-real-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "true-client-ip",
+  "fastly-client-ip",
+  "cf-connecting-ip",
+  "cf-connecting-ipv6",
+]);
+
 function isGatewayOwned(name: string): boolean {
   const header = canonical(name);
-  return (
-    header.startsWith("x-auth-") ||
-    header === "forwarded" ||
-    header.startsWith("x-forwarded-") ||
-    header.startsWith("x-original-") ||
-    header === "x-real-ip" ||
-    header === "x-client-ip" ||
-    header === "true-client-ip" ||
-    header === "cf-connecting-ip"
-  );
-}
-
-/** The cookie header without the gateway's own cookies; undefined when nothing is left. */
-export function withoutGatewayCookies(cookieHeader: string | null): string | undefined {
-  if (!cookieHeader) return undefined;
-  const kept = cookieHeader
-    .split(";")
-    .map((part) => part.trim())
-    .filter((part) => part && !GATEWAY_COOKIE.test(part.slice(0, Math.max(0, part.indexOf("=")))));
-  return kept.length > 0 ? kept.join("; ") : undefined;
-}
-
-/** A bearer token that looks like one of our access tokens (its JOSE header says `typ: at+jwt`). */
-function isGatewayBearer(authorization: string): boolean {
-  const match = /^Bearer\s+([A-Za-z0-9_-]+)\./i.exec(authorization);
-  if (!match?.[1]) return false;
-  try {
-    const header = JSON.parse(atob(match[1].replace(/-/g, "+").replace(/_/g, "/"))) as { typ?: unknown };
-    return typeof header.typ === "string" && header.typ.toLowerCase() === "at+jwt";
-  } catch {
-    return false;
-  }
+  return STRIPPED_HEADERS.has(header) || STRIPPED_HEADER_PREFIXES.some((prefix) => header.startsWith(prefix));
 }
 
 /**
- * The headers to send upstream: every client header except hop-by-hop ones, gateway-owned names
- * (X-Auth-*, Forwarded, X-Forwarded-*, X-Original-*, client-IP headers), the gateway's cookies and
- * an Authorization header carrying our access token. Upgrade survives for WebSockets.
+ * The Cookie header without the gateway's own cookies, read with the same parser that honours them
+ * (a name with whitespace around it is stripped too); undefined when nothing is left.
+ */
+export function withoutGatewayCookies(cookieHeader: string | null): string | undefined {
+  const kept = parseCookieHeader(cookieHeader)
+    .filter((pair) => !GATEWAY_COOKIE.test(pair.name))
+    .map((pair) => pair.text.trim());
+  return kept.length > 0 ? kept.join("; ") : undefined;
+}
+
+/**
+ * The headers to send upstream: every client header except hop-by-hop ones, the stripped names
+ * above, the gateway's cookies and an Authorization header carrying our access token (any other
+ * Authorization value is the app's and passes). Upgrade survives for WebSockets.
  */
 export function sanitizeRequestHeaders(incoming: Headers, options: { keepUpgrade: boolean }): Headers {
   const headers = new Headers();
@@ -67,7 +75,7 @@ export function sanitizeRequestHeaders(incoming: Headers, options: { keepUpgrade
     if (isGatewayOwned(name)) continue;
     if (HOP_BY_HOP.has(header) && !(options.keepUpgrade && (header === "upgrade" || header === "connection"))) continue;
     if (header === "host" || header === "cookie") continue;
-    if (header === "authorization" && isGatewayBearer(value)) continue;
+    if (header === "authorization" && gatewayBearerToken(value) !== undefined) continue;
     headers.append(name, value);
   }
   const cookies = withoutGatewayCookies(incoming.get("cookie"));

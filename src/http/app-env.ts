@@ -25,6 +25,8 @@ export type AppEnv = {
     /** Opens the request's PrismaClient on first call; it is closed after the response via waitUntil. */
     db: () => PrismaClient;
     session: AuthenticatedSession;
+    /** Set-Cookie values every response to this request must carry (cookies rotated at the edge, M2). */
+    pendingSetCookies?: string[];
     /** Runs `work` after the response is sent (the database stays open until it ends). */
     defer: (work: Promise<unknown>) => void;
   };

@@ -1,9 +1,10 @@
 // The session cookies: __Host- prefixed, HttpOnly, Secure, SameSite=Lax, Path=/ — except on
 // http://localhost in development, where browsers refuse Secure cookies and the prefix needs Secure.
 import type { Context } from "hono";
-import { deleteCookie, generateCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, generateCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
 import type { AppEnv } from "./app-env.ts";
+import { readCookieValue } from "./cookie-header.ts";
 
 const ACCESS = "portcullis_at";
 const REFRESH = "portcullis_rt";
@@ -20,7 +21,7 @@ function cookieOptions(c: Context<AppEnv>): CookieOptions {
   return { httpOnly: true, secure: true, sameSite: "Lax", path: "/", prefix: "host" };
 }
 
-const prefixFor = (c: Context<AppEnv>) => (isInsecureLocalDevelopment(c) ? undefined : "host");
+const nameFor = (c: Context<AppEnv>, name: string) => (isInsecureLocalDevelopment(c) ? name : `__Host-${name}`);
 
 export type SessionCookieValues = {
   accessToken: string;
@@ -61,12 +62,13 @@ export function clearSessionCookies(c: Context<AppEnv>): void {
   deleteCookie(c, REFRESH, options);
 }
 
+// Read with the parser the gateway strips with: a name sent with whitespace around it is not ours.
 export function readAccessTokenCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, ACCESS, prefixFor(c));
+  return readCookieValue(c.req.header("cookie"), nameFor(c, ACCESS));
 }
 
 export function readRefreshTokenCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, REFRESH, prefixFor(c));
+  return readCookieValue(c.req.header("cookie"), nameFor(c, REFRESH));
 }
 
 /** True when the request carries either session cookie (so it is cookie-authenticated). */

@@ -8,6 +8,9 @@ import { hasSessionCookie } from "./cookies.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** True for methods that may change state (everything but GET, HEAD and OPTIONS). */
+export const isUnsafeMethod = (method: string) => !SAFE_METHODS.has(method.toUpperCase());
+
 /** Throws 403 `csrf_rejected` unless the request provably comes from an allowed origin. */
 export function assertSameOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header("origin");
@@ -27,7 +30,7 @@ export function assertSameOrigin(c: Context<AppEnv>): void {
  */
 export function csrfProtection() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!SAFE_METHODS.has(c.req.method) && hasSessionCookie(c)) assertSameOrigin(c);
+    if (isUnsafeMethod(c.req.method) && hasSessionCookie(c)) assertSameOrigin(c);
     await next();
   });
 }

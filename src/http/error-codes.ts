@@ -5,6 +5,10 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, message: "This method is not allowed here." },
   invalid_json: { status: 400, message: "The request body is not valid JSON." },
   invalid_request: { status: 400, message: "The request is invalid." },
+  invalid_path: {
+    status: 400,
+    message: "The request path is ambiguous; send it without encoded separators or empty segments.",
+  },
   unsupported_media_type: { status: 415, message: "Send the body as application/json." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   configuration_error: { status: 500, message: "The server is misconfigured." },

@@ -7,10 +7,13 @@ import type { AppEnv } from "./app-env.ts";
 import { AppError } from "./app-error.ts";
 import { logger } from "./logger.ts";
 import { REQUEST_ID_HEADER } from "./request-id.ts";
+import { pendingSetCookies } from "./response-headers.ts";
 
 function render(c: Context<AppEnv>, error: AppError, extra: Record<string, unknown> = {}) {
   const requestId = c.get("requestId");
   if (requestId) c.header(REQUEST_ID_HEADER, requestId);
+  // Cookies rotated at the edge before the error must still reach the browser (M2).
+  for (const cookie of pendingSetCookies(c)) c.header("Set-Cookie", cookie, { append: true });
   const body = {
     error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}), ...extra },
   };

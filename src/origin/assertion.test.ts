@@ -53,6 +53,8 @@ describe("a valid assertion", () => {
         roles: ["admin", "editor"],
         tenant: "acme",
         amr: ["pwd"],
+        route: "api",
+        authSource: "cookie",
         issuedAt: TEST_NOW_SECONDS,
         expiresAt: TEST_NOW_SECONDS + 30,
         assertionId: "assertion-1",
@@ -116,6 +118,14 @@ describe("a missing or malformed assertion", () => {
     expect(await errorFor({ amr: [1] })).toBe("malformed_assertion");
     expect(await errorFor({ email_verified: "true" })).toBe("malformed_assertion");
     expect(await errorFor({ tenant: 7 })).toBe("malformed_assertion");
+  });
+
+  it("H2/M4: is malformed_assertion without the route that was applied or how the caller authenticated", async () => {
+    expect(await errorFor({ route: undefined })).toBe("malformed_assertion");
+    expect(await errorFor({ route: "" })).toBe("malformed_assertion");
+    expect(await errorFor({ auth_src: undefined })).toBe("malformed_assertion");
+    expect(await errorFor({ auth_src: "password" })).toBe("malformed_assertion");
+    expect(await errorFor({ auth_src: "bearer" })).toBe("ok");
   });
 });
 

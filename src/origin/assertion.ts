@@ -20,6 +20,13 @@ export type OriginIdentity = {
   roles: string[];
   tenant?: string;
   amr: string[];
+  /**
+   * The name of the gateway route whose policy was applied (claim `route`). Check it when this origin
+   * sits behind several routes with different policies.
+   */
+  route: string;
+  /** How the caller authenticated to the gateway (claim `auth_src`): a session cookie or a Bearer token. */
+  authSource: "cookie" | "bearer";
   /** Unix seconds. */
   issuedAt: number;
   /** Unix seconds. */
@@ -70,7 +77,22 @@ export type AssertionVerifier = (request: AssertionRequest) => Promise<VerifyRes
 
 // Far above any real assertion; refuses oversized input before any parsing.
 const MAX_ASSERTION_LENGTH = 8192;
-const REQUIRED_CLAIMS = ["iss", "aud", "sub", "sid", "email", "email_verified", "iat", "exp", "jti", "htm", "htp"];
+const REQUIRED_CLAIMS = [
+  "iss",
+  "aud",
+  "sub",
+  "sid",
+  "email",
+  "email_verified",
+  "iat",
+  "exp",
+  "jti",
+  "htm",
+  "htp",
+  "route",
+  "auth_src",
+];
+const AUTH_SOURCES: ReadonlySet<unknown> = new Set(["cookie", "bearer"]);
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
@@ -180,12 +202,13 @@ function requestPath(target: string): string {
 }
 
 function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
-  const { sub, sid, email, email_verified, roles, tenant, amr, iat, exp, jti } = payload;
+  const { sub, sid, email, email_verified, roles, tenant, amr, iat, exp, jti, route, auth_src } = payload;
   if (typeof sub !== "string" || typeof sid !== "string" || typeof email !== "string") return undefined;
   if (typeof email_verified !== "boolean" || typeof jti !== "string" || jti === "") return undefined;
   if (typeof iat !== "number" || typeof exp !== "number") return undefined;
   if (!isStringArray(roles) || !isStringArray(amr)) return undefined;
   if (tenant !== undefined && typeof tenant !== "string") return undefined;
+  if (typeof route !== "string" || route === "" || !AUTH_SOURCES.has(auth_src)) return undefined;
   return {
     userId: sub,
     sessionId: sid,
@@ -194,6 +217,8 @@ function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
     roles,
     ...(tenant === undefined ? {} : { tenant }),
     amr,
+    route,
+    authSource: auth_src as OriginIdentity["authSource"],
     issuedAt: iat,
     expiresAt: exp,
     assertionId: jti,

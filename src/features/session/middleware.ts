@@ -6,19 +6,23 @@ import { type VerifiedAccessToken, verifyAccessToken } from "../../crypto/access
 import { loadSigningKeys } from "../../crypto/signing-keys.ts";
 import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
+import { gatewayBearerToken } from "../../http/bearer.ts";
 import { readAccessTokenCookie } from "../../http/cookies.ts";
 import { readRevocation } from "../../kv/revocation.ts";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "./step-up.ts";
 
 export type TokenCheck = { kind: "ok"; session: AuthenticatedSession } | { kind: "expired" | "invalid" | "revoked" };
 
-/** The request's access token and where it came from (the Bearer header wins over the cookie). */
-export function presentedAccessToken(c: Context<AppEnv>): { token: string; source: "bearer" | "cookie" } | undefined {
-  const header = c.req.header("authorization");
-  if (header) {
-    const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/.exec(header);
-    return { token: match?.[1] ?? "", source: "bearer" };
-  }
+/** How the caller presented its access token; the assertion's `auth_src`. */
+export type AuthSource = "bearer" | "cookie";
+
+/**
+ * The request's access token and where it came from. A Bearer access token of ours wins over the
+ * cookie; any other Authorization value (Basic, an app's own token) is the app's and is ignored here.
+ */
+export function presentedAccessToken(c: Context<AppEnv>): { token: string; source: AuthSource } | undefined {
+  const bearer = gatewayBearerToken(c.req.header("authorization"));
+  if (bearer !== undefined) return { token: bearer, source: "bearer" };
   const cookie = readAccessTokenCookie(c);
   return cookie === undefined ? undefined : { token: cookie, source: "cookie" };
 }

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { setAccessTokenCookie, setSessionCookies } from "../../http/cookies.ts";
+import { presentedAccessToken } from "./middleware.ts";
 import type { IssuedTokens } from "./service.ts";
 
 export type ClientKind = "browser" | "api";
@@ -40,7 +41,7 @@ export function deliverAccessToken(
   now: Date,
 ): { accessToken?: string; tokenType?: "Bearer" } {
   c.header("Cache-Control", "no-store");
-  if (c.req.header("authorization")) return { accessToken: token.accessToken, tokenType: "Bearer" };
+  if (presentedAccessToken(c)?.source === "bearer") return { accessToken: token.accessToken, tokenType: "Bearer" };
   setAccessTokenCookie(c, token.accessToken, secondsUntil(token.accessTokenExpiresAt, now));
   return {};
 }

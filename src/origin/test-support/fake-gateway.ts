@@ -49,6 +49,8 @@ export function defaultAssertionClaims(nowSeconds = TEST_NOW_SECONDS): Record<st
     roles: ["admin", "editor"],
     tenant: "acme",
     amr: ["pwd"],
+    route: "api",
+    auth_src: "cookie",
     iat: nowSeconds,
     exp: nowSeconds + 30,
     jti: crypto.randomUUID(),
