@@ -41,7 +41,7 @@ describe("login throttling and lockout", () => {
       await expireDelays();
       await login(email, "wrong", "198.51.100.11");
       const [row] = await ctx.sql<{ s: number }>(
-        "SELECT extract(epoch FROM blocked_until - updated_at)::int AS s FROM auth_counters WHERE key LIKE 'account:%' ORDER BY updated_at DESC LIMIT 1",
+        "SELECT extract(epoch FROM blocked_until - updated_at)::int AS s FROM auth_counters WHERE key LIKE 'account:%|%' ORDER BY updated_at DESC LIMIT 1",
       );
       delays.push(row?.s ?? 0);
     }
