@@ -95,6 +95,21 @@ describe("login throttling and lockout", () => {
     });
   });
 
+  it("M3: two IPv6 addresses of one /64 share the client's login throttle", async () => {
+    const [first, second, otherNetwork] = ["2001:db8:aa:1::1", "2001:db8:aa:1:ffff:ffff:ffff:fffe", "2001:db8:aa:2::1"];
+    for (let i = 0; i < 7; i++) {
+      expect((await login(uniqueEmail("v6"), "Password123!", i % 2 === 0 ? first : second)).status).toBe(401);
+    }
+    for (const ip of [first, second]) {
+      const throttled = await login(uniqueEmail("v6"), "Password123!", ip);
+      expect([throttled.status, ((await throttled.json()) as ErrorBody).error.code]).toEqual([
+        429,
+        "too_many_attempts",
+      ]);
+    }
+    expect((await login(uniqueEmail("v6"), "Password123!", otherNetwork)).status).toBe(401);
+  });
+
   it("throttles a client that fails across many accounts, and not other clients", async () => {
     for (let i = 0; i < 7; i++) await login(uniqueEmail("spray"), "Password123!", "192.0.2.50");
     const fromSprayer = await login(uniqueEmail("spray"), "Password123!", "192.0.2.50");
