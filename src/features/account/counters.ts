@@ -113,8 +113,7 @@ export async function reserveGuess(
   now: Date,
 ): Promise<Reservation> {
   const lockAt = settings.lockoutFailures;
-  const scope = await db.authCounter.findUnique({ where: { key: keys.scope }, select: { failures: true } });
-  if (scope && scope.failures >= lockAt) return { kind: "locked" };
+  if (await isLocked(db, keys.scope, lockAt)) return { kind: "locked" };
   const client = await reserve(
     db,
     keys.client,
@@ -163,6 +162,12 @@ export async function takeBackGuess(db: Database, keys: GuessKeys): Promise<void
 /** Forgets the scope's failures and this client's pair (the whole sign-in succeeded). */
 export async function clearGuessCounters(db: Database, keys: GuessKeys): Promise<void> {
   await db.authCounter.deleteMany({ where: { key: { in: [keys.scope, keys.pair] } } });
+}
+
+/** Whether the scope's count has reached the lock. */
+export async function isLocked(db: Database, key: string, lockAt: number): Promise<boolean> {
+  const row = await db.authCounter.findUnique({ where: { key }, select: { failures: true } });
+  return row !== null && row.failures >= lockAt;
 }
 
 /** Sets the scope's count to the lock, so it answers "locked" until a reset clears it. */

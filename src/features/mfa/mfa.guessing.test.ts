@@ -102,6 +102,20 @@ describe("H1: second-factor guesses are limited", () => {
     expect(await countersOf(ctx, `mfa:${userId}`)).toEqual({ scope: 0, pairs: [] });
   });
 
+  it("H1: an account locked by wrong passwords after the challenge was issued stays locked at the MFA step", async () => {
+    const { email, secret, userId } = await enrolled();
+    const device = ctx.client();
+    const challenge = await challengeFor(device, email);
+    await ctx.sql(
+      "INSERT INTO auth_counters (key, failures, updated_at) VALUES ($1, 10, now()) ON CONFLICT (key) DO UPDATE SET failures = 10",
+      [await accountKeyOf(email)],
+    );
+    const answer = await device.request("/auth/mfa/verify", { json: { challenge, totp: codeAt(secret, 0) } });
+    expect(await errorOf(answer)).toEqual([423, "account_locked"]);
+    expect((await countersOf(ctx, await accountKeyOf(email))).scope).toBe(10);
+    expect(await lockState(userId)).toMatchObject({ sessions: 1 });
+  });
+
   it("H1: a wrong passkey assertion as the second factor is counted like a wrong code", async () => {
     const { email } = await twoStepUser(ctx);
     const [user] = await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);

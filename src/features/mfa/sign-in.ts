@@ -1,7 +1,13 @@
 // The second step of a sign-in: a live challenge (from a correct password, bound to the client) plus
 // a second factor yields the session; wrong factors count on the user's second-factor counters.
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { clearGuessCounters, counterKeysFor, passwordGuessKeys, type Reservation } from "../account/counters.ts";
+import {
+  clearGuessCounters,
+  counterKeysFor,
+  isLocked,
+  passwordGuessKeys,
+  type Reservation,
+} from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
@@ -53,6 +59,9 @@ export async function completeMfaSignIn(
   const { userId } = challenge;
   const user = await deps.db.user.findUnique({ where: { id: userId } });
   if (!user) return { kind: "invalid_challenge" };
+  // An account locked after this challenge was issued stays locked: only a reset lifts a lock.
+  const passwordKeys = await counterKeysFor(deps.serverKeys, user.email, input.client.limitHash);
+  if (await isLocked(deps.db, passwordKeys.account, deps.accountSettings.lockoutFailures)) return { kind: "locked" };
   const reservation = await reserveSecondFactorGuess(deps, userId, input.client);
   if (reservation.kind !== "open") return reservation;
   const method = methodOf(input.factor);
@@ -81,7 +90,6 @@ export async function completeMfaSignIn(
   // The password changed or the user was disabled since the password step (issue 10, M5, L2).
   if (!tokens) return { kind: "invalid_challenge" };
   await recordSecondFactorSuccess(deps, userId, input.client);
-  const passwordKeys = await counterKeysFor(deps.serverKeys, user.email, input.client.limitHash);
   await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys));
   await recordAuditEvent(deps.db, {
     action: "login.succeeded",
