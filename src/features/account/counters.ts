@@ -1,4 +1,4 @@
-// Attempt counters (per account, per client, per signup source) in Postgres, changed only by atomic upserts.
+// Attempt counters (per account or user, per client, per pair of both, per signup source) in Postgres, changed only by atomic upserts.
 // An attempt is counted *before* the password is checked, in the same statement that refuses it when
 // the key is blocked, so a burst of parallel requests cannot slip past the limit.
 import { encodeHexLowerCase } from "@oslojs/encoding";
@@ -27,8 +27,11 @@ export type ThrottleSettings = { loginFreeFailures: number; clientFreeFailures: 
  */
 export async function counterKeysFor(keys: ServerKeys, email: string, limitHash: string | null): Promise<CounterKeys> {
   const account = `account:${encodeHexLowerCase(await hmacSha256(keys.counterKey, email))}`;
-  return { account, client: `client:${limitHash ?? "unknown"}` };
+  return { account, client: clientKeyFor(limitHash) };
 }
+
+/** The client's counter key: its limit network's hash (see ClientInfo). */
+export const clientKeyFor = (limitHash: string | null) => `client:${limitHash ?? "unknown"}`;
 
 export type CounterRule = {
   freeAttempts: number;
@@ -82,16 +85,35 @@ export async function reserve(db: Database, key: string, rule: CounterRule, now:
 }
 
 /**
- * Counts a sign-in attempt against the client, then the account (so a client that is already
- * throttled cannot push other people's accounts towards lockout). The attempt stays counted as a
- * failure unless `recordLoginSuccess` takes it back.
+ * The three counters a guess at a secret is counted on (issue 10, M6): the client (any account), the
+ * pair (this scope from this client: the growing delays) and the scope alone (every client: only the
+ * hard lock). Keying the delays on the pair means nobody can keep the owner's right password waiting.
  */
-export async function reserveLoginAttempt(
+export type GuessKeys = { client: string; pair: string; scope: string };
+
+export const guessKeysFor = (scope: string, client: string): GuessKeys => ({
+  client,
+  pair: `${scope}|${client}`,
+  scope,
+});
+
+/** Password guesses at an account. */
+export const passwordGuessKeys = (keys: CounterKeys): GuessKeys => guessKeysFor(keys.account, keys.client);
+
+/**
+ * Counts one guess against the client, the pair and the scope, in that order (a refused guess is not
+ * counted further on, so a throttled client cannot push an account towards its lock). A locked scope
+ * is answered first, without counting anything. The guess stays counted as a failure unless
+ * `recordGuessSuccess` or `takeBackGuess` takes it back.
+ */
+export async function reserveGuess(
   db: Database,
-  keys: CounterKeys,
+  keys: GuessKeys,
   settings: ThrottleSettings,
   now: Date,
 ): Promise<Reservation> {
+  const lockAt = settings.lockoutFailures;
+  if (await isLocked(db, keys.scope, lockAt)) return { kind: "locked" };
   const client = await reserve(
     db,
     keys.client,
@@ -99,21 +121,65 @@ export async function reserveLoginAttempt(
     now,
   );
   if (client.kind !== "open") return client;
-  return reserve(
-    db,
-    keys.account,
-    { freeAttempts: settings.loginFreeFailures, windowSeconds: 0, lockAt: settings.lockoutFailures },
-    now,
-  );
+  const pair = await reserve(db, keys.pair, { freeAttempts: settings.loginFreeFailures, windowSeconds: 0 }, now);
+  if (pair.kind !== "open") return pair;
+  // No delay on the scope itself: it only counts consecutive failures from every client up to the lock.
+  return reserve(db, keys.scope, { freeAttempts: lockAt, windowSeconds: 0, lockAt }, now);
+}
+
+/** Counts a sign-in attempt with a password (see reserveGuess). */
+export function reserveLoginAttempt(
+  db: Database,
+  keys: CounterKeys,
+  settings: ThrottleSettings,
+  now: Date,
+): Promise<Reservation> {
+  return reserveGuess(db, passwordGuessKeys(keys), settings, now);
 }
 
 /**
- * A right password ends the account's run of failures and takes this attempt back from the client
- * (whose earlier failures stay: one valid account must not reset a client's throttle).
+ * A right guess ends the scope's run of failures and this client's, and takes this attempt back from
+ * the client (whose earlier failures stay: one valid account must not reset a client's throttle).
  */
-export async function recordLoginSuccess(db: Database, keys: CounterKeys): Promise<void> {
-  await db.authCounter.deleteMany({ where: { key: keys.account } });
-  await db.$executeRaw`UPDATE auth_counters SET failures = GREATEST(failures - 1, 0) WHERE key = ${keys.client}`;
+export async function recordGuessSuccess(db: Database, keys: GuessKeys): Promise<void> {
+  await clearGuessCounters(db, keys);
+  await takeBackAttempt(db, keys.client);
+}
+
+/** A right password that ends a sign-in (see recordGuessSuccess). */
+export function recordLoginSuccess(db: Database, keys: CounterKeys): Promise<void> {
+  return recordGuessSuccess(db, passwordGuessKeys(keys));
+}
+
+/**
+ * A right guess that is only part of a sign-in (a password before the second factor) takes back this
+ * attempt and nothing else: partial success resets nothing (issue 10, H1).
+ */
+export async function takeBackGuess(db: Database, keys: GuessKeys): Promise<void> {
+  for (const key of [keys.client, keys.pair, keys.scope]) await takeBackAttempt(db, key);
+}
+
+/** Forgets the scope's failures and this client's pair (the whole sign-in succeeded). */
+export async function clearGuessCounters(db: Database, keys: GuessKeys): Promise<void> {
+  await db.authCounter.deleteMany({ where: { key: { in: [keys.scope, keys.pair] } } });
+}
+
+/** Whether the scope's count has reached the lock. */
+export async function isLocked(db: Database, key: string, lockAt: number): Promise<boolean> {
+  const row = await db.authCounter.findUnique({ where: { key }, select: { failures: true } });
+  return row !== null && row.failures >= lockAt;
+}
+
+/** Sets the scope's count to the lock, so it answers "locked" until a reset clears it. */
+export async function lockScope(db: Database, key: string, lockAt: number, now: Date): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
+    VALUES (${key}, ${lockAt}, ${now}, NULL, ${now})
+    ON CONFLICT (key) DO UPDATE SET failures = GREATEST(auth_counters.failures, ${lockAt}::int), updated_at = ${now}`;
+}
+
+async function takeBackAttempt(db: Database, key: string): Promise<void> {
+  await db.$executeRaw`UPDATE auth_counters SET failures = GREATEST(failures - 1, 0) WHERE key = ${key}`;
 }
 
 /** Counts a signup from this client; many per hour are slowed down like failed sign-ins. */

@@ -5,8 +5,15 @@ import { recordAuditEvent } from "../audit/service.ts";
 import { createMfaChallenge } from "../mfa/challenge.ts";
 import { hasSecondFactor, type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
 import { type ClientInfo, type IssuedTokens, revokeSessions, startSession } from "../session/service.ts";
-import { counterKeysFor, recordLoginSuccess, reserveLoginAttempt } from "./counters.ts";
-import { findUserWithPassword, markUserLocked, replacePasswordHash } from "./repository.ts";
+import {
+  counterKeysFor,
+  passwordGuessKeys,
+  recordLoginSuccess,
+  reserveLoginAttempt,
+  takeBackGuess,
+} from "./counters.ts";
+import { lockAccount } from "./lockout.ts";
+import { findUserWithPassword, replacePasswordHash } from "./repository.ts";
 import { type AccountDeps, DUMMY_PASSWORD_HASH, PASSWORD_AMR, type Refusal } from "./service.ts";
 
 export type LogInResult =
@@ -51,20 +58,25 @@ export async function logIn(
       ...audit,
       metadata: { method: "password" },
     });
-    if (found && reservation.failures >= deps.accountSettings.lockoutFailures) {
-      await markUserLocked(deps.db, found.user.id, deps.now);
-      await recordAuditEvent(deps.db, {
-        action: "account.locked",
-        success: false,
-        ...audit,
-        metadata: { failures: reservation.failures },
+    const lockAt = deps.accountSettings.lockoutFailures;
+    if (found && reservation.failures >= lockAt) {
+      await lockAccount(deps, {
+        user: found.user,
+        failures: reservation.failures,
+        lockAt,
+        cause: "password",
+        client: input.client,
       });
     }
     return { kind: "invalid_credentials" };
   }
 
   const { user, passwordAccount } = found;
-  await recordLoginSuccess(deps.db, keys);
+  const methods = await secondFactorMethods(deps, user.id);
+  // With a second factor the password is only half a sign-in: it takes back its own attempt and
+  // clears nothing; the counters are cleared once the second factor is right (issue 10, H1).
+  if (methods.length > 0) await takeBackGuess(deps.db, passwordGuessKeys(keys));
+  else await recordLoginSuccess(deps.db, keys);
   if (
     check.needsRehash &&
     (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password)))
@@ -73,9 +85,9 @@ export async function logIn(
   }
   if (user.status === "DISABLED") return { kind: "disabled" };
   if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
-  const methods = await secondFactorMethods(deps, user.id);
   if (methods.length > 0) {
-    return { kind: "mfa_required", challenge: await createMfaChallenge(deps, user.id, input.client), methods };
+    const challenge = await createMfaChallenge(deps, user, input.client);
+    return { kind: "mfa_required", challenge, methods };
   }
   // A sign-in from a user agent none of the user's sessions has used is worth telling them about.
   const [earlierSessions, fromThisAgent] = await Promise.all([
@@ -88,12 +100,15 @@ export async function logIn(
     emailVerified: user.emailVerifiedAt !== null,
     amr: PASSWORD_AMR,
     client: input.client,
+    credentialEpoch: user.credentialEpoch,
   });
+  // Refused when the user was disabled or the password changed since it was read (issue 10, M5, L2).
+  if (!tokens) return { kind: "invalid_credentials" };
   // TOTP confirmed between the check above and this insert would leave a password-only session
   // behind (confirmation ends only the sessions that exist then); a second look closes that window.
   if (await hasSecondFactor(deps, user.id)) {
     await revokeSessions(deps, user.id, { only: [tokens.sessionId] }, "mfa_enabled");
-    const challenge = await createMfaChallenge(deps, user.id, input.client);
+    const challenge = await createMfaChallenge(deps, user, input.client);
     return { kind: "mfa_required", challenge, methods: await secondFactorMethods(deps, user.id) };
   }
   await recordAuditEvent(deps.db, {

@@ -41,7 +41,7 @@ describe("login throttling and lockout", () => {
       await expireDelays();
       await login(email, "wrong", "198.51.100.11");
       const [row] = await ctx.sql<{ s: number }>(
-        "SELECT extract(epoch FROM blocked_until - updated_at)::int AS s FROM auth_counters WHERE key LIKE 'account:%' ORDER BY updated_at DESC LIMIT 1",
+        "SELECT extract(epoch FROM blocked_until - updated_at)::int AS s FROM auth_counters WHERE key LIKE 'account:%|%' ORDER BY updated_at DESC LIMIT 1",
       );
       delays.push(row?.s ?? 0);
     }
@@ -93,6 +93,21 @@ describe("login throttling and lockout", () => {
         message: "Too many failed sign-ins; reset your password to unlock this account.",
       },
     });
+  });
+
+  it("M3: two IPv6 addresses of one /64 share the client's login throttle", async () => {
+    const [first, second, otherNetwork] = ["2001:db8:aa:1::1", "2001:db8:aa:1:ffff:ffff:ffff:fffe", "2001:db8:aa:2::1"];
+    for (let i = 0; i < 7; i++) {
+      expect((await login(uniqueEmail("v6"), "Password123!", i % 2 === 0 ? first : second)).status).toBe(401);
+    }
+    for (const ip of [first, second]) {
+      const throttled = await login(uniqueEmail("v6"), "Password123!", ip);
+      expect([throttled.status, ((await throttled.json()) as ErrorBody).error.code]).toEqual([
+        429,
+        "too_many_attempts",
+      ]);
+    }
+    expect((await login(uniqueEmail("v6"), "Password123!", otherNetwork)).status).toBe(401);
   });
 
   it("throttles a client that fails across many accounts, and not other clients", async () => {

@@ -21,7 +21,7 @@ export async function findPasswordAccountOfUser(db: Database, userId: string) {
 export async function insertUserWithPassword(
   db: Database,
   input: { email: string; name: string | null; passwordHash: string },
-): Promise<{ id: string } | null> {
+): Promise<{ id: string; credentialEpoch: number } | null> {
   try {
     return await db.user.create({
       data: {
@@ -31,7 +31,7 @@ export async function insertUserWithPassword(
           create: { provider: PASSWORD_PROVIDER, providerAccountId: input.email, passwordHash: input.passwordHash },
         },
       },
-      select: { id: true },
+      select: { id: true, credentialEpoch: true },
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") return null;
@@ -54,6 +54,27 @@ export async function replacePasswordHash(
     data: { passwordHash },
   });
   return result.count === 1;
+}
+
+/**
+ * A password change: the new hash (only if the verified one is still current), a new credential epoch,
+ * and the changing session carried over to it, in one transaction. Every other session of the user,
+ * including one a sign-in with the old password inserts at this very moment, is refused from then on.
+ */
+export async function changePasswordHash(
+  db: Database,
+  change: { userId: string; accountId: string; expectedHash: string; passwordHash: string; keepSessionId: string },
+): Promise<void> {
+  await db.$transaction([
+    db.account.updateMany({
+      where: { id: change.accountId, passwordHash: change.expectedHash },
+      data: { passwordHash: change.passwordHash },
+    }),
+    db.user.update({ where: { id: change.userId }, data: { credentialEpoch: { increment: 1 } } }),
+    db.$executeRaw`
+      UPDATE sessions SET credential_epoch = users.credential_epoch FROM users
+      WHERE sessions.id = ${change.keepSessionId}::uuid AND users.id = sessions.user_id AND sessions.revoked_at IS NULL`,
+  ]);
 }
 
 export async function markUserLocked(db: Database, userId: string, now: Date): Promise<void> {

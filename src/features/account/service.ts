@@ -19,10 +19,10 @@ import {
 } from "./counters.ts";
 import { findPasswordProblem, type PasswordProblem } from "./password-policy.ts";
 import {
+  changePasswordHash,
   findPasswordAccountOfUser,
   findUserWithPassword,
   insertUserWithPassword,
-  replacePasswordHash,
 } from "./repository.ts";
 
 export type AccountSettings = ThrottleSettings & { passwordMinLength: number; requireEmailVerification: boolean };
@@ -86,8 +86,10 @@ export async function signUp(
     emailVerified: false,
     amr: PASSWORD_AMR,
     client: input.client,
+    credentialEpoch: created.credentialEpoch,
   });
-  return { kind: "signed_in", tokens };
+  // Only a disable between the insert above and this line refuses it.
+  return tokens ? { kind: "signed_in", tokens } : { kind: "verification_required" };
 }
 
 export type ChangePasswordResult =
@@ -98,7 +100,8 @@ export type ChangePasswordResult =
 
 /**
  * Changes the password after checking the current one (counted like a sign-in, so a stolen access
- * token cannot be used to guess the password), and ends every other session of the user.
+ * token cannot be used to guess the password), and ends every other session of the user: revoked now,
+ * and refused at refresh by the new credential epoch should one slip past the revocation.
  */
 export async function changePassword(
   deps: AccountDeps,
@@ -129,7 +132,13 @@ export async function changePassword(
     email: user.email,
   });
   if (problem) return { kind: "weak_password", problem };
-  await replacePasswordHash(deps.db, account.id, stored, await hashPassword(input.newPassword));
+  await changePasswordHash(deps.db, {
+    userId: input.userId,
+    accountId: account.id,
+    expectedHash: stored,
+    passwordHash: await hashPassword(input.newPassword),
+    keepSessionId: input.sessionId,
+  });
   const revoked = await revokeSessions(deps, input.userId, { except: input.sessionId }, "password_changed");
   await recordAuditEvent(deps.db, {
     action: "password.changed",
@@ -142,8 +151,8 @@ export async function changePassword(
 }
 
 /**
- * Disables a user: no new sign-ins, every session revoked in the database, and a per-user "not
- * before" marker at the edge so every outstanding access token stops at the next request.
+ * Disables a user: no new sign-ins or refreshes (session start and refresh check the status), every
+ * session revoked in the database, and a per-user "not before" marker at the edge so every outstanding access token stops at the next request.
  */
 export async function disableUser(
   deps: SessionDeps,
@@ -151,7 +160,8 @@ export async function disableUser(
 ): Promise<boolean> {
   const updated = await deps.db.user.updateMany({
     where: { id: input.userId, status: "ACTIVE" },
-    data: { status: "DISABLED" },
+    // A new epoch too: no session from before comes back should the user be enabled again (issue 10, M5).
+    data: { status: "DISABLED", credentialEpoch: { increment: 1 } },
   });
   if (updated.count === 0) return false;
   await revokeSessions(deps, input.userId, {}, "user_disabled");

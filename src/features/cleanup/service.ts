@@ -7,7 +7,7 @@ export const CLEANUP_BATCH_SIZE = 500;
 const ENDED_SESSION_RETENTION_DAYS = 30;
 /** Delivered or failed outbox rows are kept this long for support. */
 const OUTBOX_RETENTION_DAYS = 7;
-/** Counters untouched this long are forgotten, except an account locked until a password reset. */
+/** Counters untouched this long are forgotten, except a lock (password or second factor) a reset must lift. */
 const COUNTER_RETENTION_DAYS = 7;
 
 export type CleanupReport = Record<
@@ -40,7 +40,7 @@ export async function purgeExpired(
     [
       "counters",
       "auth_counters",
-      `updated_at < $1 - interval '${COUNTER_RETENTION_DAYS} days' AND (blocked_until IS NULL OR blocked_until < $1) AND NOT (key LIKE 'account:%' AND failures >= ${Math.trunc(options.lockoutFailures)})`,
+      `updated_at < $1 - interval '${COUNTER_RETENTION_DAYS} days' AND (blocked_until IS NULL OR blocked_until < $1) AND NOT ((key LIKE 'account:%' OR key LIKE 'mfa:%') AND failures >= ${Math.trunc(options.lockoutFailures)})`,
     ],
     ["outbox", "outbox_messages", `created_at < $1 - interval '${OUTBOX_RETENTION_DAYS} days'`],
     ["challenges", "mfa_challenges", "expires_at < $1"],

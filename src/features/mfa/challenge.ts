@@ -8,12 +8,20 @@ export const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
 
 const hashChallenge = (deps: SessionDeps, token: string) => hashCodeForStorage(deps.serverKeys, "mfa-challenge", token);
 
-/** A challenge for the second step of a sign-in, bound to the client that passed the password. */
-export async function createMfaChallenge(deps: SessionDeps, userId: string, client: ClientInfo): Promise<string> {
+/**
+ * A challenge for the second step of a sign-in, bound to the client that passed the password and to
+ * the user's credential epoch read with it (a reset in between makes the session it yields refused).
+ */
+export async function createMfaChallenge(
+  deps: SessionDeps,
+  user: { id: string; credentialEpoch: number },
+  client: ClientInfo,
+): Promise<string> {
   const token = generateRandomToken();
   await deps.db.mfaChallenge.create({
     data: {
-      userId,
+      userId: user.id,
+      credentialEpoch: user.credentialEpoch,
       tokenHash: await hashChallenge(deps, token),
       clientHash: client.ipHash,
       expiresAt: new Date(deps.now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
@@ -22,11 +30,15 @@ export async function createMfaChallenge(deps: SessionDeps, userId: string, clie
   return token;
 }
 
-/** The live challenge's user, without consuming it (wrong codes may be retried, within throttling). */
-export async function peekMfaChallenge(deps: SessionDeps, token: string, client: ClientInfo): Promise<string | null> {
+/** The live challenge's user and epoch, without consuming it (wrong codes may be retried, within throttling). */
+export async function peekMfaChallenge(
+  deps: SessionDeps,
+  token: string,
+  client: ClientInfo,
+): Promise<{ userId: string; credentialEpoch: number } | null> {
   const row = await deps.db.mfaChallenge.findUnique({ where: { tokenHash: await hashChallenge(deps, token) } });
   if (!row || row.consumedAt || row.expiresAt <= deps.now || row.clientHash !== client.ipHash) return null;
-  return row.userId;
+  return { userId: row.userId, credentialEpoch: row.credentialEpoch };
 }
 
 /** Consumes the challenge atomically; false when another request already did. */

@@ -1,9 +1,11 @@
 // Second factors as a whole: which ones a user has, and verifying one (a TOTP code, a recovery code or
 // a passkey assertion) wherever a second factor is asked for: sign-in, password reset, turning TOTP off.
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import type { Reservation, ThrottleSettings } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { type PasskeyDeps, verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
+import { recordSecondFactorFailure, recordSecondFactorSuccess, reserveSecondFactorGuess } from "./guesses.ts";
 import { countUnusedRecoveryCodes, findTotpCredential } from "./repository.ts";
 import { acceptTotp, useRecoveryCode } from "./service.ts";
 
@@ -86,17 +88,32 @@ async function proveSecondFactor(
   return verified?.amr ?? null;
 }
 
-/** Removes TOTP and the recovery codes (two-step sign-in is then off) after a valid second factor. */
+export type DisableTotpResult =
+  | { kind: "disabled" }
+  | { kind: "invalid_code" }
+  | Extract<Reservation, { kind: "locked" | "throttled" }>;
+
+/**
+ * Removes TOTP and the recovery codes (two-step sign-in is then off) after a valid second factor,
+ * which is a guess counted like one at the MFA step (issue 10, H1).
+ */
 export async function disableTotp(
-  deps: PasskeyDeps,
+  deps: PasskeyDeps & { accountSettings: ThrottleSettings },
   input: { userId: string; factor: SecondFactor; client: ClientInfo },
-): Promise<boolean> {
+): Promise<DisableTotpResult> {
   const { userId, client } = input;
-  if (!(await verifySecondFactor(deps, { ...input, purpose: "second_factor" }))) return false;
+  const reservation = await reserveSecondFactorGuess(deps, userId, client);
+  if (reservation.kind !== "open") return reservation;
+  if (!(await verifySecondFactor(deps, { ...input, purpose: "second_factor" }))) {
+    const lockAt = deps.accountSettings.lockoutFailures;
+    await recordSecondFactorFailure(deps, { userId, failures: reservation.failures, lockAt, client });
+    return { kind: "invalid_code" };
+  }
+  await recordSecondFactorSuccess(deps, userId, client);
   await deps.db.$transaction([
     deps.db.totpCredential.deleteMany({ where: { userId } }),
     deps.db.recoveryCode.deleteMany({ where: { userId } }),
   ]);
   await recordAuditEvent(deps.db, { action: "mfa.totp_disabled", success: true, userId, ...client });
-  return true;
+  return { kind: "disabled" };
 }

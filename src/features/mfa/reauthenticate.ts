@@ -4,11 +4,13 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { verifyPassword } from "../../crypto/password.ts";
 import { counterKeysFor, type Reservation, recordLoginSuccess, reserveLoginAttempt } from "../account/counters.ts";
+import { lockAccount } from "../account/lockout.ts";
 import { findPasswordAccountOfUser } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import { type ClientInfo, refreshAuthentication } from "../session/service.ts";
 import { methodOf } from "./factors.ts";
+import { recordSecondFactorFailure, recordSecondFactorSuccess, reserveSecondFactorGuess } from "./guesses.ts";
 import { acceptTotp, useRecoveryCode } from "./service.ts";
 import type { MfaDeps } from "./sign-in.ts";
 
@@ -21,6 +23,7 @@ export type ReauthProof =
 export type ReauthResult =
   | { kind: "ok"; accessToken: string; accessTokenExpiresAt: Date }
   | { kind: "invalid" }
+  | { kind: "session_ended" }
   | Extract<Reservation, { kind: "locked" | "throttled" }>;
 
 /** Checks one proof of the session's user; returns the RFC 8176 methods it proves, or null. */
@@ -41,12 +44,19 @@ async function checkProof(deps: MfaDeps, userId: string, proof: ReauthProof, cli
   return verified?.amr ?? null;
 }
 
+/**
+ * Proves the session's user again. A password proof is a password guess (the account's counters); a
+ * factor proof is a second-factor guess (the user's, which a password never clears: issue 10, H1).
+ */
 export async function reauthenticate(
   deps: MfaDeps,
   input: { userId: string; sessionId: string; email: string; proof: ReauthProof; client: ClientInfo },
 ): Promise<ReauthResult> {
+  const byPassword = "password" in input.proof;
   const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.limitHash);
-  const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
+  const reservation = byPassword
+    ? await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now)
+    : await reserveSecondFactorGuess(deps, input.userId, input.client);
   if (reservation.kind !== "open") return reservation;
   const amr = await checkProof(deps, input.userId, input.proof, input.client);
   const method = "password" in input.proof ? "password" : methodOf(input.proof);
@@ -57,8 +67,19 @@ export async function reauthenticate(
     ...input.client,
     metadata: { method },
   });
-  if (!amr) return { kind: "invalid" };
-  await recordLoginSuccess(deps.db, keys);
+  const lockAt = deps.accountSettings.lockoutFailures;
+  if (!amr) {
+    const { failures } = reservation;
+    if (!byPassword)
+      await recordSecondFactorFailure(deps, { userId: input.userId, failures, lockAt, client: input.client });
+    else if (failures >= lockAt) {
+      const user = { id: input.userId, email: input.email };
+      await lockAccount(deps, { user, failures, lockAt, cause: "password", client: input.client });
+    }
+    return { kind: "invalid" };
+  }
+  if (byPassword) await recordLoginSuccess(deps.db, keys);
+  else await recordSecondFactorSuccess(deps, input.userId, input.client);
   const token = await refreshAuthentication(deps, { sessionId: input.sessionId, userId: input.userId, amr });
-  return token ? { kind: "ok", ...token } : { kind: "invalid" };
+  return token ? { kind: "ok", ...token } : { kind: "session_ended" };
 }

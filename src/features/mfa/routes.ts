@@ -72,6 +72,7 @@ export const mfaRoutes = new Hono<AppEnv>()
       client: await clientInfo(c),
     });
     if (result.kind === "invalid") throw new AppError("passkey" in body ? "passkey_rejected" : "invalid_credentials");
+    if (result.kind === "session_ended") throw new AppError("unauthenticated");
     if (result.kind === "locked") throw new AppError("account_locked");
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     return c.json({ status: "reauthenticated", ...deliverAccessToken(c, result, deps.now) });
@@ -122,12 +123,14 @@ export const mfaRoutes = new Hono<AppEnv>()
     const body = await readJsonBody(c, Factor);
     const deps = await mfaDependencies(c);
     if (!(await hasSecondFactor(deps, c.var.session.userId))) throw new AppError("mfa_not_enabled");
-    const disabled = await disableTotp(deps, {
+    const result = await disableTotp(deps, {
       userId: c.var.session.userId,
       factor: factorOf(body),
       client: await clientInfo(c),
     });
-    if (!disabled) throw new AppError("invalid_code");
+    if (result.kind === "invalid_code") throw new AppError("invalid_code");
+    if (result.kind === "locked") throw new AppError("account_locked");
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     return c.json({ status: "disabled" });
   })
   // New recovery codes are a way past the second factor, so only a session that proved one gets them.
@@ -164,6 +167,8 @@ export const mfaRoutes = new Hono<AppEnv>()
         throw new AppError("invalid_challenge");
       case "invalid_code":
         throw new AppError("passkey" in body ? "passkey_rejected" : "invalid_code");
+      case "disabled":
+        throw new AppError("account_disabled");
       case "locked":
         throw new AppError("account_locked");
       case "throttled":

@@ -1,7 +1,13 @@
 // The second step of a sign-in: a live challenge (from a correct password, bound to the client) plus
-// a second factor yields the session; wrong factors count toward the same lockout as passwords.
+// a second factor yields the session; wrong factors count on the user's second-factor counters.
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { counterKeysFor, type Reservation, recordLoginSuccess, reserveLoginAttempt } from "../account/counters.ts";
+import {
+  clearGuessCounters,
+  counterKeysFor,
+  isLocked,
+  passwordGuessKeys,
+  type Reservation,
+} from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
@@ -9,6 +15,7 @@ import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
 import { consumeMfaChallenge, peekMfaChallenge } from "./challenge.ts";
 import { methodOf, type SecondFactor, verifySecondFactor } from "./factors.ts";
+import { recordSecondFactorFailure, recordSecondFactorSuccess, reserveSecondFactorGuess } from "./guesses.ts";
 
 export type MfaDeps = AccountDeps & PasskeyDeps;
 
@@ -16,6 +23,7 @@ export type MfaSignInResult =
   | { kind: "signed_in"; tokens: IssuedTokens }
   | { kind: "invalid_challenge" }
   | { kind: "invalid_code" }
+  | { kind: "disabled" }
   | Extract<Reservation, { kind: "locked" | "throttled" }>;
 
 /** WebAuthn options for answering the challenge with a passkey; null when the challenge is not live. */
@@ -27,22 +35,34 @@ export async function passkeyOptionsForChallenge(
   | { kind: "invalid_challenge" }
   | { kind: "no_passkey" }
 > {
-  const userId = await peekMfaChallenge(deps, input.challenge, input.client);
-  if (!userId) return { kind: "invalid_challenge" };
-  const options = await assertionOptionsForUser(deps, { userId, purpose: "second_factor", client: input.client });
+  const challenge = await peekMfaChallenge(deps, input.challenge, input.client);
+  if (!challenge) return { kind: "invalid_challenge" };
+  const options = await assertionOptionsForUser(deps, {
+    userId: challenge.userId,
+    purpose: "second_factor",
+    client: input.client,
+  });
   return options ? { kind: "options", options } : { kind: "no_passkey" };
 }
 
+/**
+ * Finishes a sign-in with a second factor. Every guess counts on the user's second-factor counters
+ * (which a right password does not clear); only here, once the whole sign-in has succeeded, are the
+ * password's counters and the factor's cleared (issue 10, H1).
+ */
 export async function completeMfaSignIn(
   deps: MfaDeps,
   input: { challenge: string; factor: SecondFactor; client: ClientInfo },
 ): Promise<MfaSignInResult> {
-  const userId = await peekMfaChallenge(deps, input.challenge, input.client);
-  if (!userId) return { kind: "invalid_challenge" };
+  const challenge = await peekMfaChallenge(deps, input.challenge, input.client);
+  if (!challenge) return { kind: "invalid_challenge" };
+  const { userId } = challenge;
   const user = await deps.db.user.findUnique({ where: { id: userId } });
   if (!user) return { kind: "invalid_challenge" };
-  const keys = await counterKeysFor(deps.serverKeys, user.email, input.client.limitHash);
-  const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
+  // An account locked after this challenge was issued stays locked: only a reset lifts a lock.
+  const passwordKeys = await counterKeysFor(deps.serverKeys, user.email, input.client.limitHash);
+  if (await isLocked(deps.db, passwordKeys.account, deps.accountSettings.lockoutFailures)) return { kind: "locked" };
+  const reservation = await reserveSecondFactorGuess(deps, userId, input.client);
   if (reservation.kind !== "open") return reservation;
   const method = methodOf(input.factor);
   const proven = await verifySecondFactor(deps, {
@@ -51,16 +71,26 @@ export async function completeMfaSignIn(
     client: input.client,
     purpose: "second_factor",
   });
-  if (!proven) return { kind: "invalid_code" };
+  if (!proven) {
+    const lockAt = deps.accountSettings.lockoutFailures;
+    await recordSecondFactorFailure(deps, { userId, failures: reservation.failures, lockAt, client: input.client });
+    return { kind: "invalid_code" };
+  }
+  // Disabled after the password step: no session (issue 10, L2); startSession refuses it too.
+  if (user.status !== "ACTIVE") return { kind: "disabled" };
   if (!(await consumeMfaChallenge(deps, input.challenge))) return { kind: "invalid_challenge" };
-  await recordLoginSuccess(deps.db, keys);
   const tokens = await startSession(deps, {
     userId,
     email: user.email,
     emailVerified: user.emailVerifiedAt !== null,
     amr: withMultiFactorMarker(["pwd", ...proven]),
     client: input.client,
+    credentialEpoch: challenge.credentialEpoch,
   });
+  // The password changed or the user was disabled since the password step (issue 10, M5, L2).
+  if (!tokens) return { kind: "invalid_challenge" };
+  await recordSecondFactorSuccess(deps, userId, input.client);
+  await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys));
   await recordAuditEvent(deps.db, {
     action: "login.succeeded",
     success: true,

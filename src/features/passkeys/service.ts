@@ -98,7 +98,10 @@ export async function signInWithPasskey(
     emailVerified: user.emailVerifiedAt !== null,
     amr: withMultiFactorMarker(verified.amr),
     client: input.client,
+    credentialEpoch: user.credentialEpoch,
   });
+  // Disabled (or the credentials changed) since the passkey was checked (issue 10, M5, L2).
+  if (!tokens) return { kind: "rejected" };
   await recordAuditEvent(deps.db, {
     action: "login.succeeded",
     success: true,

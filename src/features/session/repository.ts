@@ -12,18 +12,43 @@ export type NewSession = {
   expiresAt: Date;
   idleExpiresAt: Date;
   refreshTokenHash: string;
+  /** The user's credential epoch as read with the credential just checked. */
+  credentialEpoch: number;
 };
 
-/** Creates the session and its first refresh token in one statement. */
-export function insertSessionWithRefreshToken(db: Database, session: NewSession) {
-  const { refreshTokenHash, ...fields } = session;
-  return db.session.create({
-    data: {
-      ...fields,
-      lastSeenAt: session.authTime,
-      refreshTokens: { create: { tokenHash: refreshTokenHash, expiresAt: session.idleExpiresAt } },
-    },
-  });
+export type InsertedSession = { id: string; userId: string; amr: string[]; authTime: Date };
+
+/**
+ * Creates the session and its first refresh token in one statement, only while the user is active
+ * and their credential epoch is still the one read with the credential (issue 10, M5, L2). The user
+ * row is share-locked, so a password change or disable running at the same moment either waits for
+ * this insert (and then revokes the session it lists) or is seen by it (and no session is created).
+ * Null when refused.
+ */
+export async function insertSessionWithRefreshToken(
+  db: Database,
+  session: NewSession,
+): Promise<InsertedSession | null> {
+  const sessionId = uuidv7();
+  const rows = await db.$queryRaw<Array<{ id: string; user_id: string; amr: string[]; auth_time: Date }>>`
+    WITH owner AS (
+      SELECT id, credential_epoch FROM users
+      WHERE id = ${session.userId}::uuid AND status = 'ACTIVE' AND credential_epoch = ${session.credentialEpoch}::int
+      FOR SHARE
+    ), created AS (
+      INSERT INTO sessions (id, user_id, last_seen_at, expires_at, idle_expires_at, ip_hash, user_agent, amr,
+                            auth_time, credential_epoch)
+      SELECT ${sessionId}::uuid, owner.id, ${session.authTime}, ${session.expiresAt}, ${session.idleExpiresAt},
+             ${session.ipHash}, ${session.userAgent}, ${session.amr}::text[], ${session.authTime}, owner.credential_epoch
+      FROM owner
+      RETURNING id, user_id, amr, auth_time
+    ), token AS (
+      INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at)
+      SELECT ${uuidv7()}::uuid, created.id, ${session.refreshTokenHash}, ${session.idleExpiresAt} FROM created
+    )
+    SELECT id, user_id, amr, auth_time FROM created`;
+  const row = rows[0];
+  return row ? { id: row.id, userId: row.user_id, amr: row.amr ?? [], authTime: row.auth_time } : null;
 }
 
 export function findRefreshTokenWithSession(db: Database, tokenHash: string) {
@@ -42,7 +67,7 @@ export type ClaimedRotation = {
 
 /**
  * The refresh hot path in one SQL statement (atomic, one round trip): claims the token if it is
- * unused and its session is live, records the successor, moves the session's idle expiry and writes
+ * unused, its session is live and its user active with an unchanged credential epoch, records the successor, moves the session's idle expiry and writes
  * the audit row. The conditional UPDATE is the single-use guard: of two concurrent refreshes, one
  * claims the token; the other waits for the row lock, then finds it used and gets null.
  */
@@ -74,7 +99,8 @@ export async function claimAndRotateRefreshToken(
       FROM sessions s, users u
       WHERE rt.token_hash = ${tokenHash} AND rt.used_at IS NULL AND rt.expires_at > ${now}
         AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > ${now} AND s.idle_expires_at > ${now}
-        AND u.id = s.user_id
+        -- A disabled user, or a session from before a credential change, is not extended (issue 10, M5, L2).
+        AND u.id = s.user_id AND u.status = 'ACTIVE' AND u.credential_epoch = s.credential_epoch
       RETURNING rt.id, rt.session_id, s.user_id, s.amr, s.auth_time, s.expires_at, u.email, u.email_verified_at
     ), successor AS (
       INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, expires_at, created_at)

@@ -101,11 +101,22 @@ async function issueAccessToken(
   return { accessToken, accessTokenExpiresAt: new Date((nowSeconds + deps.settings.accessTokenTtlSeconds) * 1000) };
 }
 
-/** Starts a session for a user who just proved `amr`; returns the first token pair. */
+/**
+ * Starts a session for a user who just proved `amr`; returns the first token pair. `credentialEpoch`
+ * is the user's epoch read with the credential that was checked: null (no session) when it has moved
+ * on since, or when the user is no longer active (issue 10, M5, L2).
+ */
 export async function startSession(
   deps: SessionDeps,
-  input: { userId: string; email: string; emailVerified: boolean; amr: string[]; client: ClientInfo },
-): Promise<IssuedTokens> {
+  input: {
+    userId: string;
+    email: string;
+    emailVerified: boolean;
+    amr: string[];
+    client: ClientInfo;
+    credentialEpoch: number;
+  },
+): Promise<IssuedTokens | null> {
   const refreshToken = generateRandomToken();
   const expiresAt = addSeconds(deps.now, deps.settings.sessionAbsoluteTtlSeconds);
   const idleExpiresAt = earliest(addSeconds(deps.now, deps.settings.sessionIdleTtlSeconds), expiresAt);
@@ -118,7 +129,9 @@ export async function startSession(
     expiresAt,
     idleExpiresAt,
     refreshTokenHash: await sha256Hex(refreshToken),
+    credentialEpoch: input.credentialEpoch,
   });
+  if (!session) return null;
   return {
     sessionId: session.id,
     userId: input.userId,
@@ -168,7 +181,12 @@ export async function refreshSession(
   if (!row) return { kind: "invalid" };
   const { session } = row;
   const live =
-    !session.revokedAt && session.expiresAt > deps.now && session.idleExpiresAt > deps.now && row.expiresAt > deps.now;
+    !session.revokedAt &&
+    session.expiresAt > deps.now &&
+    session.idleExpiresAt > deps.now &&
+    row.expiresAt > deps.now &&
+    session.user.status === "ACTIVE" &&
+    session.user.credentialEpoch === session.credentialEpoch;
   if (!live) return { kind: "invalid" };
   const audit = { userId: session.userId, ipHash: client.ipHash, userAgent: client.userAgent };
   const retry = await isRetryWithinOverlap(deps.db, {
@@ -236,19 +254,30 @@ export async function revokeSessions(
 
 /**
  * Step-up: records a fresh authentication (`now`, plus the methods just proven) on the session and
- * issues an access token carrying it. The refresh token family is unchanged.
+ * issues an access token carrying it. The refresh token family is unchanged. Null when the session
+ * ended, its user is not active, or it predates a credential change (issue 10, M5, L2).
  */
 export async function refreshAuthentication(
   deps: SessionDeps,
   input: { sessionId: string; userId: string; amr: string[] },
 ): Promise<{ accessToken: string; accessTokenExpiresAt: Date } | null> {
   const session = await deps.db.session.findFirst({
-    where: { id: input.sessionId, userId: input.userId, revokedAt: null, expiresAt: { gt: deps.now } },
+    where: {
+      id: input.sessionId,
+      userId: input.userId,
+      revokedAt: null,
+      expiresAt: { gt: deps.now },
+      user: { status: "ACTIVE" },
+    },
     include: { user: true },
   });
-  if (!session) return null;
+  if (!session || session.credentialEpoch !== session.user.credentialEpoch) return null;
   const amr = amrAfterStepUp(session.amr, input.amr);
-  await deps.db.session.update({ where: { id: session.id }, data: { authTime: deps.now, amr } });
+  const updated = await deps.db.session.updateMany({
+    where: { id: session.id, revokedAt: null, credentialEpoch: session.user.credentialEpoch },
+    data: { authTime: deps.now, amr },
+  });
+  if (updated.count === 0) return null;
   return issueAccessToken(deps, {
     id: session.id,
     userId: session.userId,

@@ -9,6 +9,7 @@ import { findPasswordProblem, type PasswordProblem } from "../account/password-p
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { hasSecondFactor, methodOf, type SecondFactor, verifySecondFactor } from "../mfa/factors.ts";
+import { clearSecondFactorCounters, recordSecondFactorFailure, reserveResetSecondFactorGuess } from "../mfa/guesses.ts";
 import { assertionOptionsForUser, type WebauthnSettings } from "../passkeys/assertion.ts";
 import { type ClientInfo, revokeSessions } from "../session/service.ts";
 import { consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
@@ -108,8 +109,8 @@ export async function resetPassword(
   // a passkey or, when those are lost, a recovery code ("flexible reset"). Audited either way.
   if (await hasSecondFactor(deps, valid.userId)) {
     if (!input.secondFactor) return { kind: "second_factor_required" };
-    const counterKey = `code:reset_second_factor:${valid.userId}`;
-    const allowed = await reserve(deps.db, counterKey, { freeAttempts: 5, windowSeconds: 0 }, deps.now);
+    // Counted on the user's second-factor counters, as at sign-in (issue 10, H1).
+    const allowed = await reserveResetSecondFactorGuess(deps, valid.userId);
     if (allowed.kind !== "open")
       return {
         kind: "throttled",
@@ -121,8 +122,11 @@ export async function resetPassword(
       client: input.client,
       purpose: "password_reset",
     });
-    if (!verified) return { kind: "invalid_second_factor" };
-    await clearCounter(deps.db, counterKey);
+    if (!verified) {
+      const failed = { userId: valid.userId, failures: allowed.failures, client: input.client };
+      await recordSecondFactorFailure(deps, { ...failed, lockAt: deps.policy.lockoutFailures });
+      return { kind: "invalid_second_factor" };
+    }
     await recordAuditEvent(deps.db, {
       action: "password.reset_second_factor",
       success: true,
@@ -145,10 +149,12 @@ export async function resetPassword(
       update: { passwordHash },
       create: { userId, provider: PASSWORD_PROVIDER, providerAccountId: target, passwordHash },
     }),
-    deps.db.user.update({ where: { id: userId }, data: { lockedAt: null } }),
+    // A new credential epoch: a session that began with the old password is refused (issue 10, M5).
+    deps.db.user.update({ where: { id: userId }, data: { lockedAt: null, credentialEpoch: { increment: 1 } } }),
   ]);
   const keys = await counterKeysFor(deps.serverKeys, target, input.client.limitHash);
   await clearCounter(deps.db, keys.account);
+  await clearSecondFactorCounters(deps, userId, input.client);
   await revokeSessions(deps, userId, {}, "password_reset");
   // Floor, not ceil: a sign-in with the new password in this same second must keep working.
   await markUserNotBefore(deps.kv, userId, Math.floor(deps.now.getTime() / 1000), deps.settings.accessTokenTtlSeconds);

@@ -15,7 +15,7 @@ export const HOUR = 3600;
 export type VerificationDeps = SessionDeps & {
   mail: MailSettings;
   appUrl: string;
-  policy: Pick<Config, "passwordMinLength">;
+  policy: Pick<Config, "passwordMinLength" | "lockoutFailures">;
 };
 
 export type SendResult =
