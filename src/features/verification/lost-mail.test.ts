@@ -130,6 +130,11 @@ describe("H3: bad input on POST and GET /auth/email/verify", () => {
     for (const path of ["/auth/email/verify", "/auth/email/verify?token=short", "/auth/email/verify?token="]) {
       expect(await errorOf(await strict.client().request(path))).toEqual([400, "invalid_request"]);
     }
+    const huge = await strict.client().request("/auth/email/verify", {
+      body: `token=${"A".repeat(70_000)}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(await errorOf(huge)).toEqual([413, "payload_too_large"]);
     const unknown = await strict.client().request(`/auth/email/verify?token=${token}`);
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain("expired or was already used");
