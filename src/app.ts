@@ -8,6 +8,7 @@ import { mfaRoutes } from "./features/mfa/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { contactRoutes } from "./features/verification/contact-routes.ts";
+import { emailVerificationRoutes } from "./features/verification/email-routes.ts";
 import { devOutboxRoutes, verificationRoutes } from "./features/verification/routes.ts";
 import { handleGatewayRequest } from "./gateway/handler.ts";
 import type { AppEnv } from "./http/app-env.ts";
@@ -27,6 +28,7 @@ export function createApp() {
   app.route("/", accountRoutes);
   app.route("/", sessionRoutes);
   app.route("/", verificationRoutes);
+  app.route("/", emailVerificationRoutes);
   app.route("/", contactRoutes);
   app.route("/", mfaRoutes);
   app.route("/", passkeyRoutes);

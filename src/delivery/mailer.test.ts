@@ -33,7 +33,7 @@ describe("HTTP mail provider", () => {
     const { email, response } = await requestWith(`${originUrl()}/mail`);
     expect(response.status).toBe(202);
     const [row] = await ctx.sql<{ status: string; text: string | null; attempts: number }>(
-      "SELECT status, text, attempts FROM outbox_messages WHERE recipient = $1",
+      "SELECT status, text, attempts FROM outbox_messages WHERE recipient = $1 AND template = 'email_verification' ORDER BY created_at DESC LIMIT 1",
       [email],
     );
     expect(row).toEqual({ status: "SENT", text: null, attempts: 1 });
@@ -43,7 +43,7 @@ describe("HTTP mail provider", () => {
     const { email, response } = await requestWith(`${originUrl()}/status/500`);
     expect([response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([503, "delivery_failed"]);
     const [row] = await ctx.sql<{ status: string; last_error: string; attempts: number }>(
-      "SELECT status, last_error, attempts FROM outbox_messages WHERE recipient = $1",
+      "SELECT status, last_error, attempts FROM outbox_messages WHERE recipient = $1 AND template = 'email_verification' ORDER BY created_at DESC LIMIT 1",
       [email],
     );
     expect(row).toEqual({ status: "FAILED", last_error: "HTTP 500", attempts: 3 });

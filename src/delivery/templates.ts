@@ -2,7 +2,8 @@
 
 export type RenderedMessage = { template: string; subject: string; text: string; html: string };
 
-const escapeHtml = (value: string) =>
+/** Escapes a value for HTML text and attribute values. */
+export const escapeHtml = (value: string) =>
   value.replace(
     /[&<>"']/g,
     (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char,
@@ -24,6 +25,19 @@ export function emailVerificationMessage(input: { code: string; link: string; mi
       `Or <a href="${escapeHtml(input.link)}">verify your address</a>.`,
       `It expires in ${input.minutes} minutes. If you did not ask for it, ignore this message.`,
     ]),
+  };
+}
+
+/** To the owner of an address someone tried to sign up with: no code, no link, nothing to act on. */
+export function signupAttemptNoticeMessage(): RenderedMessage {
+  const subject = "Someone tried to sign up with your address";
+  const advice =
+    "Someone tried to create an account with this email address, which already has one. If it was you, sign in, or reset your password if you forgot it. If it was not you, you can ignore this message; nothing was changed.";
+  return {
+    template: "signup_attempt_notice",
+    subject,
+    text: `${advice}\n`,
+    html: layout(subject, [escapeHtml(advice)]),
   };
 }
 

@@ -14,6 +14,7 @@ import { tooManyAttempts } from "../../http/throttle.ts";
 import { listLoginHistory } from "../audit/service.ts";
 import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
+import { mailAfterSignup } from "../verification/service.ts";
 import { normalizeEmail } from "./email.ts";
 import { logIn } from "./log-in.ts";
 import {
@@ -72,14 +73,13 @@ export const accountRoutes = new Hono<AppEnv>()
     const body = await readJsonBody(c, SignUpBody);
     guardBrowser(c, body.client);
     const deps = await accountDependencies(c);
-    const result = await signUp(deps, {
-      email: body.email,
-      password: body.password,
-      name: body.name ?? null,
-      client: await clientInfo(c),
-    });
+    const client = await clientInfo(c);
+    const result = await signUp(deps, { email: body.email, password: body.password, name: body.name ?? null, client });
     if (result.kind === "weak_password") return weakPassword(c, result.problem);
     if (result.kind === "throttled" || result.kind === "locked") return refuse(c, result);
+    // After the response, for a new and a taken address alike: the answer and its timing stay the same.
+    const mailDeps = { ...deps, mail: c.var.config.mail, appUrl: c.var.config.appUrl, policy: c.var.config };
+    c.var.defer(mailAfterSignup(mailDeps, { email: body.email, newUserId: result.newUserId, client }));
     if (result.kind === "verification_required") {
       return c.json({ status: "verification_required", message: "Check your inbox to finish signing up." }, 202);
     }

@@ -39,15 +39,20 @@ export const DUMMY_PASSWORD_HASH =
 
 export type Refusal = Extract<Reservation, { kind: "locked" | "throttled" }>;
 
+/**
+ * `newUserId` says which one mail the route sends after the response: the verification code and
+ * link to a new user, or (null) a notice to the owner of a taken address. Never part of the answer.
+ */
 export type SignUpResult =
-  | { kind: "signed_in"; tokens: IssuedTokens }
-  | { kind: "verification_required" }
+  | { kind: "signed_in"; tokens: IssuedTokens; newUserId: string }
+  | { kind: "verification_required"; newUserId: string | null }
   | { kind: "weak_password"; problem: PasswordProblem }
   | Refusal;
 
 /**
  * Creates the user and their password account. A taken email does the same hashing work and, when
- * email verification is required, yields the very same answer as a new one.
+ * email verification is required, yields the very same answer as a new one; either way the route
+ * then sends exactly one mail (H3).
  */
 export async function signUp(
   deps: AccountDeps,
@@ -70,7 +75,7 @@ export async function signUp(
       userId: existing?.user.id ?? null,
       ...input.client,
     });
-    return { kind: "verification_required" };
+    return { kind: "verification_required", newUserId: null };
   }
   await recordAuditEvent(deps.db, {
     action: "user.signed_up",
@@ -79,7 +84,7 @@ export async function signUp(
     ...input.client,
     metadata: { method: "password" },
   });
-  if (deps.accountSettings.requireEmailVerification) return { kind: "verification_required" };
+  if (deps.accountSettings.requireEmailVerification) return { kind: "verification_required", newUserId: created.id };
   const tokens = await startSession(deps, {
     userId: created.id,
     email: input.email,
@@ -89,7 +94,8 @@ export async function signUp(
     credentialEpoch: created.credentialEpoch,
   });
   // Only a disable between the insert above and this line refuses it.
-  return tokens ? { kind: "signed_in", tokens } : { kind: "verification_required" };
+  if (!tokens) return { kind: "verification_required", newUserId: created.id };
+  return { kind: "signed_in", tokens, newUserId: created.id };
 }
 
 export type ChangePasswordResult =

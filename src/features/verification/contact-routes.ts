@@ -53,7 +53,14 @@ export const contactRoutes = new Hono<AppEnv>()
       if (current?.email === body.email) {
         throw new AppError("invalid_request", { fields: [{ path: "email", message: "is already your address" }] });
       }
-      return answerSend(c, await requestEmailChange(deps, { userId: c.var.session.userId, newEmail: body.email }));
+      const result = await requestEmailChange(deps, {
+        userId: c.var.session.userId,
+        newEmail: body.email,
+        limitHash: (await clientInfo(c)).limitHash,
+      });
+      if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+      c.var.defer(result.delivery);
+      return c.json({ status: "sent" }, 202);
     },
   )
   .post(
@@ -77,7 +84,11 @@ export const contactRoutes = new Hono<AppEnv>()
     const body = await readJsonBody(c, PhoneBody);
     return answerSend(
       c,
-      await requestPhoneVerification(await contactDependencies(c), { userId: c.var.session.userId, phone: body.phone }),
+      await requestPhoneVerification(await contactDependencies(c), {
+        userId: c.var.session.userId,
+        phone: body.phone,
+        limitHash: (await clientInfo(c)).limitHash,
+      }),
     );
   })
   .post("/auth/phone/verify", requireSession(), async (c) => {

@@ -62,7 +62,7 @@ describe("email change", () => {
     const client = await signUpBrowser(ctx);
     const response = await client.request("/auth/email/change/request", { json: { email: taken } });
     expect(response.status).toBe(202);
-    expect(await outboxFor(ctx.worker, taken)).toEqual([]);
+    expect((await outboxFor(ctx.worker, taken)).map((m) => m.template)).toEqual(["email_verification"]); // signup's
   });
 
   it("requires a recent sign-in: 401 reauthentication_required otherwise", async () => {

@@ -9,7 +9,8 @@ import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo } from "../session/service.ts";
 import { consumeCode, issueCode, revokeCode } from "./codes.ts";
-import { EMAIL_CODE_TTL_SECONDS, HOUR, SENDS_PER_HOUR, type SendResult, type VerificationDeps } from "./service.ts";
+import { reserveSend } from "./send-limits.ts";
+import { EMAIL_CODE_TTL_SECONDS, HOUR, type SendResult, type VerificationDeps } from "./service.ts";
 
 const CODE_FREE_FAILURES = 5;
 
@@ -22,19 +23,32 @@ const refusal = (reservation: Awaited<ReturnType<typeof reserve>>): Refused | nu
     ? null
     : { kind: "throttled", retryAfterSeconds: reservation.kind === "throttled" ? reservation.retryAfterSeconds : HOUR };
 
+/** Counts the send per user, target and client (atomically, before anything else), then issues and delivers. */
 async function sendCode(
+  deps: ContactDeps,
+  input: {
+    userId: string;
+    purpose: "EMAIL_CHANGE" | "PHONE_VERIFICATION";
+    target: string;
+    limitHash: string | null;
+    deliver: (code: string) => Promise<{ ok: boolean }>;
+  },
+): Promise<SendResult> {
+  const allowed = await reserveSend(deps.db, deps.serverKeys, {
+    purpose: input.purpose === "EMAIL_CHANGE" ? "email_change" : "phone_verification",
+    address: input.target,
+    userId: input.userId,
+    limitHash: input.limitHash,
+    now: deps.now,
+  });
+  if (allowed.kind !== "open") return allowed;
+  return issueAndDeliver(deps, input);
+}
+
+async function issueAndDeliver(
   deps: ContactDeps,
   input: { userId: string; purpose: CodePurpose; target: string; deliver: (code: string) => Promise<{ ok: boolean }> },
 ): Promise<SendResult> {
-  const refused = refusal(
-    await reserve(
-      deps.db,
-      `send:${input.purpose.toLowerCase()}:${input.userId}`,
-      { freeAttempts: SENDS_PER_HOUR, windowSeconds: HOUR },
-      deps.now,
-    ),
-  );
-  if (refused) return refused;
   const issued = await issueCode(deps.db, deps.serverKeys, {
     userId: input.userId,
     purpose: input.purpose,
@@ -67,17 +81,28 @@ async function proveCode(
   return { kind: "proved", target: consumed.target };
 }
 
+export type EmailChangeRequest = Refused | { kind: "accepted"; delivery: Promise<unknown> };
+
 /**
- * Sends a code to the new address. A taken address gets the same answer and no code, so this does
- * not tell a signed-in user which addresses have accounts.
+ * Sends a code to the new address. The limit is counted first and the code is issued and mailed
+ * after the response (callers defer `delivery`), so a taken address (no code, no mail) gets the
+ * same answer, at the same time and under the same limit, as a free one (L1).
  */
 export async function requestEmailChange(
   deps: ContactDeps,
-  input: { userId: string; newEmail: string },
-): Promise<SendResult> {
+  input: { userId: string; newEmail: string; limitHash: string | null },
+): Promise<EmailChangeRequest> {
+  const allowed = await reserveSend(deps.db, deps.serverKeys, {
+    purpose: "email_change",
+    address: input.newEmail,
+    userId: input.userId,
+    limitHash: input.limitHash,
+    now: deps.now,
+  });
+  if (allowed.kind !== "open") return allowed;
   const taken = await deps.db.user.findUnique({ where: { email: input.newEmail }, select: { id: true } });
-  if (taken) return { kind: "sent" };
-  return sendCode(deps, {
+  if (taken) return { kind: "accepted", delivery: Promise.resolve() };
+  const delivery = issueAndDeliver(deps, {
     userId: input.userId,
     purpose: "EMAIL_CHANGE",
     target: input.newEmail,
@@ -89,6 +114,7 @@ export async function requestEmailChange(
         emailChangeCodeMessage({ code, minutes: EMAIL_CODE_TTL_SECONDS / 60 }),
       ),
   });
+  return { kind: "accepted", delivery };
 }
 
 export type ChangeResult = { kind: "changed"; email: string; previous: string } | { kind: "invalid" } | Refused;
@@ -109,6 +135,11 @@ export async function confirmEmailChange(
         where: { userId: user.id, provider: PASSWORD_PROVIDER },
         data: { providerAccountId: proved.target },
       }),
+      // Reset links and verification codes mailed to the old address prove nothing any more (L3).
+      deps.db.verificationCode.updateMany({
+        where: { userId: user.id, target: user.email, consumedAt: null },
+        data: { consumedAt: deps.now },
+      }),
     ]);
   } catch (error) {
     // Someone verified the address first.
@@ -123,7 +154,7 @@ export async function confirmEmailChange(
 /** Sends an SMS code to `phone` (E.164, already validated). */
 export async function requestPhoneVerification(
   deps: ContactDeps,
-  input: { userId: string; phone: string },
+  input: { userId: string; phone: string; limitHash: string | null },
 ): Promise<SendResult> {
   const sms = deps.sms;
   if (!sms) return { kind: "delivery_failed" };
@@ -131,6 +162,7 @@ export async function requestPhoneVerification(
     userId: input.userId,
     purpose: "PHONE_VERIFICATION",
     target: input.phone,
+    limitHash: input.limitHash,
     deliver: (code) =>
       sendMessage(deps.db, sms, "SMS", input.phone, phoneCodeMessage({ code, minutes: EMAIL_CODE_TTL_SECONDS / 60 })),
   });

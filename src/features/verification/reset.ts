@@ -4,7 +4,7 @@ import { hashPassword } from "../../crypto/password.ts";
 import { sendEmail } from "../../delivery/mailer.ts";
 import { passwordResetMessage } from "../../delivery/templates.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
-import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
+import { clearCounter, counterKeysFor } from "../account/counters.ts";
 import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
@@ -13,7 +13,8 @@ import { clearSecondFactorCounters, recordSecondFactorFailure, reserveResetSecon
 import { assertionOptionsForUser, type WebauthnSettings } from "../passkeys/assertion.ts";
 import { type ClientInfo, revokeSessions } from "../session/service.ts";
 import { consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
-import { HOUR, SENDS_PER_HOUR, type VerificationDeps } from "./service.ts";
+import { reserveSend } from "./send-limits.ts";
+import { HOUR, type VerificationDeps } from "./service.ts";
 
 export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 
@@ -25,13 +26,13 @@ export type ResetDeps = VerificationDeps & { webauthn: WebauthnSettings };
  * run this after the response, so neither the answer nor its timing reveals whether it exists.
  */
 export async function requestPasswordReset(deps: VerificationDeps, email: string, client: ClientInfo): Promise<void> {
-  const keys = await counterKeysFor(deps.serverKeys, email, client.limitHash);
-  const allowed = await reserve(
-    deps.db,
-    `send:password_reset:${keys.account}`,
-    { freeAttempts: SENDS_PER_HOUR, windowSeconds: HOUR },
-    deps.now,
-  );
+  // Counted before the lookup: an unknown address uses up its allowance exactly like a known one.
+  const allowed = await reserveSend(deps.db, deps.serverKeys, {
+    purpose: "password_reset",
+    address: email,
+    limitHash: client.limitHash,
+    now: deps.now,
+  });
   if (allowed.kind !== "open") return;
   const user = await deps.db.user.findUnique({ where: { email } });
   if (!user) return;
@@ -60,15 +61,22 @@ export async function requestPasswordReset(deps: VerificationDeps, email: string
 }
 
 /**
+ * A live reset link whose address is still its user's. A link mailed before an email change proves
+ * the old address only, so it is refused like an expired one (the change also revokes it).
+ */
+async function peekResetToken(deps: VerificationDeps, token: string) {
+  const valid = await peekToken(deps.db, deps.serverKeys, { purpose: "PASSWORD_RESET", token, now: deps.now });
+  if (!valid) return null;
+  const user = await deps.db.user.findUnique({ where: { id: valid.userId }, select: { email: true } });
+  return user?.email === valid.target ? valid : null;
+}
+
+/**
  * WebAuthn options for confirming a reset with a passkey: only with a live reset link, and only the
  * link's user's passkeys can answer. Null when the link is not live or the user has no passkey.
  */
 export async function passkeyOptionsForReset(deps: ResetDeps, input: { token: string; client: ClientInfo }) {
-  const valid = await peekToken(deps.db, deps.serverKeys, {
-    purpose: "PASSWORD_RESET",
-    token: input.token,
-    now: deps.now,
-  });
+  const valid = await peekResetToken(deps, input.token);
   if (!valid) return { kind: "invalid" as const };
   const options = await assertionOptionsForUser(deps, {
     userId: valid.userId,
@@ -94,11 +102,7 @@ export async function resetPassword(
   deps: ResetDeps,
   input: { token: string; password: string; secondFactor?: SecondFactor; client: ClientInfo },
 ): Promise<ResetResult> {
-  const valid = await peekToken(deps.db, deps.serverKeys, {
-    purpose: "PASSWORD_RESET",
-    token: input.token,
-    now: deps.now,
-  });
+  const valid = await peekResetToken(deps, input.token);
   if (!valid) return { kind: "invalid" };
   const problem = findPasswordProblem(input.password, {
     minLength: deps.policy.passwordMinLength,
@@ -143,15 +147,28 @@ export async function resetPassword(
   if (!consumed) return { kind: "invalid" };
   const passwordHash = await hashPassword(input.password);
   const { userId, target } = consumed;
-  await deps.db.$transaction([
-    deps.db.account.upsert({
-      where: { provider_providerAccountId: { provider: PASSWORD_PROVIDER, providerAccountId: target } },
-      update: { passwordHash },
-      create: { userId, provider: PASSWORD_PROVIDER, providerAccountId: target, passwordHash },
-    }),
+  const written = await deps.db.$transaction(async (tx) => {
+    // The user's row locked: an email change cannot slip between this check and the write (L3).
+    const [owner] = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM users WHERE id = ${userId}::uuid AND email = ${target} FOR UPDATE`;
+    if (!owner) return false;
+    // The user's one password credential, found by user id (never a second row keyed by an old address).
+    const account = await tx.account.findFirst({
+      where: { userId, provider: PASSWORD_PROVIDER },
+      select: { id: true },
+    });
+    if (account) await tx.account.update({ where: { id: account.id }, data: { passwordHash } });
+    else
+      await tx.account.create({
+        data: { userId, provider: PASSWORD_PROVIDER, providerAccountId: target, passwordHash },
+      });
     // A new credential epoch: a session that began with the old password is refused (issue 10, M5).
-    deps.db.user.update({ where: { id: userId }, data: { lockedAt: null, credentialEpoch: { increment: 1 } } }),
-  ]);
+    await tx.user.update({ where: { id: userId }, data: { lockedAt: null, credentialEpoch: { increment: 1 } } });
+    // Following the mailed link proved the address, so it counts as verified.
+    await tx.user.updateMany({ where: { id: userId, emailVerifiedAt: null }, data: { emailVerifiedAt: deps.now } });
+    return true;
+  });
+  if (!written) return { kind: "invalid" };
   const keys = await counterKeysFor(deps.serverKeys, target, input.client.limitHash);
   await clearCounter(deps.db, keys.account);
   await clearSecondFactorCounters(deps, userId, input.client);

@@ -1,4 +1,4 @@
-// Verification routes: email verification by code or link, password reset, and the dev outbox.
+// Password reset routes (forgot, reset, passkey options) and the dev outbox; email verification is in email-routes.ts.
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -12,15 +12,9 @@ import { normalizeEmail } from "../account/email.ts";
 import { normalizePassword, PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
 import type { SecondFactor } from "../mfa/factors.ts";
 import { PasskeyAssertion } from "../passkeys/schemas.ts";
-import { authenticate, requireSession } from "../session/middleware.ts";
 import { passkeyOptionsForReset, type ResetDeps, requestPasswordReset, resetPassword } from "./reset.ts";
-import { requestEmailVerification, verifyEmail } from "./service.ts";
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the token from the link");
-const VerifyBody = z.union([
-  z.strictObject({ code: z.string().regex(/^\d{6}$/, "must be 6 digits") }),
-  z.strictObject({ token }),
-]);
 const ForgotBody = z.strictObject({ email: z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254)) });
 const ResetBody = withAliases(
   { recovery_code: "recoveryCode" },
@@ -76,32 +70,6 @@ const RESET_REQUESTED = {
 };
 
 export const verificationRoutes = new Hono<AppEnv>()
-  .post("/auth/email/verify/request", requireSession(), async (c) => {
-    const result = await requestEmailVerification(await verificationDependencies(c), c.var.session.userId);
-    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    if (result.kind === "delivery_failed") throw new AppError("delivery_failed");
-    return c.json({ status: result.kind }, result.kind === "sent" ? 202 : 200);
-  })
-  .post("/auth/email/verify", async (c) => {
-    const body = await readJsonBody(c, VerifyBody);
-    const deps = await verificationDependencies(c);
-    const client = await clientInfo(c);
-    let result: Awaited<ReturnType<typeof verifyEmail>>;
-    if ("code" in body) {
-      // A code proves the address only for the signed-in user it was sent to.
-      const session = await authenticate(c);
-      if (!session) {
-        c.header("WWW-Authenticate", "Bearer");
-        throw new AppError("unauthenticated");
-      }
-      result = await verifyEmail(deps, { code: body.code, userId: session.userId, client });
-    } else {
-      result = await verifyEmail(deps, { token: body.token, client });
-    }
-    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    if (result.kind === "invalid") throw new AppError("code" in body ? "invalid_code" : "invalid_token");
-    return c.json({ status: "verified" });
-  })
   .post("/auth/password/forgot", async (c) => {
     const body = await readJsonBody(c, ForgotBody);
     const deps = await verificationDependencies(c);

@@ -1,16 +1,17 @@
-// Email verification: codes and links by mail, consumed once, rate limited.
+// Email verification: codes and links by mail (at signup, on request), consumed once, rate limited.
 import type { Config } from "../../config/index.ts";
 import { type MailSettings, sendEmail } from "../../delivery/mailer.ts";
-import { emailVerificationMessage } from "../../delivery/templates.ts";
-import { clearCounter, reserve } from "../account/counters.ts";
+import { emailVerificationMessage, signupAttemptNoticeMessage } from "../../delivery/templates.ts";
+import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
-import { consumeCode, consumeToken, issueCode, revokeCode } from "./codes.ts";
+import { consumeCode, consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
+import { reserveSend } from "./send-limits.ts";
 
 export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
-/** Messages per purpose per user per hour. */
-export const SENDS_PER_HOUR = 3;
 export const HOUR = 3600;
+/** Wrong verification codes per address before delays start (kept across resends). */
+const CODE_FREE_FAILURES = 5;
 
 export type VerificationDeps = SessionDeps & {
   mail: MailSettings;
@@ -24,28 +25,21 @@ export type SendResult =
   | { kind: "throttled"; retryAfterSeconds: number }
   | { kind: "delivery_failed" };
 
-/** Sends a 6-digit code and a link to the user's address; a resend invalidates the previous code. */
-export async function requestEmailVerification(deps: VerificationDeps, userId: string): Promise<SendResult> {
-  const user = await deps.db.user.findUnique({ where: { id: userId } });
-  if (!user) return { kind: "delivery_failed" };
-  if (user.emailVerifiedAt) return { kind: "already_verified" };
-  const allowed = await reserve(
-    deps.db,
-    `send:email_verification:${userId}`,
-    { freeAttempts: SENDS_PER_HOUR, windowSeconds: HOUR },
-    deps.now,
-  );
-  if (allowed.kind !== "open")
-    return { kind: "throttled", retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR };
+/** Where the mailed link points: a page that only shows a confirmation; its form's POST consumes. */
+export const verificationLink = (appUrl: string, token: string) =>
+  `${appUrl}/auth/email/verify?token=${encodeURIComponent(token)}`;
+
+/** Issues a code and link for the user's address and mails them; a new code invalidates the last. */
+async function mailVerificationCode(deps: VerificationDeps, user: { id: string; email: string }): Promise<SendResult> {
   const issued = await issueCode(deps.db, deps.serverKeys, {
-    userId,
+    userId: user.id,
     purpose: "EMAIL_VERIFICATION",
     target: user.email,
     withCode: true,
     ttlSeconds: EMAIL_CODE_TTL_SECONDS,
     now: deps.now,
   });
-  const link = `${deps.appUrl}/verify-email?token=${encodeURIComponent(issued.token)}`;
+  const link = verificationLink(deps.appUrl, issued.token);
   const message = emailVerificationMessage({ code: issued.code ?? "", link, minutes: EMAIL_CODE_TTL_SECONDS / 60 });
   const delivered = await sendEmail(deps.db, deps.mail, user.email, message);
   if (!delivered.ok) {
@@ -53,6 +47,66 @@ export async function requestEmailVerification(deps: VerificationDeps, userId: s
     return { kind: "delivery_failed" };
   }
   return { kind: "sent" };
+}
+
+/** The signed-in user asks again: 429 past the hourly limit (it is their own address, nothing to hide). */
+export async function requestEmailVerification(
+  deps: VerificationDeps,
+  userId: string,
+  client: ClientInfo,
+): Promise<SendResult> {
+  const user = await deps.db.user.findUnique({ where: { id: userId } });
+  if (!user) return { kind: "delivery_failed" };
+  if (user.emailVerifiedAt) return { kind: "already_verified" };
+  const allowed = await reserveSend(deps.db, deps.serverKeys, {
+    purpose: "email_verification",
+    address: user.email,
+    limitHash: client.limitHash,
+    now: deps.now,
+  });
+  if (allowed.kind !== "open") return allowed;
+  return mailVerificationCode(deps, user);
+}
+
+/**
+ * Someone without a session lost the mail: counted per address and client before anything looks
+ * the address up, and mailed only to an unverified account. Callers answer the same for every
+ * address and run this after the response.
+ */
+export async function requestEmailVerificationByAddress(
+  deps: VerificationDeps,
+  email: string,
+  client: ClientInfo,
+): Promise<void> {
+  const allowed = await reserveSend(deps.db, deps.serverKeys, {
+    purpose: "email_verification",
+    address: email,
+    limitHash: client.limitHash,
+    now: deps.now,
+  });
+  if (allowed.kind !== "open") return;
+  const user = await deps.db.user.findUnique({ where: { email } });
+  if (!user || user.emailVerifiedAt || user.status !== "ACTIVE") return;
+  await mailVerificationCode(deps, user);
+}
+
+/**
+ * The one mail a signup sends, after the response: the code and link to a new account, or to the
+ * owner of a taken address a notice that someone tried. Both count against the same limit first.
+ */
+export async function mailAfterSignup(
+  deps: VerificationDeps,
+  input: { email: string; newUserId: string | null; client: ClientInfo },
+): Promise<void> {
+  const allowed = await reserveSend(deps.db, deps.serverKeys, {
+    purpose: "email_verification",
+    address: input.email,
+    limitHash: input.client.limitHash,
+    now: deps.now,
+  });
+  if (allowed.kind !== "open") return;
+  if (input.newUserId) await mailVerificationCode(deps, { id: input.newUserId, email: input.email });
+  else await sendEmail(deps.db, deps.mail, input.email, signupAttemptNoticeMessage());
 }
 
 export type VerifyResult =
@@ -76,14 +130,22 @@ async function markVerified(
   return { kind: "verified", userId };
 }
 
+/** Whether a link token is live, read only: what the link's page (GET) may do. */
+export async function checkVerificationToken(deps: VerificationDeps, token: string): Promise<boolean> {
+  return (await peekToken(deps.db, deps.serverKeys, { purpose: "EMAIL_VERIFICATION", token, now: deps.now })) !== null;
+}
+
+export type VerifyInput =
+  | { token: string; client: ClientInfo }
+  | { code: string; userId: string; client: ClientInfo }
+  | { code: string; email: string; client: ClientInfo };
+
 /**
- * Verifies with the code (signed-in user) or the link token. Wrong codes count per user across
- * resends (a new code does not reset the count) and each code dies after 5 wrong tries.
+ * Verifies with the link token, or a code of the signed-in user or of the given address. Wrong codes
+ * count per address across resends (a new code does not reset the count; an unknown address is
+ * counted the same) and each code dies after 5 wrong tries.
  */
-export async function verifyEmail(
-  deps: VerificationDeps,
-  input: { code: string; userId: string; client: ClientInfo } | { token: string; client: ClientInfo },
-): Promise<VerifyResult> {
+export async function verifyEmail(deps: VerificationDeps, input: VerifyInput): Promise<VerifyResult> {
   if ("token" in input) {
     const consumed = await consumeToken(deps.db, deps.serverKeys, {
       purpose: "EMAIL_VERIFICATION",
@@ -92,25 +154,32 @@ export async function verifyEmail(
     });
     return consumed ? markVerified(deps, consumed.userId, consumed.target, input.client) : { kind: "invalid" };
   }
-  const counterKey = `code:email_verification:${input.userId}`;
-  const allowed = await reserve(deps.db, counterKey, { freeAttempts: 5, windowSeconds: 0 }, deps.now);
+  const user =
+    "userId" in input
+      ? await deps.db.user.findUnique({ where: { id: input.userId }, select: { id: true, email: true } })
+      : await deps.db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
+  const address = "email" in input ? input.email : (user?.email ?? input.userId);
+  const counterKey = `code:email_verification:${(await counterKeysFor(deps.serverKeys, address, null)).account}`;
+  const allowed = await reserve(deps.db, counterKey, { freeAttempts: CODE_FREE_FAILURES, windowSeconds: 0 }, deps.now);
   if (allowed.kind !== "open")
     return { kind: "throttled", retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR };
-  const consumed = await consumeCode(deps.db, deps.serverKeys, {
-    userId: input.userId,
-    purpose: "EMAIL_VERIFICATION",
-    code: input.code,
-    now: deps.now,
-  });
-  if (!consumed) {
+  const consumed = user
+    ? await consumeCode(deps.db, deps.serverKeys, {
+        userId: user.id,
+        purpose: "EMAIL_VERIFICATION",
+        code: input.code,
+        now: deps.now,
+      })
+    : null;
+  if (!consumed || !user) {
     await recordAuditEvent(deps.db, {
       action: "email.verification_failed",
       success: false,
-      userId: input.userId,
+      userId: user?.id ?? null,
       ...input.client,
     });
     return { kind: "invalid" };
   }
   await clearCounter(deps.db, counterKey);
-  return markVerified(deps, input.userId, consumed.target, input.client);
+  return markVerified(deps, user.id, consumed.target, input.client);
 }

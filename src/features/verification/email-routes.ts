@@ -1,0 +1,123 @@
+// Email verification routes: ask for a code (signed in, or by address), the link's confirmation
+// page (GET, read only) and verification by code or link (POST, consumes).
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { readJsonBody } from "../../http/body.ts";
+import { tooManyAttempts } from "../../http/throttle.ts";
+import { normalizeEmail } from "../account/email.ts";
+import { authenticate } from "../session/middleware.ts";
+import {
+  checkVerificationToken,
+  requestEmailVerification,
+  requestEmailVerificationByAddress,
+  type VerificationDeps,
+  type VerifyResult,
+  verifyEmail,
+} from "./service.ts";
+import { confirmVerificationPage, expiredLinkPage, PAGE_HEADERS, verifiedPage } from "./verify-page.ts";
+
+const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
+const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the token from the link");
+const code = z.string().regex(/^\d{6}$/, "must be 6 digits");
+/** `{}` (or no body) asks for the signed-in user; `{email}` for an address, without a session. */
+const RequestBody = z.strictObject({ email: email.optional() });
+const VerifyBody = z.union([z.strictObject({ code }), z.strictObject({ email, code }), z.strictObject({ token })]);
+const TokenQuery = z.object({ token });
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/** The same answer for every address: known, unknown, verified or not, under or over the limit. */
+const VERIFICATION_REQUESTED = {
+  status: "requested",
+  message: "If an account uses this address and it is not verified yet, a new code and link are on their way.",
+};
+
+async function verificationDependencies(c: Context<AppEnv>): Promise<VerificationDeps> {
+  const config = c.var.config;
+  return { ...(await authDependencies(c)), mail: config.mail, appUrl: config.appUrl, policy: config };
+}
+
+async function signedInUser(c: Context<AppEnv>): Promise<string> {
+  const session = await authenticate(c);
+  if (session) return session.userId;
+  c.header("WWW-Authenticate", "Bearer");
+  throw new AppError("unauthenticated");
+}
+
+/** Browsers (and mail scanners) get HTML; a caller that asks for JSON first gets JSON. */
+function wantsJson(c: Context<AppEnv>): boolean {
+  const accept = c.req.header("accept") ?? "";
+  const json = accept.indexOf("application/json");
+  const html = accept.indexOf("text/html");
+  return json >= 0 && (html < 0 || json < html);
+}
+
+/** The token of the confirmation page's form: exactly one `token` field, nothing else. */
+async function readTokenForm(c: Context<AppEnv>): Promise<string> {
+  const fields = [...new URLSearchParams(await c.req.text())];
+  const parsed = token.safeParse(fields[0]?.[1]);
+  if (fields.length !== 1 || fields[0]?.[0] !== "token" || !parsed.success)
+    throw new AppError("invalid_request", { fields: [{ path: "token", message: "must be the token from the link" }] });
+  return parsed.data;
+}
+
+function refuseVerify(c: Context<AppEnv>, result: Exclude<VerifyResult, { kind: "verified" }>, byCode: boolean) {
+  if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+  throw new AppError(byCode ? "invalid_code" : "invalid_token");
+}
+
+export const emailVerificationRoutes = new Hono<AppEnv>()
+  .post("/auth/email/verify/request", async (c) => {
+    const hasBody = c.req.header("content-type") !== undefined || (await c.req.text()) !== "";
+    const body = hasBody ? await readJsonBody(c, RequestBody) : {};
+    const deps = await verificationDependencies(c);
+    const client = await clientInfo(c);
+    if (body.email !== undefined) {
+      // The work happens after the response, so the answer and its timing are the same for every address.
+      c.var.defer(requestEmailVerificationByAddress(deps, body.email, client));
+      return c.json(VERIFICATION_REQUESTED, 202);
+    }
+    const result = await requestEmailVerification(deps, await signedInUser(c), client);
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+    if (result.kind === "delivery_failed") throw new AppError("delivery_failed");
+    return c.json({ status: result.kind }, result.kind === "sent" ? 202 : 200);
+  })
+  .get("/auth/email/verify", async (c) => {
+    const query = TokenQuery.safeParse(c.req.query());
+    if (!query.success)
+      throw new AppError("invalid_request", {
+        fields: [{ path: "token", message: "must be the token from the link" }],
+      });
+    // Read only: a scanner that fetches the link must leave the token usable.
+    const live = await checkVerificationToken(await verificationDependencies(c), query.data.token);
+    if (wantsJson(c)) {
+      if (!live) throw new AppError("invalid_token");
+      c.header("Cache-Control", "no-store");
+      return c.json({ status: "confirm", message: "POST {token} to /auth/email/verify to verify the address." });
+    }
+    return c.html(live ? confirmVerificationPage(query.data.token) : expiredLinkPage(), live ? 200 : 400, PAGE_HEADERS);
+  })
+  .post("/auth/email/verify", async (c) => {
+    const deps = await verificationDependencies(c);
+    if (FORM_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
+      // The confirmation page's form: answered with a page.
+      const result = await verifyEmail(deps, { token: await readTokenForm(c), client: await clientInfo(c) });
+      if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+      const verified = result.kind === "verified";
+      return c.html(verified ? verifiedPage() : expiredLinkPage(), verified ? 200 : 400, PAGE_HEADERS);
+    }
+    const body = await readJsonBody(c, VerifyBody);
+    const client = await clientInfo(c);
+    const result =
+      "token" in body
+        ? await verifyEmail(deps, { token: body.token, client })
+        : "email" in body
+          ? await verifyEmail(deps, { code: body.code, email: body.email, client })
+          : // A code alone proves the address only for the signed-in user it was sent to.
+            await verifyEmail(deps, { code: body.code, userId: await signedInUser(c), client });
+    if (result.kind !== "verified") return refuseVerify(c, result, !("token" in body));
+    return c.json({ status: "verified" });
+  });

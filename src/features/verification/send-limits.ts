@@ -1,0 +1,63 @@
+// Hourly send limits (codes, links, notices) per purpose: fixed windows counted atomically in Postgres.
+// Every key of a request is counted in one upsert each, before anything branches on whether an
+// account exists, so a burst in parallel can never send more than the limit.
+import type { ServerKeys } from "../../crypto/server-keys.ts";
+import type { Database } from "../../db/client.ts";
+import { Prisma } from "../../db/generated/client.ts";
+import { counterKeysFor } from "../account/counters.ts";
+
+/** Messages per purpose per address (and per user) per fixed hour: the README's promise. */
+export const SENDS_PER_HOUR = 3;
+/** Messages per purpose per client network per fixed hour (a shared NAT may ask for several people). */
+export const CLIENT_SENDS_PER_HOUR = 20;
+export const SEND_WINDOW_SECONDS = 3600;
+
+export type SendPurpose = "email_verification" | "password_reset" | "email_change" | "phone_verification";
+
+export type SendAllowance = { kind: "open" } | { kind: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Counts one request against `key` in a fixed window that starts at the key's first request:
+ * one INSERT … ON CONFLICT DO UPDATE (the row lock makes parallel requests queue), returning the
+ * count including this request and when its window started.
+ */
+async function countInFixedWindow(db: Database, key: string, now: Date) {
+  const expired = Prisma.sql`auth_counters.window_started_at <= ${now}::timestamptz - make_interval(secs => ${SEND_WINDOW_SECONDS}::int)`;
+  const rows = await db.$queryRaw<Array<{ count: number; window_started_at: Date }>>`
+    INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
+    VALUES (${key}, 1, ${now}, NULL, ${now})
+    ON CONFLICT (key) DO UPDATE SET
+      failures = CASE WHEN ${expired} THEN 1 ELSE auth_counters.failures + 1 END,
+      window_started_at = CASE WHEN ${expired} THEN ${now} ELSE auth_counters.window_started_at END,
+      updated_at = ${now}
+    RETURNING failures AS count, window_started_at`;
+  const row = rows[0];
+  if (!row) throw new Error("send counter upsert returned no row");
+  return row;
+}
+
+/**
+ * Counts a message about to be sent: first against the client network (so a throttled client cannot
+ * use up other people's allowance), then the user (when signed in) and the address. Unknown and
+ * known addresses are counted exactly alike. Throttled once any key is past its hourly limit.
+ */
+export async function reserveSend(
+  db: Database,
+  keys: ServerKeys,
+  input: { purpose: SendPurpose; address: string; userId?: string; limitHash: string | null; now: Date },
+): Promise<SendAllowance> {
+  const counterKeys = await counterKeysFor(keys, input.address, input.limitHash);
+  const limits: Array<[string, number]> = [
+    [`send:${input.purpose}:${counterKeys.client}`, CLIENT_SENDS_PER_HOUR],
+    ...(input.userId ? [[`send:${input.purpose}:user:${input.userId}`, SENDS_PER_HOUR] as [string, number]] : []),
+    [`send:${input.purpose}:${counterKeys.account}`, SENDS_PER_HOUR],
+  ];
+  for (const [key, limit] of limits) {
+    const counted = await countInFixedWindow(db, key, input.now);
+    if (counted.count > limit) {
+      const endsAt = counted.window_started_at.getTime() + SEND_WINDOW_SECONDS * 1000;
+      return { kind: "throttled", retryAfterSeconds: Math.max(1, Math.ceil((endsAt - input.now.getTime()) / 1000)) };
+    }
+  }
+  return { kind: "open" };
+}
