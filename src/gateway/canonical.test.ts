@@ -5,7 +5,7 @@ import { canonicalHost, canonicalizePath } from "./canonical.ts";
 describe("canonicalizePath", () => {
   it("H2: decodes unreserved escapes, upper-cases the others and keeps everything else as sent", () => {
     expect(canonicalizePath("/%61dmin/%7Eu%2d%5f")).toMatchObject({ ok: true, path: "/admin/~u-_" });
-    expect(canonicalizePath("/caf%c3%a9/a%20b/%25")).toMatchObject({ ok: true, path: "/caf%C3%A9/a%20b/%25" });
+    expect(canonicalizePath("/caf%c3%a9/a%20b/%3c")).toMatchObject({ ok: true, path: "/caf%C3%A9/a%20b/%3C" });
     expect(canonicalizePath("/")).toMatchObject({ ok: true, path: "/", matchPath: "/" });
     expect(canonicalizePath("/a/b/")).toMatchObject({ ok: true, path: "/a/b/", hasParameters: false });
     expect(canonicalizePath("/a;v=1/b;c")).toMatchObject({ ok: true, matchPath: "/a/b", hasParameters: true });
@@ -35,6 +35,44 @@ describe("canonicalizePath", () => {
       "a/b",
     ];
     for (const path of refused) expect(canonicalizePath(path).ok, path).toBe(false);
+  });
+
+  it("H2: a double-encoded slash (%252F) or an encoded ; ? # is refused", () => {
+    for (const path of [
+      "/admin%252Fusers",
+      "/%2561dmin/users",
+      "/a%25",
+      "/admin%3Bx/users",
+      "/a%3b",
+      "/a%3F/b",
+      "/a%23/b",
+    ]) {
+      expect(canonicalizePath(path), path).toMatchObject({ ok: false });
+    }
+  });
+
+  it("H2: a segment ending in . or a space (which Windows servers strip) is refused", () => {
+    for (const path of [
+      "/admin./users",
+      "/admin../users",
+      "/admin%20/users",
+      "/a/b.",
+      "/a;x./b",
+      "/a.;x/b",
+      "/a%20;x/b",
+    ]) {
+      expect(canonicalizePath(path), path).toMatchObject({ ok: false });
+    }
+    for (const path of ["/a.b/c", "/.well/x", "/a%20b", "/a;v=1.0/b", "/a/b.c/"]) {
+      expect(canonicalizePath(path), path).toMatchObject({ ok: true });
+    }
+  });
+
+  it("H2: escapes that are not UTF-8 (an overlong /, a lone continuation byte) are refused", () => {
+    for (const path of ["/admin%C0%AFusers", "/a%E0%80%AF", "/a%80", "/a%C3", "/a%ED%A0%80", "/a%FF"]) {
+      expect(canonicalizePath(path), path).toMatchObject({ ok: false });
+    }
+    expect(canonicalizePath("/%E2%82%AC/%F0%9F%98%80")).toMatchObject({ ok: true });
   });
 });
 

@@ -18,8 +18,14 @@ export type CanonicalPath =
 // RFC 3986 unreserved characters whose escapes are decoded. "." is unreserved too, but an encoded dot
 // is refused instead: `%2e%2e` is a dot segment to some servers and a name to others.
 const DECODED = /^[A-Za-z0-9\-_~]$/;
-// Escapes refused outright: "/" and "\" (segment separators to some origins), "." and NUL.
-const REFUSED_ESCAPES = new Set([0x2f, 0x5c, 0x2e, 0x00]);
+// Escapes refused outright: "/" and "\" (segment separators to some origins), "." and NUL; "%"
+// (`%252F` is "/" to an origin that decodes twice); ";" "?" "#" (an origin that decodes before it
+// strips parameters or splits off the query reads `/admin%3Bx/users` as `/admin/users`).
+const REFUSED_ESCAPES = new Set([0x2f, 0x5c, 0x2e, 0x00, 0x25, 0x3b, 0x3f, 0x23]);
+// A segment ending in "." or a space (encoded, or raw and escaped by the URL parser; a tab is a
+// control, refused above): Windows servers strip them, so `/admin./users` is `/admin/users` to IIS.
+const WINDOWS_TRIMMED_END = /(\.|%20)$/;
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // Printable ASCII other than "\" (which the URL parser already turned into "/" for http(s)).
 const LITERAL = /^[!-[\]-~]$/;
 
@@ -27,10 +33,31 @@ function refuse(reason: string): CanonicalPath {
   return { ok: false, reason };
 }
 
+// True when the path's bytes, escapes decoded, are UTF-8: legacy decoders read an overlong
+// `%C0%AF` as "/", and no origin agrees on what other invalid sequences mean.
+function decodesAsUtf8(path: string): boolean {
+  const bytes: number[] = [];
+  for (let index = 0; index < path.length; index++) {
+    if (path.charAt(index) === "%") {
+      bytes.push(Number.parseInt(path.slice(index + 1, index + 3), 16));
+      index += 2;
+    } else {
+      bytes.push(path.charCodeAt(index));
+    }
+  }
+  try {
+    UTF8.decode(new Uint8Array(bytes));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Canonicalizes a URL's pathname (as the WHATWG URL parser leaves it: literal and `%2e` dot segments
  * already resolved, non-ASCII already escaped). Refuses encoded `/`, `\`, `.`, NUL and control
- * characters, malformed escapes, empty segments (`//`, except a trailing `/`) and dot segments.
+ * characters, encoded `%` `;` `?` `#`, malformed escapes, escapes that are not UTF-8, empty segments
+ * (`//`, except a trailing `/`), dot segments and segments ending in "." or a space.
  */
 export function canonicalizePath(pathname: string): CanonicalPath {
   if (!pathname.startsWith("/")) return refuse("the path must start with /");
@@ -51,6 +78,7 @@ export function canonicalizePath(pathname: string): CanonicalPath {
       return refuse("a character that must be escaped");
     }
   }
+  if (!decodesAsUtf8(path)) return refuse("escapes that are not UTF-8");
   const segments = path.slice(1).split("/");
   const matchSegments = segments.map((segment) => segment.split(";")[0] ?? "");
   for (const [index, segment] of matchSegments.entries()) {
@@ -58,6 +86,9 @@ export function canonicalizePath(pathname: string): CanonicalPath {
     // "/a/" is a path; "/a//b" and "/;x/b" are read as "/a/b" and "/b" by some origins.
     if (segment === "" && !(last && segments[index] === "")) return refuse("an empty segment");
     if (segment === "." || segment === "..") return refuse("a dot segment");
+    // Each ";" part too: an origin that drops parameters after trimming reads "a.;x" as "a".
+    const parts = (segments[index] ?? "").split(";");
+    if (parts.some((part) => WINDOWS_TRIMMED_END.test(part))) return refuse("a segment ending in . or a space");
   }
   return { ok: true, path, matchPath: `/${matchSegments.join("/")}`, hasParameters: path.includes(";") };
 }

@@ -60,14 +60,57 @@ describe("H2: canonical paths", () => {
     }
   });
 
+  /** Each spelling answers 400 invalid_path and never reaches the origin through the catch-all. */
+  async function expectRefusedPaths(paths: string[]) {
+    for (const path of paths) {
+      const { response, probe } = await asUser(`http://localhost${path}`);
+      expect([path, response.status, await errorCode(response)]).toEqual([path, 400, "invalid_path"]);
+      expect(await originSaw(probe), path).toBe(false);
+    }
+  }
+
+  it("H2: a double-encoded slash (%252F) or encoded ; never reaches a broader route", async () => {
+    // An origin that decodes twice reads /admin%252Fusers as /admin/users; one that decodes before it
+    // strips parameters or splits off the query reads /admin%3Bx/users (or %3F, %23) as /admin/...
+    await expectRefusedPaths([
+      "/admin%252Fusers",
+      "/%2561dmin/users",
+      "/admin%3Bx/users",
+      "/admin%3bx/users",
+      "/admin%3F/users",
+      "/admin%23/users",
+      "/items/%25",
+    ]);
+  });
+
+  it("H2: a segment ending in . or a space (stripped by Windows servers) never reaches a broader route", async () => {
+    await expectRefusedPaths([
+      "/admin./users",
+      "/admin../users",
+      "/admin%20/users",
+      "/admin /users",
+      "/admin.;x/users",
+    ]);
+    // A dot or space inside a segment is an ordinary name.
+    const { response } = await asUser("http://localhost/items/a.b/c%20d");
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Echo).url).toBe("/items/a.b/c%20d");
+  });
+
+  it("H2: escapes that are not UTF-8 (an overlong /) never reach a broader route", async () => {
+    await expectRefusedPaths(["/admin%C0%AFusers", "/admin%E0%80%AFusers", "/admin%80/users", "/admin%C3/users"]);
+    const { response } = await asUser("http://localhost/%C5%BFadmin/users");
+    expect(response.status).toBe(200);
+  });
+
   it("H2: forwards and signs exactly the canonical path it matched, and names the route in the assertion", async () => {
-    const { response } = await asUser("/%69tems/caf%c3%a9/%7Eme/x%3By?q=%2F");
+    const { response } = await asUser("/%69tems/caf%c3%a9/%7Eme/x%3cy?q=%2F");
     expect(response.status).toBe(200);
     const echo = (await response.json()) as Echo;
-    expect(echo.url).toBe("/items/caf%C3%A9/~me/x%3By?q=%2F");
+    expect(echo.url).toBe("/items/caf%C3%A9/~me/x%3Cy?q=%2F");
     expect(echo.assertion).toMatchObject({
       ok: true,
-      claims: { htp: "/items/caf%C3%A9/~me/x%3By", route: "app", auth_src: "bearer" },
+      claims: { htp: "/items/caf%C3%A9/~me/x%3Cy", route: "app", auth_src: "bearer" },
     });
     expect(echo.headers["x-auth-route"]).toBe("app");
     const stripped = (await (await asUser("/SVC/orders/")).response.json()) as Echo;
