@@ -78,7 +78,16 @@ export async function startOriginServer(signingKeys: string, issuer: string): Pr
     const status = /^\/status\/(\d{3})$/.exec(url.pathname)?.[1];
     response.statusCode = status ? Number(status) : 200;
     response.setHeader("content-type", "application/json");
-    response.setHeader("set-cookie", ["origin_a=1; Path=/", "origin_b=2; Path=/; HttpOnly"]);
+    // /sets-gateway-cookies/*: an origin trying to clear or plant the gateway's session (it must not).
+    const gatewayCookies = url.pathname.startsWith("/sets-gateway-cookies")
+      ? [
+          "__Host-portcullis_at=planted; Path=/; Secure; HttpOnly",
+          "__host-PORTCULLIS_RT=; Path=/; Secure; Max-Age=0",
+          "__Secure-portcullis_at=planted; Path=/; Secure",
+          "portcullis_rt=planted; Path=/",
+        ]
+      : [];
+    response.setHeader("set-cookie", ["origin_a=1; Path=/", ...gatewayCookies, "origin_b=2; Path=/; HttpOnly"]);
     response.setHeader("x-origin", "echo");
     response.end(
       JSON.stringify({

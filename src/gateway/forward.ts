@@ -4,8 +4,10 @@ import type { Context } from "hono";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
+import { ourTokens } from "../http/bearer.ts";
 import { REQUEST_ID_HEADER } from "../http/request-id.ts";
 import { signAssertion } from "./assertion.ts";
+import { canonicalHost } from "./canonical.ts";
 import type { GatewayCaller } from "./identity.ts";
 import { type GatewayRoute, originUrlFor } from "./route-table.ts";
 import { sanitizeRequestHeaders, sanitizeResponseHeaders } from "./sanitize.ts";
@@ -48,18 +50,27 @@ async function upstreamHeaders(
 ) {
   const url = new URL(c.req.url);
   const isWebSocket = c.req.header("upgrade")?.toLowerCase() === "websocket";
-  const headers = sanitizeRequestHeaders(c.req.raw.headers, { keepUpgrade: isWebSocket });
+  const headers = sanitizeRequestHeaders(c.req.raw.headers, {
+    keepUpgrade: isWebSocket,
+    ours: ourTokens(c.var.config),
+  });
   // Only Cloudflare's own header names the client; anything the client sent was removed above.
   const clientIp = c.req.header("cf-connecting-ip");
   const proto = url.protocol.replace(":", "");
   if (clientIp) headers.set("X-Forwarded-For", clientIp);
+  // H2: the host the route was matched on (lower case, no trailing dot, no port), never the client's
+  // spelling. The port is the client's choice and matching ignores it; a non-default one (a dev
+  // server's :8787) goes separately as X-Forwarded-Port for origins that build absolute URLs.
+  const host = canonicalHost(url);
   headers.set("X-Forwarded-Proto", proto);
-  headers.set("X-Forwarded-Host", url.host);
+  headers.set("X-Forwarded-Host", host);
+  if (url.port) headers.set("X-Forwarded-Port", url.port);
   headers.set(
     "Forwarded",
-    `${clientIp ? `for=${quoteForwarded(clientIp)};` : ""}proto=${proto};host=${quoteForwarded(url.host)}`,
+    `${clientIp ? `for=${quoteForwarded(clientIp)};` : ""}proto=${proto};host=${quoteForwarded(host)}`,
   );
-  if (route.preserveHost) headers.set("Host", url.host);
+  // A Host header names the port when it is not the scheme's default (the URL parser drops that one).
+  if (route.preserveHost) headers.set("Host", url.port ? `${host}:${url.port}` : host);
   // The gateway's own id, so both sides' logs can be joined (the client's was stripped above).
   headers.set(REQUEST_ID_HEADER, c.var.requestId);
   if (caller) {

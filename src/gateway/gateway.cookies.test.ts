@@ -3,7 +3,7 @@
 // around them are neither honoured as a session nor forwarded.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, type ErrorBody, setUpAuthTest, signUpBrowser } from "../../test/helpers/auth.ts";
-import type { TestClient } from "../../test/helpers/client.ts";
+import { setCookieHeaders, type TestClient } from "../../test/helpers/client.ts";
 import { type Echo, newProbe, originSaw } from "../../test/helpers/gateway.ts";
 import { claimsOf } from "../../test/helpers/tokens.ts";
 
@@ -111,5 +111,83 @@ describe("cookie names with whitespace", () => {
     const cookie = `app=1; ${AT} =a;  ${RT}=b; __host-portcullis_at=c;\tportcullis_rt =d; theme = dark`;
     const echo = (await (await ctx.worker.fetch("/public/page", { headers: { cookie } })).json()) as Echo;
     expect(echo.headers.cookie).toBe("app=1; theme = dark");
+  });
+});
+
+describe('cookie headers joined with ", "', () => {
+  // workerd joins two Cookie fields with ", " (Headers#append does the same): our token then sits in
+  // another pair's value. It is stripped, and it is not honoured: a browser never sends two Cookie
+  // fields, and any sibling subdomain can set `x=1, __Host-portcullis_at=<theirs>` as one cookie.
+  it("cookies joined with ', ': our tokens never reach the origin, in one joined header or two Cookie fields", async () => {
+    const browser = await signUpBrowser(ctx);
+    const accessToken = browser.cookies.get(AT) ?? "";
+    const refreshToken = browser.cookies.get(RT) ?? "";
+    const twoFields = new Headers();
+    twoFields.append("cookie", "app=1");
+    twoFields.append("cookie", `${AT}=${accessToken}; ${RT}=${refreshToken}`);
+    expect(twoFields.get("cookie")).toBe(`app=1, ${AT}=${accessToken}; ${RT}=${refreshToken}`);
+    const spellings: HeadersInit[] = [
+      twoFields,
+      { cookie: `app=1, ${AT}=${accessToken}` },
+      { cookie: `app=1,${AT}=${accessToken}; theme=dark` },
+      { cookie: `app="x, __HOST-portcullis_AT=${accessToken}"; theme=dark` },
+    ];
+    for (const headers of spellings) {
+      const echo = (await (await ctx.worker.fetch("/public/x", { headers })).json()) as Echo;
+      expect(JSON.stringify(echo.headers)).not.toContain(accessToken);
+      expect(JSON.stringify(echo.headers)).not.toContain(refreshToken);
+    }
+    // Only the pair that named our cookie goes; the others pass as sent.
+    const kept = (await (
+      await ctx.worker.fetch("/public/x", { headers: { cookie: `app=1, ${AT}=${accessToken}; theme=dark` } })
+    ).json()) as Echo;
+    expect(kept.headers.cookie).toBe("theme=dark");
+  });
+
+  it("cookies joined with ', ': a session cookie after ',' is not honoured (no session planted via another cookie)", async () => {
+    const browser = await signUpBrowser(ctx);
+    const accessToken = browser.cookies.get(AT) ?? "";
+    const refreshToken = browser.cookies.get(RT) ?? "";
+    for (const cookie of [`app=1, ${AT}=${accessToken}`, `app=1, ${RT}=${refreshToken}`]) {
+      const probe = newProbe();
+      const response = await ctx.worker.fetch("/items/1", {
+        headers: { cookie, "x-test-probe": probe, ...JSON_ACCEPT },
+      });
+      expect([response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([401, "unauthenticated"]);
+      expect(setCookieHeaders(response)).toEqual([]);
+      expect(await originSaw(probe)).toBe(false);
+    }
+    // The same cookies separated by "; " are a session.
+    const ok = await ctx.worker.fetch("/items/1", { headers: { cookie: `app=1; ${AT}=${accessToken}` } });
+    expect(ok.status).toBe(200);
+  });
+});
+
+describe("an origin cannot set the gateway's cookies", () => {
+  it("origin Set-Cookie: an origin's Set-Cookie for the gateway's cookies never reaches the browser", async () => {
+    const browser = await signUpBrowser(ctx);
+    const response = await browser.request("/sets-gateway-cookies/x", { headers: JSON_ACCEPT });
+    expect(response.status).toBe(200);
+    expect(setCookieHeaders(response).map((cookie) => cookie.split("=")[0])).toEqual(["origin_a", "origin_b"]);
+  });
+
+  it("origin Set-Cookie: after a refresh at the edge the browser gets the rotated cookies and the origin's others only", async () => {
+    const { browser, sessionId, oldRefreshToken } = await browserDueForRefresh();
+    const response = await browser.request("/sets-gateway-cookies/x", { headers: JSON_ACCEPT });
+    expect(response.status).toBe(200);
+    const cookies = setCookieHeaders(response);
+    expect(cookies.map((cookie) => cookie.split("=")[0])).toEqual(["origin_a", "origin_b", AT, RT]);
+    expect(cookies.some((cookie) => cookie.includes("planted"))).toBe(false);
+    expect(browser.cookies.get(AT)).not.toBe("planted");
+    const [, rotated] = cookies.slice(2).map((cookie) => cookie.split(";")[0]?.split("=")[1]);
+    expect(rotated).toBe(browser.cookies.get(RT));
+    // expectRotatedAndUsable reads lastSetCookies, which includes the origin's own: check the session directly.
+    expect(browser.cookies.get(RT)).not.toBe(oldRefreshToken);
+    browser.cookies.delete(AT);
+    expect((await browser.request("/items/1", { headers: JSON_ACCEPT })).status).toBe(200);
+    const [session] = await ctx.sql<{ revoked_at: Date | null }>("SELECT revoked_at FROM sessions WHERE id = $1", [
+      sessionId,
+    ]);
+    expect(session?.revoked_at).toBeNull();
   });
 });

@@ -1,5 +1,8 @@
 // One parser for the Cookie header, shared by the session-cookie readers (cookies.ts) and the gateway's
 // stripping (sanitize.ts), so a cookie is never honoured under one reading and forwarded under another.
+// Pairs are separated by ";" only. A pair after ", " is not honoured: a browser never sends two Cookie
+// fields, and a cookie any sibling subdomain can set (`x=1, __Host-portcullis_at=<theirs>`) must not
+// plant a session that the __Host- prefix promises only this host can set. It is stripped instead.
 
 /** One `name=value` pair of a Cookie header. */
 export type CookiePair = {
@@ -37,6 +40,15 @@ export function parseCookieHeader(header: string | null | undefined): CookiePair
     pairs.push({ name, value, exact: rawName === name, text });
   }
   return pairs;
+}
+
+/**
+ * The names at every "name position" of a pair: before its "=" and after each "," in it. Two Cookie
+ * fields arrive joined with ", " (`app=1, __Host-portcullis_at=…`), so a name can hide inside another
+ * pair's value; the gateway strips a pair that names one of its cookies anywhere (never honours it).
+ */
+export function namesInCookiePair(pair: CookiePair): string[] {
+  return pair.text.split(",").map((piece) => trimWhitespace(piece.split("=")[0] ?? ""));
 }
 
 /** The value of the first pair named exactly `name`; a pair whose name carried whitespace never counts. */

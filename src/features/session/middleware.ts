@@ -6,7 +6,7 @@ import { type VerifiedAccessToken, verifyAccessToken } from "../../crypto/access
 import { loadSigningKeys } from "../../crypto/signing-keys.ts";
 import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
-import { gatewayBearerToken } from "../../http/bearer.ts";
+import { gatewayBearerToken, ourTokens } from "../../http/bearer.ts";
 import { readAccessTokenCookie } from "../../http/cookies.ts";
 import { readRevocation } from "../../kv/revocation.ts";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "./step-up.ts";
@@ -17,11 +17,14 @@ export type TokenCheck = { kind: "ok"; session: AuthenticatedSession } | { kind:
 export type AuthSource = "bearer" | "cookie";
 
 /**
- * The request's access token and where it came from. A Bearer access token of ours wins over the
- * cookie; any other Authorization value (Basic, an app's own token) is the app's and is ignored here.
+ * The request's access token and where it came from. A Bearer access token of ours (by its header:
+ * our alg and kid, our iss) wins over the cookie; any other Authorization value (Basic, an app's own
+ * token, another IdP's at+jwt) is the app's and is ignored here. So is a combined value
+ * (`Basic x, Bearer <ours>`, two fields joined): it is not one credential, the cookie decides, and
+ * the gateway strips the whole header (sanitize.ts) so our token never reaches an origin.
  */
 export function presentedAccessToken(c: Context<AppEnv>): { token: string; source: AuthSource } | undefined {
-  const bearer = gatewayBearerToken(c.req.header("authorization"));
+  const bearer = gatewayBearerToken(c.req.header("authorization"), ourTokens(c.var.config));
   if (bearer !== undefined) return { token: bearer, source: "bearer" };
   const cookie = readAccessTokenCookie(c);
   return cookie === undefined ? undefined : { token: cookie, source: "cookie" };
