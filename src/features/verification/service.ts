@@ -6,7 +6,7 @@ import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { consumeCode, consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
-import { reserveSend } from "./send-limits.ts";
+import { clearAddressSends, recordSend, reserveSend } from "./send-limits.ts";
 
 export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
 export const HOUR = 3600;
@@ -92,21 +92,24 @@ export async function requestEmailVerificationByAddress(
 
 /**
  * The one mail a signup sends, after the response: the code and link to a new account, or to the
- * owner of a taken address a notice that someone tried. Both count against the same limit first.
+ * owner of a taken address a notice that someone tried (counted against the usual limits). A new
+ * account's mail is always sent once (the signup limit per client bounds it) and counted, after the
+ * address's counts from before it had an account are forgotten: a stranger's requests for an address
+ * nobody owned yet must not hold back its owner's mail (review of issue 10, D2).
  */
 export async function mailAfterSignup(
   deps: VerificationDeps,
   input: { email: string; newUserId: string | null; client: ClientInfo },
 ): Promise<void> {
-  const allowed = await reserveSend(deps.db, deps.serverKeys, {
-    purpose: "email_verification",
-    address: input.email,
-    limitHash: input.client.limitHash,
-    now: deps.now,
-  });
-  if (allowed.kind !== "open") return;
-  if (input.newUserId) await mailVerificationCode(deps, { id: input.newUserId, email: input.email });
-  else await sendEmail(deps.db, deps.mail, input.email, signupAttemptNoticeMessage());
+  const send = { purpose: "email_verification", address: input.email, limitHash: input.client.limitHash } as const;
+  if (input.newUserId) {
+    await clearAddressSends(deps.db, deps.serverKeys, input.email);
+    await recordSend(deps.db, deps.serverKeys, { ...send, userId: input.newUserId, now: deps.now });
+    await mailVerificationCode(deps, { id: input.newUserId, email: input.email });
+    return;
+  }
+  const allowed = await reserveSend(deps.db, deps.serverKeys, { ...send, now: deps.now });
+  if (allowed.kind === "open") await sendEmail(deps.db, deps.mail, input.email, signupAttemptNoticeMessage());
 }
 
 export type VerifyResult =
