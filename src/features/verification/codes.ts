@@ -3,7 +3,7 @@
 import { constantTimeEqual, generateRandomToken } from "../../crypto/bytes.ts";
 import { hashCodeForStorage, type ServerKeys } from "../../crypto/server-keys.ts";
 import type { Database } from "../../db/client.ts";
-import type { CodePurpose } from "../../db/generated/client.ts";
+import { type CodePurpose, Prisma } from "../../db/generated/client.ts";
 
 /** Wrong codes allowed against one code before it dies. */
 export const MAX_CODE_ATTEMPTS = 5;
@@ -117,4 +117,52 @@ export async function consumeCode(
     await tx.verificationCode.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
     return null;
   });
+}
+
+/** Whose codes: the signed-in user's, or those of the user an address names (maybe nobody). */
+export type CodeOwner = { userId: string } | { email: string };
+
+const ownerIdOf = (owner: CodeOwner) =>
+  "userId" in owner
+    ? Prisma.sql`${owner.userId}::uuid`
+    : Prisma.sql`(SELECT id FROM users WHERE email = ${owner.email})`;
+
+/**
+ * Checks a code against the owner's latest live code of `purpose` in one statement that also resolves
+ * the address: a match consumes it, a miss counts an attempt (the code dies at MAX_CODE_ATTEMPTS).
+ * An unknown address runs the very same statement (it finds no row), so a known and an unknown
+ * address do the same database work (review of issue 10, D1). The stored value is an HMAC under a
+ * server key, so comparing it in SQL (as consumeToken does) tells a guesser nothing about the code.
+ */
+export async function checkCode(
+  db: Database,
+  keys: ServerKeys,
+  input: { owner: CodeOwner; purpose: CodePurpose; code: string; now: Date },
+): Promise<{ kind: "match"; userId: string; target: string } | { kind: "miss"; userId: string | null }> {
+  const presented = await hmacHex(keys, input.purpose, input.code);
+  const rows = await db.$queryRaw<Array<{ user_id: string; target: string; matched: boolean }>>`
+    WITH live AS (
+      SELECT id FROM verification_codes
+      WHERE user_id = ${ownerIdOf(input.owner)} AND purpose = ${input.purpose}::code_purpose
+        AND code_hash IS NOT NULL AND consumed_at IS NULL AND expires_at > ${input.now}
+        AND attempts < ${MAX_CODE_ATTEMPTS}
+      ORDER BY created_at DESC LIMIT 1 FOR UPDATE)
+    UPDATE verification_codes v SET
+      consumed_at = CASE WHEN v.code_hash = ${presented} THEN ${input.now}::timestamptz ELSE NULL END,
+      attempts = v.attempts + CASE WHEN v.code_hash = ${presented} THEN 0 ELSE 1 END
+    FROM live WHERE v.id = live.id
+    RETURNING v.user_id, v.target, v.consumed_at IS NOT NULL AS matched`;
+  const row = rows[0];
+  if (row?.matched) return { kind: "match", userId: row.user_id, target: row.target };
+  return { kind: "miss", userId: row?.user_id ?? null };
+}
+
+/** Kills every open code of `purpose` of the owner (one statement, the same for an unknown address). */
+export async function revokeOpenCodes(
+  db: Database,
+  input: { owner: CodeOwner; purpose: CodePurpose; now: Date },
+): Promise<void> {
+  await db.$executeRaw`
+    UPDATE verification_codes SET consumed_at = ${input.now}
+    WHERE user_id = ${ownerIdOf(input.owner)} AND purpose = ${input.purpose}::code_purpose AND consumed_at IS NULL`;
 }

@@ -2,16 +2,23 @@
 import type { Config } from "../../config/index.ts";
 import { type MailSettings, sendEmail } from "../../delivery/mailer.ts";
 import { emailVerificationMessage, signupAttemptNoticeMessage } from "../../delivery/templates.ts";
-import { clearCounter, counterKeysFor, reserve } from "../account/counters.ts";
+import { clearGuessCounters, clientKeyFor, counterKeysFor, guessKeysFor, reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
-import { consumeCode, consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
-import { reserveSend } from "./send-limits.ts";
+import { checkCode, consumeToken, issueCode, peekToken, revokeCode, revokeOpenCodes } from "./codes.ts";
+import { clearAddressSends, recordSend, reserveSend } from "./send-limits.ts";
 
 export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
 export const HOUR = 3600;
-/** Wrong verification codes per address before delays start (kept across resends). */
+/** Wrong verification codes per (address, client) before delays start (kept across resends). */
 const CODE_FREE_FAILURES = 5;
+/**
+ * Wrong codes for one address from every client since its last success past which each wrong code
+ * kills the address's open codes (the owner asks for a new one): a cap, never a delay.
+ */
+const CODE_ADDRESS_CAP = 10;
+/** A count that never delays: the address-wide key only counts. */
+const NEVER = 2_147_483_647;
 
 export type VerificationDeps = SessionDeps & {
   mail: MailSettings;
@@ -92,21 +99,24 @@ export async function requestEmailVerificationByAddress(
 
 /**
  * The one mail a signup sends, after the response: the code and link to a new account, or to the
- * owner of a taken address a notice that someone tried. Both count against the same limit first.
+ * owner of a taken address a notice that someone tried (counted against the usual limits). A new
+ * account's mail is always sent once (the signup limit per client bounds it) and counted, after the
+ * address's counts from before it had an account are forgotten: a stranger's requests for an address
+ * nobody owned yet must not hold back its owner's mail (review of issue 10, D2).
  */
 export async function mailAfterSignup(
   deps: VerificationDeps,
   input: { email: string; newUserId: string | null; client: ClientInfo },
 ): Promise<void> {
-  const allowed = await reserveSend(deps.db, deps.serverKeys, {
-    purpose: "email_verification",
-    address: input.email,
-    limitHash: input.client.limitHash,
-    now: deps.now,
-  });
-  if (allowed.kind !== "open") return;
-  if (input.newUserId) await mailVerificationCode(deps, { id: input.newUserId, email: input.email });
-  else await sendEmail(deps.db, deps.mail, input.email, signupAttemptNoticeMessage());
+  const send = { purpose: "email_verification", address: input.email, limitHash: input.client.limitHash } as const;
+  if (input.newUserId) {
+    await clearAddressSends(deps.db, deps.serverKeys, input.email);
+    await recordSend(deps.db, deps.serverKeys, { ...send, userId: input.newUserId, now: deps.now });
+    await mailVerificationCode(deps, { id: input.newUserId, email: input.email });
+    return;
+  }
+  const allowed = await reserveSend(deps.db, deps.serverKeys, { ...send, now: deps.now });
+  if (allowed.kind === "open") await sendEmail(deps.db, deps.mail, input.email, signupAttemptNoticeMessage());
 }
 
 export type VerifyResult =
@@ -142,8 +152,10 @@ export type VerifyInput =
 
 /**
  * Verifies with the link token, or a code of the signed-in user or of the given address. Wrong codes
- * count per address across resends (a new code does not reset the count; an unknown address is
- * counted the same) and each code dies after 5 wrong tries.
+ * count per (address, client) across resends, with delays as for sign-ins, and per address from every
+ * client, only as a cap: past it each wrong code kills the open codes, so nobody can keep the owner's
+ * right code waiting (review of issue 10, D4). Each code also dies after 5 wrong tries. An unknown
+ * address is counted and checked by the same statements as a known one (D1).
  */
 export async function verifyEmail(deps: VerificationDeps, input: VerifyInput): Promise<VerifyResult> {
   if ("token" in input) {
@@ -154,32 +166,36 @@ export async function verifyEmail(deps: VerificationDeps, input: VerifyInput): P
     });
     return consumed ? markVerified(deps, consumed.userId, consumed.target, input.client) : { kind: "invalid" };
   }
-  const user =
-    "userId" in input
-      ? await deps.db.user.findUnique({ where: { id: input.userId }, select: { id: true, email: true } })
-      : await deps.db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
-  const address = "email" in input ? input.email : (user?.email ?? input.userId);
-  const counterKey = `code:email_verification:${(await counterKeysFor(deps.serverKeys, address, null)).account}`;
-  const allowed = await reserve(deps.db, counterKey, { freeAttempts: CODE_FREE_FAILURES, windowSeconds: 0 }, deps.now);
-  if (allowed.kind !== "open")
-    return { kind: "throttled", retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR };
-  const consumed = user
-    ? await consumeCode(deps.db, deps.serverKeys, {
-        userId: user.id,
-        purpose: "EMAIL_VERIFICATION",
-        code: input.code,
-        now: deps.now,
-      })
-    : null;
-  if (!consumed || !user) {
+  // Without a session the address is never looked up on its own: checkCode resolves it in its statement.
+  const address =
+    "email" in input
+      ? input.email
+      : ((await deps.db.user.findUnique({ where: { id: input.userId }, select: { email: true } }))?.email ??
+        input.userId);
+  const owner = "email" in input ? { email: input.email } : { userId: input.userId };
+  const scope = `code:email_verification:${(await counterKeysFor(deps.serverKeys, address, null)).account}`;
+  const keys = guessKeysFor(scope, clientKeyFor(input.client.limitHash));
+  const pair = await reserve(deps.db, keys.pair, { freeAttempts: CODE_FREE_FAILURES, windowSeconds: 0 }, deps.now);
+  if (pair.kind !== "open")
+    return { kind: "throttled", retryAfterSeconds: "retryAfterSeconds" in pair ? pair.retryAfterSeconds : HOUR };
+  const counted = await reserve(deps.db, keys.scope, { freeAttempts: NEVER, windowSeconds: 0 }, deps.now);
+  const checked = await checkCode(deps.db, deps.serverKeys, {
+    owner,
+    purpose: "EMAIL_VERIFICATION",
+    code: input.code,
+    now: deps.now,
+  });
+  if (checked.kind === "miss") {
+    if (counted.kind === "open" && counted.failures >= CODE_ADDRESS_CAP)
+      await revokeOpenCodes(deps.db, { owner, purpose: "EMAIL_VERIFICATION", now: deps.now });
     await recordAuditEvent(deps.db, {
       action: "email.verification_failed",
       success: false,
-      userId: user?.id ?? null,
+      userId: checked.userId,
       ...input.client,
     });
     return { kind: "invalid" };
   }
-  await clearCounter(deps.db, counterKey);
-  return markVerified(deps, user.id, consumed.target, input.client);
+  await clearGuessCounters(deps.db, keys);
+  return markVerified(deps, checked.userId, checked.target, input.client);
 }
