@@ -4,7 +4,7 @@ import { deriveServerKeys, hashClientIp } from "../crypto/server-keys.ts";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
 import type { ClientInfo, SessionDeps } from "../features/session/service.ts";
 import type { AppEnv } from "./app-env.ts";
-import { limitNetworkOf } from "./client-network.ts";
+import { limitNetworkOf, scopeNetworkOf } from "./client-network.ts";
 
 const MAX_USER_AGENT_LENGTH = 512;
 
@@ -21,6 +21,7 @@ export async function authDependencies(c: Context<AppEnv>): Promise<SessionDeps>
 /**
  * The caller, as stored: an HMAC of the IP (never the address) and a truncated user agent. Only
  * CF-Connecting-IP is read, which Cloudflare sets itself; X-Forwarded-For is client-controlled.
+ * Without it (an entry point other than Cloudflare's edge) every caller shares one client bucket.
  */
 export async function clientInfo(c: Context<AppEnv>): Promise<ClientInfo> {
   const ip = c.req.header("cf-connecting-ip");
@@ -28,6 +29,7 @@ export async function clientInfo(c: Context<AppEnv>): Promise<ClientInfo> {
   return {
     ipHash: ip ? await hashClientIp(serverKeys, ip) : null,
     limitHash: ip ? await hashClientIp(serverKeys, limitNetworkOf(ip)) : null,
+    scopeHash: ip ? await hashClientIp(serverKeys, scopeNetworkOf(ip)) : null,
     userAgent: c.req.header("user-agent")?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
   };
 }

@@ -1,6 +1,6 @@
 // M3: client limits key IPv6 by its /64, so one subscriber cannot rotate through 2^64 buckets.
 import { describe, expect, it } from "vitest";
-import { limitNetworkOf } from "./client-network.ts";
+import { limitNetworkOf, scopeNetworkOf } from "./client-network.ts";
 
 describe("limitNetworkOf", () => {
   it("M3: keys every IPv6 address of one /64 alike, in any spelling", () => {
@@ -30,5 +30,15 @@ describe("limitNetworkOf", () => {
     for (const junk of ["", "not-an-ip", "1::2::3", "2001:db8::1:2:3:4:5:6:7", "12345::1"]) {
       expect(limitNetworkOf(junk)).toBe(junk.trim());
     }
+  });
+});
+
+describe("scopeNetworkOf", () => {
+  it("R2: keys IPv6 by /48 (every /64 of one allocation alike) and IPv4 as the address", () => {
+    expect(scopeNetworkOf("2001:db8:77:1::1")).toBe("2001:db8:77::/48");
+    expect(scopeNetworkOf("2001:DB8:77:ffff:1:2:3:4")).toBe("2001:db8:77::/48");
+    expect(scopeNetworkOf("2001:db8:78::1")).toBe("2001:db8:78::/48");
+    expect(scopeNetworkOf("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(scopeNetworkOf("192.0.2.1")).toBe("192.0.2.1");
   });
 });

@@ -1,6 +1,7 @@
-// The network a client is limited by: an IPv4 address as it is, an IPv6 address as its /64, since
-// one subscriber (one home, one VM) is usually handed a whole /64 and could rotate through 2^64
-// addresses. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as the IPv4 address they carry.
+// The networks a client is limited by: an IPv4 address as it is, an IPv6 address as its /64 for
+// delays (one subscriber, one home or VM, is usually handed a whole /64 and could rotate through 2^64
+// addresses) and as its /48 for its share of an account's hard lock (one allocation is often a /48,
+// i.e. 65,536 /64s). IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as the IPv4 address they carry.
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -42,11 +43,8 @@ function ipv6Groups(address: string): number[] | null {
   return [...first, ...new Array(doubleColon === -1 ? 0 : missing).fill(0), ...last];
 }
 
-/**
- * The text that client limits are keyed by: `a.b.c.d` for IPv4, `xxxx:xxxx:xxxx:xxxx::/64` for IPv6
- * (canonical lowercase hex), and the input unchanged when it is neither (it is only ever hashed).
- */
-export function limitNetworkOf(ip: string): string {
+/** `a.b.c.d` for IPv4 (mapped too), the first `groups` groups of IPv6 as `…::/<bits>`, else the input. */
+function networkOf(ip: string, groupCount: number): string {
   const address = ip.trim();
   if (IPV4.test(address)) return address;
   const groups = ipv6Groups(address);
@@ -57,7 +55,20 @@ export function limitNetworkOf(ip: string): string {
     return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
   }
   return `${groups
-    .slice(0, 4)
+    .slice(0, groupCount)
     .map((group) => group.toString(16))
-    .join(":")}::/64`;
+    .join(":")}::/${groupCount * 16}`;
 }
+
+/**
+ * The text that client limits (delays, `ClientInfo.limitHash`) are keyed by: `a.b.c.d` for IPv4,
+ * `xxxx:xxxx:xxxx:xxxx::/64` for IPv6 (canonical lowercase hex), and the input unchanged when it is
+ * neither (it is only ever hashed).
+ */
+export const limitNetworkOf = (ip: string): string => networkOf(ip, 4);
+
+/**
+ * The text a client's share of an account-wide hard lock (`ClientInfo.scopeHash`) is keyed by:
+ * `a.b.c.d` for IPv4, `xxxx:xxxx:xxxx::/48` for IPv6.
+ */
+export const scopeNetworkOf = (ip: string): string => networkOf(ip, 3);

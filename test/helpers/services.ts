@@ -9,7 +9,7 @@ import type { AuthTestContext } from "./auth.ts";
 import { testEnv } from "./env.ts";
 
 /** A caller with no address, as the services see it. */
-export const NO_CLIENT = { ipHash: null, limitHash: null, userAgent: null };
+export const NO_CLIENT = { ipHash: null, limitHash: null, scopeHash: null, userAgent: null };
 
 /** Runs `use` with the services' dependencies on the test's database, then closes it. */
 export async function withServiceDeps<T>(ctx: AuthTestContext, use: (deps: AccountDeps) => Promise<T>): Promise<T> {

@@ -85,26 +85,32 @@ export async function reserve(db: Database, key: string, rule: CounterRule, now:
 }
 
 /**
- * The three counters a guess at a secret is counted on (issue 10, M6): the client (any account), the
- * pair (this scope from this client: the growing delays) and the scope alone (every client: only the
- * hard lock). Keying the delays on the pair means nobody can keep the owner's right password waiting.
+ * The counters a guess at a secret is counted on (issue 10, M6): the client (any account), the pair
+ * (this scope from this client: the growing delays), the scope alone (every client: only the hard
+ * lock) and, for passwords, the contributor's share of the scope (see countPasswordFailure). Keying
+ * the delays on the pair means nobody can keep the owner's right password waiting.
  */
-export type GuessKeys = { client: string; pair: string; scope: string };
+export type GuessKeys = { client: string; pair: string; scope: string; contributor: string };
 
-export const guessKeysFor = (scope: string, client: string): GuessKeys => ({
-  client,
-  pair: `${scope}|${client}`,
-  scope,
-});
+/** Who guesses: the limit network (IPv6 /64) for delays, the scope network (IPv6 /48) for the lock. */
+export type GuessSource = { limitHash: string | null; scopeHash: string | null };
+
+export const guessKeysFor = (scope: string, source: GuessSource): GuessKeys => {
+  const client = clientKeyFor(source.limitHash);
+  return { client, pair: `${scope}|${client}`, scope, contributor: `${scope}#net:${source.scopeHash ?? "unknown"}` };
+};
 
 /** Password guesses at an account. */
-export const passwordGuessKeys = (keys: CounterKeys): GuessKeys => guessKeysFor(keys.account, keys.client);
+export const passwordGuessKeys = (keys: CounterKeys, source: GuessSource): GuessKeys =>
+  guessKeysFor(keys.account, source);
 
 /**
  * Counts one guess against the client, the pair and the scope, in that order (a refused guess is not
- * counted further on, so a throttled client cannot push an account towards its lock). A locked scope
- * is answered first, without counting anything. The guess stays counted as a failure unless
- * `recordGuessSuccess` or `takeBackGuess` takes it back.
+ * counted further on, so a throttled client cannot push a scope towards its lock). A locked scope is
+ * answered first, without counting anything. Used for second factors, where every guess needs the
+ * password (or a session, or the mailbox) first, so the lock is the point and is reserved before the
+ * check: a burst cannot get more guesses checked than the lock allows. The guess stays counted as a
+ * failure unless `recordGuessSuccess` takes it back.
  */
 export async function reserveGuess(
   db: Database,
@@ -113,7 +119,34 @@ export async function reserveGuess(
   now: Date,
 ): Promise<Reservation> {
   const lockAt = settings.lockoutFailures;
-  if (await isLocked(db, keys.scope, lockAt)) return { kind: "locked" };
+  const delays = await reserveGuessDelays(db, keys, settings, now);
+  if (delays.kind !== "open") return delays;
+  // No delay on the scope itself: it only counts consecutive failures from every client up to the lock.
+  return reserve(db, keys.scope, { freeAttempts: lockAt, windowSeconds: 0, lockAt }, now);
+}
+
+/**
+ * Counts a password guess on the client and the pair (the delays) only; the scope is counted after
+ * the password turned out wrong (countPasswordFailure), so right passwords in flight never push an
+ * account to its lock (issue 10 review, R7). A locked scope is answered first, counting nothing.
+ * `failures` is the pair's count.
+ */
+export function reservePasswordGuess(
+  db: Database,
+  keys: GuessKeys,
+  settings: ThrottleSettings,
+  now: Date,
+): Promise<Reservation> {
+  return reserveGuessDelays(db, keys, settings, now);
+}
+
+async function reserveGuessDelays(
+  db: Database,
+  keys: GuessKeys,
+  settings: ThrottleSettings,
+  now: Date,
+): Promise<Reservation> {
+  if (await isLocked(db, keys.scope, settings.lockoutFailures)) return { kind: "locked" };
   const client = await reserve(
     db,
     keys.client,
@@ -121,20 +154,46 @@ export async function reserveGuess(
     now,
   );
   if (client.kind !== "open") return client;
-  const pair = await reserve(db, keys.pair, { freeAttempts: settings.loginFreeFailures, windowSeconds: 0 }, now);
-  if (pair.kind !== "open") return pair;
-  // No delay on the scope itself: it only counts consecutive failures from every client up to the lock.
-  return reserve(db, keys.scope, { freeAttempts: lockAt, windowSeconds: 0, lockAt }, now);
+  return reserve(db, keys.pair, { freeAttempts: settings.loginFreeFailures, windowSeconds: 0 }, now);
 }
 
-/** Counts a sign-in attempt with a password (see reserveGuess). */
+/**
+ * Counts a wrong password on the account's scope, but at most `loginFreeFailures` per contributor
+ * (the scope network: an IPv4 address or an IPv6 /48) within one run of failures, so no single source
+ * (one machine waiting out every delay, or the /64s of one allocation) can reach the hard lock; that
+ * takes ceil(LOCKOUT_FAILURES / LOGIN_FREE_FAILURES) distinct sources (issue 10 review, R1, R2).
+ * One statement: the share and the scope move together. Returns the scope's count when this failure
+ * was counted on it, else null.
+ */
+export async function countPasswordFailure(
+  db: Database,
+  keys: GuessKeys,
+  settings: ThrottleSettings,
+  now: Date,
+): Promise<number | null> {
+  const rows = await db.$queryRaw<Array<{ failures: number }>>`
+    WITH share AS (
+      INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
+      VALUES (${keys.contributor}, 1, ${now}, NULL, ${now})
+      ON CONFLICT (key) DO UPDATE SET failures = auth_counters.failures + 1, updated_at = ${now}
+      WHERE auth_counters.failures < ${settings.loginFreeFailures}::int
+      RETURNING failures)
+    INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
+    SELECT ${keys.scope}, 1, ${now}::timestamptz, NULL, ${now}::timestamptz FROM share
+    ON CONFLICT (key) DO UPDATE SET failures = auth_counters.failures + 1, updated_at = ${now}
+    RETURNING failures`;
+  return rows[0]?.failures ?? null;
+}
+
+/** Counts a sign-in attempt with a password (see reservePasswordGuess). */
 export function reserveLoginAttempt(
   db: Database,
   keys: CounterKeys,
+  source: GuessSource,
   settings: ThrottleSettings,
   now: Date,
 ): Promise<Reservation> {
-  return reserveGuess(db, passwordGuessKeys(keys), settings, now);
+  return reservePasswordGuess(db, passwordGuessKeys(keys, source), settings, now);
 }
 
 /**
@@ -147,21 +206,45 @@ export async function recordGuessSuccess(db: Database, keys: GuessKeys): Promise
 }
 
 /** A right password that ends a sign-in (see recordGuessSuccess). */
-export function recordLoginSuccess(db: Database, keys: CounterKeys): Promise<void> {
-  return recordGuessSuccess(db, passwordGuessKeys(keys));
+export function recordLoginSuccess(db: Database, keys: CounterKeys, source: GuessSource): Promise<void> {
+  return recordGuessSuccess(db, passwordGuessKeys(keys, source));
 }
 
 /**
- * A right guess that is only part of a sign-in (a password before the second factor) takes back this
- * attempt and nothing else: partial success resets nothing (issue 10, H1).
+ * A right password that is only part of a sign-in (before the second factor) takes back this
+ * attempt from the client and the pair and clears nothing: partial success resets nothing (issue 10,
+ * H1). The scope was not counted for it (reservePasswordGuess).
  */
-export async function takeBackGuess(db: Database, keys: GuessKeys): Promise<void> {
-  for (const key of [keys.client, keys.pair, keys.scope]) await takeBackAttempt(db, key);
+export async function takeBackPasswordGuess(db: Database, keys: GuessKeys): Promise<void> {
+  for (const key of [keys.client, keys.pair]) await takeBackAttempt(db, key);
 }
 
-/** Forgets the scope's failures and this client's pair (the whole sign-in succeeded). */
+/** Forgets the scope's failures, every contributor's share of them, and this client's pair. */
 export async function clearGuessCounters(db: Database, keys: GuessKeys): Promise<void> {
-  await db.authCounter.deleteMany({ where: { key: { in: [keys.scope, keys.pair] } } });
+  await db.$executeRaw`
+    DELETE FROM auth_counters
+    WHERE key = ${keys.scope} OR key = ${keys.pair} OR starts_with(key, ${`${keys.scope}#`})`;
+}
+
+/**
+ * Forgets everything counted on a scope: its failures and lock, every client's pair (their delays)
+ * and every share. For a proof of the mailbox (a reset) or a new owner of the address (signup).
+ */
+export async function clearScope(db: Database, scope: string): Promise<void> {
+  await db.$executeRaw`
+    DELETE FROM auth_counters
+    WHERE key = ${scope} OR starts_with(key, ${`${scope}|`}) OR starts_with(key, ${`${scope}#`})`;
+}
+
+/**
+ * Takes this client's failures at `scope` back from its client counter and lifts its delay there (the
+ * caller proved who they are, e.g. by a reset); failures it made elsewhere stay.
+ */
+export async function takeBackClientFailuresAt(db: Database, keys: GuessKeys): Promise<void> {
+  await db.$executeRaw`
+    UPDATE auth_counters SET failures = GREATEST(auth_counters.failures - pair.failures, 0), blocked_until = NULL
+    FROM auth_counters AS pair
+    WHERE auth_counters.key = ${keys.client} AND pair.key = ${keys.pair}`;
 }
 
 /** Whether the scope's count has reached the lock. */

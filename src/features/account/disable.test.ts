@@ -37,14 +37,14 @@ describe("disableUser", () => {
         await disableUser(deps, {
           userId: user?.id ?? "",
           reason: "test",
-          client: { ipHash: null, limitHash: null, userAgent: null },
+          client: { ipHash: null, limitHash: null, scopeHash: null, userAgent: null },
         }),
       ).toBe(true);
       expect(
         await disableUser(deps, {
           userId: user?.id ?? "",
           reason: "again",
-          client: { ipHash: null, limitHash: null, userAgent: null },
+          client: { ipHash: null, limitHash: null, scopeHash: null, userAgent: null },
         }),
       ).toBe(false);
     } finally {

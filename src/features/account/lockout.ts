@@ -3,7 +3,14 @@
 
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
-import { counterKeysFor, lockScope } from "./counters.ts";
+import {
+  type CounterKeys,
+  counterKeysFor,
+  countPasswordFailure,
+  lockScope,
+  passwordGuessKeys,
+  type ThrottleSettings,
+} from "./counters.ts";
 import { markUserLocked } from "./repository.ts";
 
 /**
@@ -30,4 +37,24 @@ export async function lockAccount(
     ...input.client,
     metadata: { failures: input.failures, cause: input.cause },
   });
+}
+
+/**
+ * After a wrong password (sign-in, reauthentication, password change): counts it on the account's
+ * scope (bounded per contributor, see countPasswordFailure) and locks the user when this failure
+ * reached the limit. An unknown address is counted the same way, so both answer alike.
+ */
+export async function recordWrongPassword(
+  deps: Pick<SessionDeps, "db" | "serverKeys" | "now"> & { accountSettings: ThrottleSettings },
+  input: { keys: CounterKeys; user: { id: string; email: string } | null; client: ClientInfo },
+): Promise<void> {
+  const lockAt = deps.accountSettings.lockoutFailures;
+  const failures = await countPasswordFailure(
+    deps.db,
+    passwordGuessKeys(input.keys, input.client),
+    deps.accountSettings,
+    deps.now,
+  );
+  if (!input.user || failures !== lockAt) return;
+  await lockAccount(deps, { user: input.user, failures, lockAt, cause: "password", client: input.client });
 }

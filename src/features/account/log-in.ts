@@ -10,9 +10,9 @@ import {
   passwordGuessKeys,
   recordLoginSuccess,
   reserveLoginAttempt,
-  takeBackGuess,
+  takeBackPasswordGuess,
 } from "./counters.ts";
-import { lockAccount } from "./lockout.ts";
+import { recordWrongPassword } from "./lockout.ts";
 import { findUserWithPassword, replacePasswordHash } from "./repository.ts";
 import { type AccountDeps, DUMMY_PASSWORD_HASH, PASSWORD_AMR, type Refusal } from "./service.ts";
 
@@ -35,7 +35,7 @@ export async function logIn(
 ): Promise<LogInResult> {
   const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.limitHash);
   const [reservation, found] = await Promise.all([
-    reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now),
+    reserveLoginAttempt(deps.db, keys, input.client, deps.accountSettings, deps.now),
     findUserWithPassword(deps.db, input.email),
   ]);
   const audit = { userId: found?.user.id ?? null, ...input.client };
@@ -58,16 +58,7 @@ export async function logIn(
       ...audit,
       metadata: { method: "password" },
     });
-    const lockAt = deps.accountSettings.lockoutFailures;
-    if (found && reservation.failures >= lockAt) {
-      await lockAccount(deps, {
-        user: found.user,
-        failures: reservation.failures,
-        lockAt,
-        cause: "password",
-        client: input.client,
-      });
-    }
+    await recordWrongPassword(deps, { keys, user: found?.user ?? null, client: input.client });
     return { kind: "invalid_credentials" };
   }
 
@@ -75,8 +66,8 @@ export async function logIn(
   const methods = await secondFactorMethods(deps, user.id);
   // With a second factor the password is only half a sign-in: it takes back its own attempt and
   // clears nothing; the counters are cleared once the second factor is right (issue 10, H1).
-  if (methods.length > 0) await takeBackGuess(deps.db, passwordGuessKeys(keys));
-  else await recordLoginSuccess(deps.db, keys);
+  if (methods.length > 0) await takeBackPasswordGuess(deps.db, passwordGuessKeys(keys, input.client));
+  else await recordLoginSuccess(deps.db, keys, input.client);
   if (
     check.needsRehash &&
     (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password)))

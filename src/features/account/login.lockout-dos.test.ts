@@ -100,3 +100,86 @@ describe("M6: lockout by someone else", () => {
     expect(ofGhost).toEqual(ofKnown);
   });
 });
+
+const LOCK = 10;
+
+async function resetTokenFor(email: string): Promise<string> {
+  expect((await ctx.client().request("/auth/password/forgot", { json: { email }, origin: null })).status).toBe(202);
+  return tokenIn((await outboxFor(ctx.worker, email)).find((m) => m.template === "password_reset")?.text ?? null);
+}
+
+describe("review of M6: no single source reaches the hard lock", () => {
+  it("R1: one client waiting out every delay never reaches the account's hard lock", async () => {
+    const email = uniqueEmail("r1");
+    await signUpBrowser(ctx, email);
+    const attacker = "203.0.113.70";
+    for (let i = 0; i < LOCK + 5; i++) {
+      await expireDelays(ctx);
+      expect(await errorOf(await login(email, `wrong ${i}`, attacker))).toEqual([401, "invalid_credentials"]);
+    }
+    // Its share of the account-wide count is LOGIN_FREE_FAILURES (3); its own delays keep growing.
+    expect(await countersOf(ctx, await accountKeyOf(email))).toEqual({ scope: 3, pairs: [LOCK + 5] });
+    expect((await login(email, STRONG_PASSWORD, OWNER_IP)).status).toBe(200);
+    expect(await ctx.sql("SELECT 1 FROM users WHERE email = $1 AND locked_at IS NOT NULL", [email])).toHaveLength(0);
+  });
+
+  it("R2: the /64s of one IPv6 /48 in parallel count as one source toward the hard lock", async () => {
+    const email = uniqueEmail("r2");
+    await signUpBrowser(ctx, email);
+    const attempts = Array.from({ length: LOCK }, (_, i) =>
+      login(email, `wrong ${i}`, `2001:db8:77:${i.toString(16)}::1`),
+    );
+    expect((await Promise.all(attempts)).map((r) => r.status)).toEqual(Array(LOCK).fill(401));
+    expect((await countersOf(ctx, await accountKeyOf(email))).scope).toBe(3);
+    expect((await login(email, STRONG_PASSWORD, OWNER_IP)).status).toBe(200);
+    // Other /48s are other sources: ten of them still lock (the distributed case of M6).
+    for (let i = 0; i < LOCK; i++) await login(email, `wrong ${i}`, `2001:db8:${(0x100 + i).toString(16)}::1`);
+    expect(await errorOf(await login(email, STRONG_PASSWORD, OWNER_IP))).toEqual([423, "account_locked"]);
+  });
+
+  it("R3: an address locked before anyone registered it is free for the one who signs up", async () => {
+    const email = uniqueEmail("r3");
+    for (let i = 0; i < LOCK; i++) await login(email, `guess ${i}`, `203.0.113.${80 + i}`);
+    expect((await countersOf(ctx, await accountKeyOf(email))).scope).toBe(LOCK);
+    const signup = await ctx.client().request("/auth/signup", { json: { email, password: STRONG_PASSWORD } });
+    expect(signup.status).toBe(201);
+    expect(await countersOf(ctx, await accountKeyOf(email))).toEqual({ scope: 0, pairs: [] });
+    expect((await login(email, STRONG_PASSWORD, OWNER_IP)).status).toBe(200);
+    // A signup attempt at a taken address clears nothing.
+    for (let i = 0; i < 2; i++) await login(email, `guess again ${i}`, `203.0.113.${95 + i}`);
+    const again = await ctx.client().request("/auth/signup", { json: { email, password: STRONG_PASSWORD } });
+    expect(again.status).toBe(202);
+    expect((await countersOf(ctx, await accountKeyOf(email))).scope).toBe(2);
+  });
+
+  it("R5: a reset lifts the owner's own delay: the new password works at once from the same device", async () => {
+    const email = uniqueEmail("r5");
+    await signUpBrowser(ctx, email);
+    const device = "203.0.113.110";
+    for (let i = 0; i < 9; i++) {
+      await expireDelays(ctx);
+      expect((await login(email, `maybe ${i}`, device)).status).toBe(401);
+    }
+    await login(email, "a stranger's guess", "203.0.113.111");
+    const token = await resetTokenFor(email);
+    const NEW = "the owner's passphrase after reset";
+    const reset = await ctx.client().request("/auth/password/reset", {
+      json: { token, password: NEW },
+      origin: null,
+      headers: { "cf-connecting-ip": device },
+    });
+    expect(reset.status).toBe(200);
+    // Every pair of the account is gone, and this client's nine failures were taken back.
+    expect(await countersOf(ctx, await accountKeyOf(email))).toEqual({ scope: 0, pairs: [] });
+    expect((await login(email, NEW, device)).status).toBe(200);
+  });
+
+  it("R7: right passwords in flight never count toward the lock", async () => {
+    const email = uniqueEmail("r7");
+    await signUpBrowser(ctx, email);
+    const ips = Array.from({ length: LOCK + 2 }, (_, i) => `203.0.113.${120 + i}`);
+    const answers = await Promise.all(ips.map((ip) => login(email, STRONG_PASSWORD, ip)));
+    expect(answers.map((r) => r.status)).toEqual(Array(LOCK + 2).fill(200));
+    expect(await countersOf(ctx, await accountKeyOf(email))).toEqual({ scope: 0, pairs: [] });
+  });
+});

@@ -158,4 +158,25 @@ describe("throttling under concurrency and at the edges", () => {
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });
+
+  it("R6: wrong current passwords at password change lock the account like sign-ins, and audit it", async () => {
+    const client = await signUpBrowser(ctx);
+    const change = (current: string, ip: string) =>
+      client.request("/auth/password/change", {
+        json: { current, new: "a brand new passphrase 99" },
+        headers: { "cf-connecting-ip": ip },
+      });
+    // From distinct sources, so the account-wide count reaches the lock (one source alone cannot: R1).
+    for (let i = 0; i < 10; i++) expect((await change(`wrong current ${i}`, `192.0.2.${60 + i}`)).status).toBe(401);
+    const locked = await change(STRONG_PASSWORD, "192.0.2.99");
+    expect(locked.status).toBe(423);
+    expect(((await locked.json()) as ErrorBody).error.code).toBe("account_locked");
+    const [row] = await ctx.sql<{ locked: boolean; audits: number; sessions: number }>(
+      `SELECT u.locked_at IS NOT NULL AS locked,
+              (SELECT count(*)::int FROM audit_events e WHERE e.user_id = u.id AND e.action = 'account.locked') AS audits,
+              (SELECT count(*)::int FROM sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL) AS sessions
+       FROM users u WHERE u.id = (SELECT user_id FROM audit_events WHERE action = 'account.locked' ORDER BY created_at DESC LIMIT 1)`,
+    );
+    expect(row).toEqual({ locked: true, audits: 1, sessions: 1 });
+  });
 });

@@ -60,21 +60,25 @@ export async function replacePasswordHash(
  * A password change: the new hash (only if the verified one is still current), a new credential epoch,
  * and the changing session carried over to it, in one transaction. Every other session of the user,
  * including one a sign-in with the old password inserts at this very moment, is refused from then on.
+ * When the hash was no longer the verified one (a racing change won), nothing at all is written: no
+ * epoch, no carried-over session (issue 10 review, R8b). Returns whether the change took effect.
  */
 export async function changePasswordHash(
   db: Database,
   change: { userId: string; accountId: string; expectedHash: string; passwordHash: string; keepSessionId: string },
-): Promise<void> {
-  await db.$transaction([
-    db.account.updateMany({
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const updated = await tx.account.updateMany({
       where: { id: change.accountId, passwordHash: change.expectedHash },
       data: { passwordHash: change.passwordHash },
-    }),
-    db.user.update({ where: { id: change.userId }, data: { credentialEpoch: { increment: 1 } } }),
-    db.$executeRaw`
+    });
+    if (updated.count !== 1) return false;
+    await tx.user.update({ where: { id: change.userId }, data: { credentialEpoch: { increment: 1 } } });
+    await tx.$executeRaw`
       UPDATE sessions SET credential_epoch = users.credential_epoch FROM users
-      WHERE sessions.id = ${change.keepSessionId}::uuid AND users.id = sessions.user_id AND sessions.revoked_at IS NULL`,
-  ]);
+      WHERE sessions.id = ${change.keepSessionId}::uuid AND users.id = sessions.user_id AND sessions.revoked_at IS NULL`;
+    return true;
+  });
 }
 
 export async function markUserLocked(db: Database, userId: string, now: Date): Promise<void> {

@@ -10,6 +10,7 @@ import {
   startSession,
 } from "../session/service.ts";
 import {
+  clearScope,
   counterKeysFor,
   type Reservation,
   recordLoginSuccess,
@@ -17,6 +18,7 @@ import {
   reserveSignup,
   type ThrottleSettings,
 } from "./counters.ts";
+import { recordWrongPassword } from "./lockout.ts";
 import { findPasswordProblem, type PasswordProblem } from "./password-policy.ts";
 import {
   changePasswordHash,
@@ -77,6 +79,9 @@ export async function signUp(
     });
     return { kind: "verification_required", newUserId: null };
   }
+  // The address has an owner only now: failures guessed at it before (a lock, delays) were nobody's
+  // and must not greet them (issue 10 review, R3). Only a new user clears them, never a taken address.
+  await clearScope(deps.db, (await counterKeysFor(deps.serverKeys, input.email, null)).account);
   await recordAuditEvent(deps.db, {
     action: "user.signed_up",
     success: true,
@@ -118,7 +123,7 @@ export async function changePassword(
     deps.db.user.findUnique({ where: { id: input.userId }, select: { email: true } }),
   ]);
   const keys = await counterKeysFor(deps.serverKeys, user?.email ?? input.userId, input.client.limitHash);
-  const reservation = await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now);
+  const reservation = await reserveLoginAttempt(deps.db, keys, input.client, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
   const stored = account?.passwordHash ?? DUMMY_PASSWORD_HASH;
   const check = await verifyPassword(stored, input.currentPassword);
@@ -130,21 +135,39 @@ export async function changePassword(
       ...input.client,
       metadata: { reason: "wrong_current_password" },
     });
+    // Counted and locked like a wrong password at sign-in (issue 10 review, R6).
+    await recordWrongPassword(deps, {
+      keys,
+      user: user ? { id: input.userId, email: user.email } : null,
+      client: input.client,
+    });
     return { kind: "invalid_credentials" };
   }
-  await recordLoginSuccess(deps.db, keys);
+  await recordLoginSuccess(deps.db, keys, input.client);
   const problem = findPasswordProblem(input.newPassword, {
     minLength: deps.accountSettings.passwordMinLength,
     email: user.email,
   });
   if (problem) return { kind: "weak_password", problem };
-  await changePasswordHash(deps.db, {
+  const changed = await changePasswordHash(deps.db, {
     userId: input.userId,
     accountId: account.id,
     expectedHash: stored,
     passwordHash: await hashPassword(input.newPassword),
     keepSessionId: input.sessionId,
   });
+  // Another change (or a reset) replaced the hash since it was verified: the current password given
+  // is no longer the current one, and nothing was written (issue 10 review, R8b).
+  if (!changed) {
+    await recordAuditEvent(deps.db, {
+      action: "password.changed",
+      success: false,
+      userId: input.userId,
+      ...input.client,
+      metadata: { reason: "changed_concurrently" },
+    });
+    return { kind: "invalid_credentials" };
+  }
   const revoked = await revokeSessions(deps, input.userId, { except: input.sessionId }, "password_changed");
   await recordAuditEvent(deps.db, {
     action: "password.changed",

@@ -4,9 +4,9 @@
 import {
   clearCounter,
   clearGuessCounters,
-  clientKeyFor,
   type GuessKeys,
   guessKeysFor,
+  isLocked,
   type Reservation,
   recordGuessSuccess,
   reserve,
@@ -25,7 +25,7 @@ const scopeOf = (userId: string) => `mfa:${userId}`;
 const resetDelayKey = (userId: string) => `code:reset_second_factor:${userId}`;
 
 export const secondFactorGuessKeys = (userId: string, client: ClientInfo): GuessKeys =>
-  guessKeysFor(scopeOf(userId), clientKeyFor(client.limitHash));
+  guessKeysFor(scopeOf(userId), client);
 
 /** Counts a guess at the user's second factor; refused while delayed or locked. */
 export function reserveSecondFactorGuess(
@@ -39,10 +39,17 @@ export function reserveSecondFactorGuess(
 /**
  * Counts a guess at the second factor during a password reset. The reset link already binds the
  * guesser to the mailbox, so its delay is per user, not per client (more addresses buy no more
- * guesses); the guess also counts toward the user's lock. A lock does not refuse it: a reset is the
- * only way out of a lock, and the owner must be able to take it.
+ * guesses); the guess also counts toward the user's lock. Once the user is locked, a TOTP code (a
+ * 6-digit secret) is refused outright (issue 10 review, R4); a recovery code or a passkey cannot be
+ * guessed, so they are still checked: they are the owner's way out of a second-factor lock, each
+ * bounded by the link's own cap (RESET_LINK_WRONG_FACTORS) and the reset mail's send limit.
  */
-export async function reserveResetSecondFactorGuess(deps: GuessDeps, userId: string): Promise<Reservation> {
+export async function reserveResetSecondFactorGuess(
+  deps: GuessDeps,
+  input: { userId: string; method: string; lockAt: number },
+): Promise<Reservation> {
+  const { userId, lockAt } = input;
+  if (input.method === "totp" && (await isLocked(deps.db, scopeOf(userId), lockAt))) return { kind: "locked" };
   const delayed = await reserve(
     deps.db,
     resetDelayKey(userId),
@@ -54,8 +61,10 @@ export async function reserveResetSecondFactorGuess(deps: GuessDeps, userId: str
     INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
     VALUES (${scopeOf(userId)}, 1, ${deps.now}, NULL, ${deps.now})
     ON CONFLICT (key) DO UPDATE SET failures = auth_counters.failures + 1, updated_at = ${deps.now}
+    WHERE ${input.method} <> 'totp' OR auth_counters.failures < ${lockAt}::int
     RETURNING failures`;
-  return { kind: "open", failures: rows[0]?.failures ?? 1 };
+  const counted = rows[0];
+  return counted ? { kind: "open", failures: counted.failures } : { kind: "locked" };
 }
 
 /** After a wrong factor: at the consecutive-failure limit the user is locked, as after wrong passwords. */

@@ -26,10 +26,14 @@ beforeAll(async () => {
   ctx = await setUpAuthTest({ LOGIN_FREE_FAILURES: "5", LOCKOUT_FAILURES: "10" });
 });
 
+/** Recovery codes shown at enrollment, by email. */
+const recoveryCodesOf = new Map<string, string[]>();
+
 async function enrolled() {
   const email = uniqueEmail("mfa-guess");
   const client = await signUpBrowser(ctx, email);
-  const { secret } = await enrollTotp(client);
+  const { secret, recoveryCodes } = await enrollTotp(client);
+  recoveryCodesOf.set(email, recoveryCodes);
   const [user] = await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);
   return { email, client, secret, userId: user?.id ?? "" };
 }
@@ -155,25 +159,65 @@ describe("H1: second-factor guesses are limited", () => {
     expect(await lockState(userId)).toMatchObject({ locked: true, audits: 1 });
   });
 
-  it("H1: wrong factors at a reset count toward the lock, and a reset with the right factor still lifts it", async () => {
+  it("R4: at a reset, TOTP codes stop at the user's lock; a recovery code still lifts it", async () => {
     const { email, secret, userId } = await enrolled();
     await ctx.sql("INSERT INTO auth_counters (key, failures, updated_at) VALUES ($1, 9, now())", [`mfa:${userId}`]);
-    const forgot = await ctx.client().request("/auth/password/forgot", { json: { email }, origin: null });
-    expect(forgot.status).toBe(202);
-    const token = tokenIn(
-      (await outboxFor(ctx.worker, email)).find((m) => m.template === "password_reset")?.text ?? null,
-    );
+    const token = await resetTokenFor(email);
     const NEW = "a new passphrase after the lock";
-    const reset = (totp: string) =>
-      ctx.client().request("/auth/password/reset", { json: { token, password: NEW, totp }, origin: null });
-    expect(await errorOf(await reset(codeAt(secret, 5)))).toEqual([400, "invalid_code"]);
+    const reset = (factor: object) =>
+      ctx.client().request("/auth/password/reset", { json: { token, password: NEW, ...factor }, origin: null });
+    expect(await errorOf(await reset({ totp: codeAt(secret, 5) }))).toEqual([400, "invalid_code"]);
     expect(await lockState(userId)).toMatchObject({ locked: true, audits: 1 });
     expect(await errorOf(await passwordStepResponse(email))).toEqual([423, "account_locked"]);
-    expect((await reset(codeAt(secret, 0))).status).toBe(200);
+    // At the lock a TOTP code is refused unchecked, even the right one, and nothing is counted.
+    await expireDelays(ctx);
+    expect(await errorOf(await reset({ totp: codeAt(secret, 0) }))).toEqual([423, "account_locked"]);
+    expect(await errorOf(await reset({ totp: codeAt(secret, 7) }))).toEqual([423, "account_locked"]);
+    expect((await countersOf(ctx, `mfa:${userId}`)).scope).toBe(10);
+    expect(await ctx.sql("SELECT 1 FROM sessions WHERE user_id = $1 AND revoked_at IS NULL", [userId])).toHaveLength(1);
+    // A recovery code cannot be guessed: it is the owner's way out, and the reset lifts every lock.
+    const [code] = recoveryCodesOf.get(email) ?? [];
+    expect((await reset({ recoveryCode: code })).status).toBe(200);
     expect(await countersOf(ctx, `mfa:${userId}`)).toEqual({ scope: 0, pairs: [] });
     expect((await passwordStep(ctx.client(), email, NEW)).status).toBe("mfa_required");
   });
+
+  it("R4: a reset link dies after five wrong second factors; a right one before that still works", async () => {
+    const { email, secret, userId } = await enrolled();
+    const token = await resetTokenFor(email);
+    const NEW = "a new passphrase after the guesses";
+    const reset = (link: string, totp: string) =>
+      ctx.client().request("/auth/password/reset", { json: { token: link, password: NEW, totp }, origin: null });
+    const answers: unknown[] = [];
+    for (let i = 0; i < 7; i++) {
+      await expireDelays(ctx);
+      answers.push(await errorOf(await reset(token, codeAt(secret, 7))));
+    }
+    expect(answers).toEqual([...Array(5).fill([400, "invalid_code"]), [400, "invalid_token"], [400, "invalid_token"]]);
+    // Only the five checked guesses were counted; the dead link works no more, even with the right code.
+    expect((await countersOf(ctx, `mfa:${userId}`)).scope).toBe(5);
+    await expireDelays(ctx);
+    expect(await errorOf(await reset(token, codeAt(secret, 0)))).toEqual([400, "invalid_token"]);
+    const [row] = await ctx.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1",
+      [email],
+    );
+    expect(row?.n).toBe(1);
+    expect((await passwordStep(ctx.client(), email)).status).toBe("mfa_required");
+    // A fresh link with wrong factors below the cap, then the right one: the reset goes through.
+    const fresh = await resetTokenFor(email);
+    await expireDelays(ctx);
+    expect(await errorOf(await reset(fresh, codeAt(secret, 7)))).toEqual([400, "invalid_code"]);
+    await expireDelays(ctx);
+    expect((await reset(fresh, codeAt(secret, 0))).status).toBe(200);
+    expect((await passwordStep(ctx.client(), email, NEW)).status).toBe("mfa_required");
+  });
 });
+
+async function resetTokenFor(email: string): Promise<string> {
+  expect((await ctx.client().request("/auth/password/forgot", { json: { email }, origin: null })).status).toBe(202);
+  return tokenIn((await outboxFor(ctx.worker, email)).find((m) => m.template === "password_reset")?.text ?? null);
+}
 
 const passwordStepResponse = (email: string) =>
   ctx.client().request("/auth/login", { json: { email, password: STRONG_PASSWORD } });

@@ -4,7 +4,7 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { verifyPassword } from "../../crypto/password.ts";
 import { counterKeysFor, type Reservation, recordLoginSuccess, reserveLoginAttempt } from "../account/counters.ts";
-import { lockAccount } from "../account/lockout.ts";
+import { recordWrongPassword } from "../account/lockout.ts";
 import { findPasswordAccountOfUser } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { verifyPasskeyAssertion } from "../passkeys/assertion.ts";
@@ -55,7 +55,7 @@ export async function reauthenticate(
   const byPassword = "password" in input.proof;
   const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.limitHash);
   const reservation = byPassword
-    ? await reserveLoginAttempt(deps.db, keys, deps.accountSettings, deps.now)
+    ? await reserveLoginAttempt(deps.db, keys, input.client, deps.accountSettings, deps.now)
     : await reserveSecondFactorGuess(deps, input.userId, input.client);
   if (reservation.kind !== "open") return reservation;
   const amr = await checkProof(deps, input.userId, input.proof, input.client);
@@ -72,13 +72,13 @@ export async function reauthenticate(
     const { failures } = reservation;
     if (!byPassword)
       await recordSecondFactorFailure(deps, { userId: input.userId, failures, lockAt, client: input.client });
-    else if (failures >= lockAt) {
+    else {
       const user = { id: input.userId, email: input.email };
-      await lockAccount(deps, { user, failures, lockAt, cause: "password", client: input.client });
+      await recordWrongPassword(deps, { keys, user, client: input.client });
     }
     return { kind: "invalid" };
   }
-  if (byPassword) await recordLoginSuccess(deps.db, keys);
+  if (byPassword) await recordLoginSuccess(deps.db, keys, input.client);
   else await recordSecondFactorSuccess(deps, input.userId, input.client);
   const token = await refreshAuthentication(deps, { sessionId: input.sessionId, userId: input.userId, amr });
   return token ? { kind: "ok", ...token } : { kind: "session_ended" };

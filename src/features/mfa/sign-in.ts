@@ -90,7 +90,7 @@ export async function completeMfaSignIn(
   // The password changed or the user was disabled since the password step (issue 10, M5, L2).
   if (!tokens) return { kind: "invalid_challenge" };
   await recordSecondFactorSuccess(deps, userId, input.client);
-  await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys));
+  await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys, input.client));
   await recordAuditEvent(deps.db, {
     action: "login.succeeded",
     success: true,

@@ -40,9 +40,15 @@ export type SessionDeps = {
 /**
  * Who is calling, as stored. `ipHash` (the full address's HMAC) goes into audit rows and binds
  * challenges to the client that asked for them; `limitHash` (the HMAC of the address's limit
- * network: IPv4 as is, IPv6 by /64) keys every client throttle.
+ * network: IPv4 as is, IPv6 by /64) keys every client throttle; `scopeHash` (IPv4 as is, IPv6 by
+ * /48) keys only a client's bounded share of an account's hard lock (account/counters.ts).
  */
-export type ClientInfo = { ipHash: string | null; limitHash: string | null; userAgent: string | null };
+export type ClientInfo = {
+  ipHash: string | null;
+  limitHash: string | null;
+  scopeHash: string | null;
+  userAgent: string | null;
+};
 
 export type IssuedTokens = {
   sessionId: string;

@@ -116,4 +116,40 @@ describe("M5: credential epoch", () => {
     expect(await liveSessions(seen.id)).toHaveLength(0);
     expect(await startWithEpoch(seen, email)).toBeNull();
   });
+
+  it("R8b: of racing password changes exactly one succeeds, and its password is the one that works", async () => {
+    const first = await signUpApi(ctx);
+    const other = await loginApi(first.email);
+    const change = (bearer: string, next: string) =>
+      ctx
+        .client()
+        .request("/auth/password/change", { json: { current: STRONG_PASSWORD, new: next }, bearer, origin: null });
+    const passwords = Array.from({ length: 7 }, (_, i) => `racing passphrase number ${i}`);
+    const answers = await Promise.all(
+      passwords.map((next, i) => change(i % 2 === 0 ? first.accessToken : other.accessToken, next)),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    const losers = await Promise.all(answers.filter((r) => r.status !== 200).map(errorOf));
+    expect(losers).toEqual(Array(6).fill([401, "invalid_credentials"]));
+    const winner = passwords[statuses.indexOf(200)] ?? "";
+    const user = await readUser(first.email);
+    // One change, one epoch step, one success audited; only the winner's session lives on.
+    expect(user.epoch).toBe(1);
+    const [audited] = await ctx.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'password.changed' AND success AND user_id = $1",
+      [user.id],
+    );
+    expect(audited?.n).toBe(1);
+    expect(await liveSessions(user.id)).toHaveLength(1);
+    expect((await loginApi(first.email, winner)).accessToken).toBeTruthy();
+    expect(
+      (
+        await ctx.client().request("/auth/login", {
+          json: { email: first.email, password: STRONG_PASSWORD, client: "api" },
+          origin: null,
+        })
+      ).status,
+    ).toBe(401);
+  });
 });

@@ -166,3 +166,32 @@ export async function revokeOpenCodes(
     UPDATE verification_codes SET consumed_at = ${input.now}
     WHERE user_id = ${ownerIdOf(input.owner)} AND purpose = ${input.purpose}::code_purpose AND consumed_at IS NULL`;
 }
+
+/**
+ * Counts one attempt on a live token before what it guards is checked (a second factor at a reset),
+ * atomically, so a burst on one link cannot exceed MAX_CODE_ATTEMPTS: the token dies there. False
+ * when the token is no longer live. A right answer takes the attempt back (takeBackTokenAttempt).
+ */
+export async function reserveTokenAttempt(
+  db: Database,
+  keys: ServerKeys,
+  input: { purpose: CodePurpose; token: string; now: Date },
+): Promise<boolean> {
+  const tokenHash = await hmacHex(keys, input.purpose, input.token);
+  const counted = await db.$executeRaw`
+    UPDATE verification_codes SET attempts = attempts + 1
+    WHERE token_hash = ${tokenHash} AND purpose = ${input.purpose}::code_purpose
+      AND consumed_at IS NULL AND expires_at > ${input.now} AND attempts < ${MAX_CODE_ATTEMPTS}`;
+  return counted === 1;
+}
+
+/** Takes back an attempt reserveTokenAttempt counted (the guarded check succeeded). */
+export async function takeBackTokenAttempt(
+  db: Database,
+  keys: ServerKeys,
+  input: { purpose: CodePurpose; token: string },
+): Promise<void> {
+  const tokenHash = await hmacHex(keys, input.purpose, input.token);
+  await db.$executeRaw`
+    UPDATE verification_codes SET attempts = GREATEST(attempts - 1, 0) WHERE token_hash = ${tokenHash}`;
+}

@@ -4,7 +4,7 @@ import { hashPassword } from "../../crypto/password.ts";
 import { sendEmail } from "../../delivery/mailer.ts";
 import { passwordResetMessage } from "../../delivery/templates.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
-import { clearCounter, counterKeysFor } from "../account/counters.ts";
+import { clearScope, counterKeysFor, passwordGuessKeys, takeBackClientFailuresAt } from "../account/counters.ts";
 import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
@@ -12,9 +12,9 @@ import { hasSecondFactor, methodOf, type SecondFactor, verifySecondFactor } from
 import { clearSecondFactorCounters, recordSecondFactorFailure, reserveResetSecondFactorGuess } from "../mfa/guesses.ts";
 import { assertionOptionsForUser, type WebauthnSettings } from "../passkeys/assertion.ts";
 import { type ClientInfo, revokeSessions } from "../session/service.ts";
-import { consumeToken, issueCode, peekToken, revokeCode } from "./codes.ts";
+import { consumeToken, issueCode, peekToken, reserveTokenAttempt, revokeCode, takeBackTokenAttempt } from "./codes.ts";
 import { reserveSend } from "./send-limits.ts";
-import { HOUR, type VerificationDeps } from "./service.ts";
+import type { VerificationDeps } from "./service.ts";
 
 export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 
@@ -92,6 +92,7 @@ export type ResetResult =
   | { kind: "weak_password"; problem: PasswordProblem }
   | { kind: "second_factor_required" }
   | { kind: "invalid_second_factor" }
+  | { kind: "locked" }
   | { kind: "throttled"; retryAfterSeconds: number };
 
 /**
@@ -114,12 +115,16 @@ export async function resetPassword(
   if (await hasSecondFactor(deps, valid.userId)) {
     if (!input.secondFactor) return { kind: "second_factor_required" };
     // Counted on the user's second-factor counters, as at sign-in (issue 10, H1).
-    const allowed = await reserveResetSecondFactorGuess(deps, valid.userId);
-    if (allowed.kind !== "open")
-      return {
-        kind: "throttled",
-        retryAfterSeconds: "retryAfterSeconds" in allowed ? allowed.retryAfterSeconds : HOUR,
-      };
+    const allowed = await reserveResetSecondFactorGuess(deps, {
+      userId: valid.userId,
+      method: methodOf(input.secondFactor),
+      lockAt: deps.policy.lockoutFailures,
+    });
+    if (allowed.kind === "locked") return { kind: "locked" };
+    if (allowed.kind !== "open") return { kind: "throttled", retryAfterSeconds: allowed.retryAfterSeconds };
+    // Each link takes at most MAX_CODE_ATTEMPTS wrong factors, then dies (issue 10 review, R4).
+    const tokenInput = { purpose: "PASSWORD_RESET" as const, token: input.token, now: deps.now };
+    if (!(await reserveTokenAttempt(deps.db, deps.serverKeys, tokenInput))) return { kind: "invalid" };
     const verified = await verifySecondFactor(deps, {
       userId: valid.userId,
       factor: input.secondFactor,
@@ -131,6 +136,7 @@ export async function resetPassword(
       await recordSecondFactorFailure(deps, { ...failed, lockAt: deps.policy.lockoutFailures });
       return { kind: "invalid_second_factor" };
     }
+    await takeBackTokenAttempt(deps.db, deps.serverKeys, tokenInput);
     await recordAuditEvent(deps.db, {
       action: "password.reset_second_factor",
       success: true,
@@ -169,8 +175,11 @@ export async function resetPassword(
     return true;
   });
   if (!written) return { kind: "invalid" };
+  // The reset proved the mailbox: this client's failures at the account are taken back, and every
+  // client's delay at it, its failure count and its lock are forgotten (issue 10 review, R5).
   const keys = await counterKeysFor(deps.serverKeys, target, input.client.limitHash);
-  await clearCounter(deps.db, keys.account);
+  await takeBackClientFailuresAt(deps.db, passwordGuessKeys(keys, input.client));
+  await clearScope(deps.db, keys.account);
   await clearSecondFactorCounters(deps, userId, input.client);
   await revokeSessions(deps, userId, {}, "password_reset");
   // Floor, not ceil: a sign-in with the new password in this same second must keep working.

@@ -103,6 +103,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     if (result.kind === "invalid_second_factor")
       throw new AppError(secondFactor && "passkey" in secondFactor ? "passkey_rejected" : "invalid_code");
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+    if (result.kind === "locked") throw new AppError("account_locked");
     if (result.kind === "weak_password") {
       const message = PASSWORD_PROBLEM_MESSAGES[result.problem](c.var.config.passwordMinLength);
       throw new AppError("weak_password", { message, fields: [{ path: "password", message }] });

@@ -24,7 +24,7 @@ type SendRequest = { purpose: SendPurpose; address: string; userId?: string; lim
 /** The keys a send counts on, in order: client, user (signed in), (address, client), address. */
 async function sendLimits(keys: ServerKeys, input: SendRequest): Promise<Array<[string, number]>> {
   const counterKeys = await counterKeysFor(keys, input.address, input.limitHash);
-  const pair = guessKeysFor(counterKeys.account, counterKeys.client).pair;
+  const pair = guessKeysFor(counterKeys.account, { limitHash: input.limitHash, scopeHash: null }).pair;
   return [
     [`send:${input.purpose}:${counterKeys.client}`, CLIENT_SENDS_PER_HOUR],
     ...(input.userId ? [[`send:${input.purpose}:user:${input.userId}`, SENDS_PER_HOUR] as [string, number]] : []),

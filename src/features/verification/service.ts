@@ -2,7 +2,7 @@
 import type { Config } from "../../config/index.ts";
 import { type MailSettings, sendEmail } from "../../delivery/mailer.ts";
 import { emailVerificationMessage, signupAttemptNoticeMessage } from "../../delivery/templates.ts";
-import { clearGuessCounters, clientKeyFor, counterKeysFor, guessKeysFor, reserve } from "../account/counters.ts";
+import { clearGuessCounters, counterKeysFor, guessKeysFor, reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { checkCode, consumeToken, issueCode, peekToken, revokeCode, revokeOpenCodes } from "./codes.ts";
@@ -174,7 +174,7 @@ export async function verifyEmail(deps: VerificationDeps, input: VerifyInput): P
         input.userId);
   const owner = "email" in input ? { email: input.email } : { userId: input.userId };
   const scope = `code:email_verification:${(await counterKeysFor(deps.serverKeys, address, null)).account}`;
-  const keys = guessKeysFor(scope, clientKeyFor(input.client.limitHash));
+  const keys = guessKeysFor(scope, input.client);
   const pair = await reserve(deps.db, keys.pair, { freeAttempts: CODE_FREE_FAILURES, windowSeconds: 0 }, deps.now);
   if (pair.kind !== "open")
     return { kind: "throttled", retryAfterSeconds: "retryAfterSeconds" in pair ? pair.retryAfterSeconds : HOUR };
