@@ -1,30 +1,16 @@
-// The demo origin shows the identity of an assertion signed as the gateway signs it, and refuses anything else.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+// The demo origin shows the identity of an assertion with the gateway's claims and keys served as a JWKS, and refuses anything else.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateGatewaySecrets } from "../../scripts/lib/secrets.ts";
-import { loadSigningKeys, type SigningKeys, signingKeySetSchema } from "../../src/crypto/signing-keys.ts";
-import { type AssertionIdentity, signAssertion } from "../../src/gateway/assertion.ts";
+import { type FakeGateway, startFakeGateway, TEST_ISSUER } from "../../src/origin/test-support/fake-gateway.ts";
 import { type DemoServer, startDemoServer } from "./server.ts";
 
-const ISSUER = "http://localhost:8787";
-
-let keys: SigningKeys;
-let jwks: Server;
+let gateway: FakeGateway;
 let demo: DemoServer;
 
 beforeAll(async () => {
-  const secrets = await generateGatewaySecrets();
-  keys = await loadSigningKeys(signingKeySetSchema.parse(JSON.parse(secrets.SIGNING_KEYS)));
-  // What the gateway's /.well-known/jwks.json serves: the public halves only.
-  jwks = createServer((_request, response) => {
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: keys.publicJwks }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
-  const { port } = jwks.address() as AddressInfo;
+  gateway = await startFakeGateway();
   demo = await startDemoServer({
-    jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    issuer: ISSUER,
+    jwksUrl: gateway.jwksUrl,
+    issuer: TEST_ISSUER,
     audience: "demo",
     securePath: "/secure",
   });
@@ -32,26 +18,28 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await demo?.close();
-  jwks?.closeAllConnections();
-  await new Promise((resolve) => jwks?.close(resolve));
+  await gateway?.close();
 });
 
-const identity: AssertionIdentity = {
+const identity = {
   userId: "01900000-0000-7000-8000-000000000001",
-  sessionId: "01900000-0000-7000-8000-000000000002",
   email: "ada<script>@example.com",
-  emailVerified: true,
-  roles: [],
-  amr: ["pwd", "otp", "mfa"],
-  route: "demo-secure",
-  authSource: "cookie",
 };
 
+/** The claims the gateway signs (src/gateway/assertion.ts) for `GET path` on the demo's routes. */
 function assertionFor(path: string, audience = "demo"): Promise<string> {
-  return signAssertion(keys, identity, { method: "GET", path }, {
-    issuer: ISSUER,
-    audience,
-    nowSeconds: Math.floor(Date.now() / 1000),
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  return gateway.signAssertion({
+    aud: audience,
+    sub: identity.userId,
+    email: identity.email,
+    roles: [],
+    tenant: undefined,
+    amr: ["pwd", "otp", "mfa"],
+    route: "demo-secure",
+    htp: path,
+    iat: nowSeconds,
+    exp: nowSeconds + 30,
   });
 }
 
