@@ -1,4 +1,5 @@
-// Two projects, one `npm test`: the Worker's tests inside workerd, and the Node-side scripts' tests.
+// Three projects, one `npm test`: the Worker's tests inside workerd, the Node-side scripts' tests, and
+// browser tests driving Chromium against the gateway as `npm run dev` serves it.
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -100,8 +101,19 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/node/**", "src/origin/**"],
+          exclude: ["test/node/**", "test/browser/**", "src/origin/**"],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          // One gateway for every file (test/browser/global-setup.ts); one Chromium per file.
+          globalSetup: ["./test/browser/global-setup.ts"],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

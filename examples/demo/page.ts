@@ -61,7 +61,6 @@ ${list}
 <ul>
 <li><a href="/auth/account">Your account</a> (password, authenticator app, passkeys, sessions)</li>
 <li><a href="${escapeHtml(links.securePath)}">A page that needs a second factor</a></li>
-<li><a href="/">This page</a></li>
 </ul>
 <form method="post" action="/auth/sign-out"><button type="submit">Sign out</button></form>`,
   );
