@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { addVirtualAuthenticator } from "./helpers/authenticator.ts";
 import { findAxeViolations } from "./helpers/axe.ts";
 import { launchBrowser, newContext } from "./helpers/browser.ts";
-import { expectNoCspViolations, readCspViolations } from "./helpers/csp.ts";
+import { expectNoCspViolations, readCspIssues, readCspViolations } from "./helpers/csp.ts";
 import { totpCode, totpCodeFromUri } from "./helpers/totp.ts";
 
 let browser: Browser;
@@ -38,6 +38,7 @@ describe("browser test helpers", () => {
       .poll(async () => (await readCspViolations(page)).map((v) => v.effectiveDirective))
       .toContain("img-src");
     await expect(expectNoCspViolations(page)).rejects.toThrow(/CSP violations/);
+    expect((await readCspIssues(page)).map((issue) => issue.violatedDirective)).toContain("img-src");
   });
 
   it("report serious axe violations in light and dark mode", async () => {
@@ -84,7 +85,7 @@ describe("browser test helpers", () => {
     await authenticator.remove();
   });
 
-  it("open pages with JavaScript disabled", async () => {
+  it("open pages with JavaScript disabled, and still see their CSP violations", async () => {
     const noScript = await newContext(browser, { javaScriptEnabled: false });
     try {
       const noScriptPage = await noScript.newPage();
@@ -92,11 +93,24 @@ describe("browser test helpers", () => {
         route.fulfill({
           status: 200,
           contentType: "text/html",
+          headers: { "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'" },
           body: '<!doctype html><html lang="en"><title>probe</title><p id="out">static</p><script>document.getElementById("out").textContent = "ran"</script>',
         }),
       );
       await noScriptPage.goto("/js-probe");
       expect(await noScriptPage.locator("#out").textContent()).toBe("static");
+      await expectNoCspViolations(noScriptPage);
+
+      await noScriptPage.route("**/js-probe-styled", (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: "text/html",
+          headers: { "content-security-policy": "default-src 'none'" },
+          body: '<!doctype html><html lang="en"><title>probe</title><p style="color: red">inline style</p>',
+        }),
+      );
+      await noScriptPage.goto("/js-probe-styled");
+      await expect(expectNoCspViolations(noScriptPage)).rejects.toThrow(/style-src-attr/);
     } finally {
       await noScript.close();
     }

@@ -1,4 +1,5 @@
-// Collects `securitypolicyviolation` events in every page of a context, to assert a page broke no CSP rule.
+// Finds CSP violations two ways: `securitypolicyviolation` events collected in every document of a
+// context, and the issues Chrome reports over CDP (which also covers pages with JavaScript disabled).
 import type { BrowserContext, Page } from "playwright-core";
 
 export type CspViolation = {
@@ -44,10 +45,41 @@ export async function readCspViolations(page: Page): Promise<CspViolation[]> {
   return violations;
 }
 
-/** Throws, listing them, when the current document reported any CSP violation. */
+export type CspIssue = { violatedDirective: string; blockedURL?: string; isReportOnly: boolean; url?: string };
+
+/** The CSP issues Chrome raised in this page so far (Audits replays them when enabled), JavaScript or not. */
+export async function readCspIssues(page: Page): Promise<CspIssue[]> {
+  const session = await page.context().newCDPSession(page);
+  const issues: CspIssue[] = [];
+  session.on("Audits.issueAdded", ({ issue }) => {
+    const details = issue.details.contentSecurityPolicyIssueDetails;
+    if (issue.code !== "ContentSecurityPolicyIssue" || !details) return;
+    issues.push({
+      violatedDirective: details.violatedDirective,
+      blockedURL: details.blockedURL,
+      isReportOnly: details.isReportOnly,
+      url: details.sourceCodeLocation?.url,
+    });
+  });
+  try {
+    await session.send("Audits.enable");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    await session.detach();
+  }
+  return issues;
+}
+
+/**
+ * Throws, listing them, when the page reported any CSP violation: the document's events when
+ * JavaScript runs, and Chrome's own CSP issues in every case.
+ */
 export async function expectNoCspViolations(page: Page): Promise<void> {
-  const violations = await readCspViolations(page);
-  if (violations.length > 0) {
-    throw new Error(`CSP violations on ${page.url()}:\n${JSON.stringify(violations, null, 2)}`);
+  const javaScriptRuns = await page.evaluate(() => true).catch(() => false);
+  const violations =
+    javaScriptRuns && (await page.evaluate(() => "__cspViolations" in window)) ? await readCspViolations(page) : [];
+  const issues = await readCspIssues(page);
+  if (violations.length > 0 || issues.length > 0) {
+    throw new Error(`CSP violations on ${page.url()}:\n${JSON.stringify({ violations, issues }, null, 2)}`);
   }
 }
