@@ -6,6 +6,7 @@ import { addVirtualAuthenticator } from "./helpers/authenticator.ts";
 import { findAxeViolations } from "./helpers/axe.ts";
 import { launchBrowser, newContext } from "./helpers/browser.ts";
 import { expectNoCspViolations, readCspIssues, readCspViolations } from "./helpers/csp.ts";
+import { framedFromAnotherOrigin } from "./helpers/framing.ts";
 import { totpCode, totpCodeFromUri } from "./helpers/totp.ts";
 
 let browser: Browser;
@@ -54,6 +55,19 @@ describe("browser test helpers", () => {
       const ids = (await findAxeViolations(page, colorScheme)).map((violation) => violation.id);
       expect(ids).toEqual(expect.arrayContaining(["image-alt", "html-has-lang"]));
     }
+  });
+
+  it("tell a page that refuses to be framed from one that does not", async () => {
+    for (const [path, headers] of [
+      ["/frame-refused", { "content-security-policy": "frame-ancestors 'none'" }],
+      ["/frame-allowed", {}],
+    ] as const) {
+      await page.route(`**${path}`, (route) =>
+        route.fulfill({ status: 200, contentType: "text/html", headers, body: "<!doctype html><title>framed</title>" }),
+      );
+    }
+    expect(await framedFromAnotherOrigin(page, "/frame-refused")).toEqual({ loaded: false });
+    expect(await framedFromAnotherOrigin(page, "/frame-allowed")).toEqual({ loaded: true });
   });
 
   it("compute RFC 6238 TOTP codes", () => {
