@@ -55,8 +55,8 @@ export type ContextOptions = Omit<BrowserContextOptions, "baseURL"> & {
  */
 export async function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ ...options, baseURL: baseUrl() });
-  context.setDefaultTimeout(10_000);
-  context.setDefaultNavigationTimeout(15_000);
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
   if (options.javaScriptEnabled !== false) await collectCspViolations(context);
   return context;
 }
