@@ -2,7 +2,7 @@
 // signed-up user sees the identity the demo origin verified, with no CSP or serious axe violation.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { postJsonFromPage } from "./helpers/api.ts";
+import { postJsonFromPage, signUpFromPage } from "./helpers/api.ts";
 import { expectNoSeriousAxeViolations } from "./helpers/axe.ts";
 import { baseUrl, launchBrowser, newContext } from "./helpers/browser.ts";
 import { expectNoCspViolations } from "./helpers/csp.ts";
@@ -56,7 +56,7 @@ describe("the dev demo behind the gateway", () => {
     const password = uniquePassword();
     // A page on the gateway's origin (no CSP of its own) to call the JSON API from, as the pages will.
     await page.goto("/healthz");
-    const signup = await postJsonFromPage(page, "/auth/signup", { email, password, client: "browser" });
+    const signup = await signUpFromPage(page, { email, password });
     // Development does not require a verified address (REQUIRE_EMAIL_VERIFICATION is off outside production).
     expect(signup).toMatchObject({ status: 201, body: { status: "signed_in" } });
     const verification = await waitForMail(email, { template: "email_verification" });
@@ -82,11 +82,7 @@ describe("the dev demo behind the gateway", () => {
 
   it("sends the signed-in user from the requireMfa route to step up", async () => {
     await page.goto("/healthz");
-    const signup = await postJsonFromPage(page, "/auth/signup", {
-      email: uniqueEmail("step-up"),
-      password: uniquePassword(),
-      client: "browser",
-    });
+    const signup = await signUpFromPage(page, { email: uniqueEmail("step-up"), password: uniquePassword() });
     expect(signup.status).toBe(201);
     expect(await redirectsOnTheWayTo("/secure")).toEqual([
       `/auth/sign-in?return_to=${encodeURIComponent("/secure")}&step_up=1`,

@@ -19,3 +19,11 @@ export function postJsonFromPage(page: Page, path: string, body: unknown): Promi
     { path, body },
   );
 }
+
+/**
+ * Signs a new user up through the JSON API from `page` (which must be on the gateway's origin and
+ * allow connect-src 'self', e.g. /healthz), so the session cookies land in the page's context.
+ */
+export async function signUpFromPage(page: Page, account: { email: string; password: string }): Promise<PageResponse> {
+  return postJsonFromPage(page, "/auth/signup", { ...account, client: "browser" });
+}
