@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type pg from "pg";
+import { buildClientScript } from "./build-client.ts";
 import { ensureDatabase, withClient } from "./lib/databases.ts";
 import { isLoopbackDatabase, readDevSettings } from "./lib/dev-settings.ts";
 import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
@@ -44,6 +45,7 @@ async function prepareDatabase(url: string, adminUrl: string | undefined): Promi
 
 async function main(): Promise<void> {
   const settings = readDevSettings();
+  await buildClientScript();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // Whatever else listens for these signals (and might call process.exit) would race our ordered
     // shutdown and orphan wrangler; this handler stops everything itself.

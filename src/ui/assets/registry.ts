@@ -1,6 +1,7 @@
 // Static assets the pages load (the stylesheet, the passkey script), addressed by a content hash so a
 // browser may cache them for a year: a changed file is a new URL.
 import { encodeHexLowerCase } from "@oslojs/encoding";
+import { PASSKEY_SCRIPT } from "./generated/passkeys.ts";
 import { stylesheetFor } from "./styles.ts";
 
 export type Asset = { path: string; contentType: string; body: string };
@@ -31,11 +32,11 @@ export function stylesheetAsset(accentColor: string): Promise<Asset> {
   });
 }
 
-/** A script built at install time (see scripts/generate.ts), with its hashed path. */
-export function scriptAsset(name: string, body: string): Promise<Asset> {
-  return cached(`script:${name}`, async () => ({
-    path: `${ASSET_PREFIX}${name}.${await hashOf(body)}.js`,
+/** The passkey script (src/ui/client/passkeys.ts, bundled at install time), with its hashed path. */
+export function passkeyScriptAsset(): Promise<Asset> {
+  return cached("script:passkeys", async () => ({
+    path: `${ASSET_PREFIX}passkeys.${await hashOf(PASSKEY_SCRIPT)}.js`,
     contentType: "text/javascript; charset=utf-8",
-    body,
+    body: PASSKEY_SCRIPT,
   }));
 }

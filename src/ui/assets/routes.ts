@@ -2,11 +2,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
-import { ASSET_PREFIX, type Asset, stylesheetAsset } from "./registry.ts";
+import { ASSET_PREFIX, type Asset, passkeyScriptAsset, stylesheetAsset } from "./registry.ts";
 
-/** Every asset a page may reference; scripts are added here as they are built. */
+/** Every asset a page may reference. */
 async function currentAssets(accentColor: string): Promise<Asset[]> {
-  return [await stylesheetAsset(accentColor)];
+  return [await stylesheetAsset(accentColor), await passkeyScriptAsset()];
 }
 
 export const assetRoutes = new Hono<AppEnv>().get(`${ASSET_PREFIX}:file`, async (c) => {

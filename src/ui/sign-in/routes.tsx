@@ -11,6 +11,7 @@ import { deliverTokens } from "../../features/session/respond.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { setFlowCookie } from "../../http/cookies.ts";
+import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
 import { readForm } from "../form-body.ts";
 import { pageSession, returnToOf } from "../page-session.ts";
@@ -45,12 +46,13 @@ async function show(
   state: FormState | ((view: View) => FormState),
   status: PageOptions["status"] = 200,
 ) {
-  return renderPage(c, { title: ({ t }) => t.signIn.title, status }, (view) => (
+  const script = (await passkeyScriptAsset()).path;
+  return renderPage(c, { title: ({ t }) => t.signIn.title, status, scripts: [script] }, (view) => (
     <SignInPage
       view={view}
       state={typeof state === "function" ? state(view) : state}
       returnTo={returnTo}
-      passkeyScript={undefined}
+      passkeyScript={script}
     />
   ));
 }

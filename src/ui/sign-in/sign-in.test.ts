@@ -195,3 +195,20 @@ describe("POST /auth/sign-in", () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe("the passkey script", () => {
+  it("is one same-origin module with the response's nonce, hashed and cacheable for a year", async () => {
+    const response = await ctx.client().request("/auth/sign-in");
+    const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
+    const page = await readPage(response);
+    expect(page.scripts).toHaveLength(1);
+    const script = page.scripts[0]?.attributes ?? {};
+    expect(script.nonce).toBe(nonce);
+    expect(script.src).toMatch(/^\/auth\/assets\/passkeys\.[0-9a-f]{16}\.js$/);
+    const asset = await ctx.client().request(script.src ?? "");
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await asset.text()).length).toBeGreaterThan(100);
+  });
+});
