@@ -41,4 +41,7 @@ export type Bindings = {
   WEBAUTHN_RP_NAME?: string;
   WEBAUTHN_ORIGINS?: string;
   WEBAUTHN_USER_VERIFICATION?: string;
+  BRAND_NAME?: string;
+  BRAND_LOGO_URL?: string;
+  BRAND_ACCENT_COLOR?: string;
 };

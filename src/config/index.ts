@@ -73,6 +73,7 @@ export function loadConfig(bindings: Bindings): Config {
       origins: env.WEBAUTHN_ORIGINS ?? [new URL(env.ISSUER).origin],
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
     },
+    brand: { name: env.BRAND_NAME, logoUrl: env.BRAND_LOGO_URL, accentColor: env.BRAND_ACCENT_COLOR.toLowerCase() },
   };
   cache.set(bindings, config);
   return config;

@@ -102,6 +102,16 @@ const encryptionKeyList = z.string().transform((text, ctx) => {
   return keys;
 });
 
+/** An https URL, or a same-origin absolute path (never protocol-relative). */
+function isLogoUrl(text: string): boolean {
+  if (/^\/(?![/\\])[^\s"'<>]*$/.test(text)) return true;
+  try {
+    return new URL(text).protocol === "https:" && !/[\s"'<>]/.test(text);
+  } catch {
+    return false;
+  }
+}
+
 // `host:port` on a loopback address: the relay is a development tool and never leaves the machine.
 const loopbackHostPort = z
   .string()
@@ -179,6 +189,24 @@ export const envSchema = z
     WEBAUTHN_ORIGINS: originList.optional(),
     // "preferred" lets security keys without a PIN serve as a second factor; such a passkey alone is one factor.
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("required"),
+    // Hosted pages' branding: the name in titles and headers, a logo (https or a path on the gateway),
+    // and one accent colour as #rgb or #rrggbb (it goes into the stylesheet, so nothing else is allowed).
+    BRAND_NAME: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .regex(/^[^\p{Cc}<>]*$/u, "must be plain text")
+      .default("Portcullis"),
+    BRAND_LOGO_URL: z
+      .string()
+      .max(2048)
+      .refine(isLogoUrl, "must be an https:// URL or a path on the gateway, e.g. /logo.svg")
+      .optional(),
+    BRAND_ACCENT_COLOR: z
+      .string()
+      .regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "must be a hex colour, e.g. #4f46e5")
+      .default("#4f46e5"),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -255,4 +283,5 @@ export type Config = {
   sms: DeliverySettings | undefined;
   reauthMaxAgeSeconds: number;
   webauthn: { rpId: string; rpName: string; origins: string[]; userVerification: "required" | "preferred" };
+  brand: { name: string; logoUrl: string | undefined; accentColor: string };
 };

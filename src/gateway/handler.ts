@@ -1,6 +1,7 @@
 // The gateway: every request no auth route took is canonicalized and matched against the route table
 // (deny by default), checked against the route's policy, and forwarded to its origin.
 import type { Context } from "hono";
+import { presentedAuthSource, resolveGatewayCaller } from "../features/session/caller.ts";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "../features/session/step-up.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
@@ -8,7 +9,6 @@ import { assertSameOrigin, isUnsafeMethod } from "../http/csrf.ts";
 import { finishResponse } from "../http/response-headers.ts";
 import { canonicalizePath } from "./canonical.ts";
 import { forwardToOrigin } from "./forward.ts";
-import { presentedAuthSource, resolveGatewayCaller } from "./identity.ts";
 import { type GatewayRoute, isGatewayOwnPath, resolveRoute } from "./route-table.ts";
 
 function wantsHtml(c: Context<AppEnv>): boolean {
