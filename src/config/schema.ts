@@ -32,15 +32,23 @@ const jsonString = z.string().transform((text, ctx) => {
   }
 });
 
-const routeTable = z.string().transform((text, ctx) => {
-  try {
-    return parseRouteTable(text);
-  } catch (error) {
-    if (!(error instanceof RouteTableError)) throw error;
-    ctx.addIssue({ code: "custom", message: error.message });
-    return z.NEVER;
-  }
-});
+/** The parsed table, or why it cannot be used (naming the entry, never a value). */
+export type RouteTableState = { ok: true; routes: GatewayRoute[] } | { ok: false; problem: string };
+
+// JSON text, or the array wrangler hands over for a TOML table under [vars]. A bad table is carried,
+// not thrown: it must fail only the gateway's requests, never /auth/* or /healthz.
+const routeTable = z
+  .unknown()
+  .optional()
+  .transform((value): RouteTableState => {
+    if (value === undefined) return { ok: true, routes: [] };
+    try {
+      return { ok: true, routes: parseRouteTable(value) };
+    } catch (error) {
+      if (!(error instanceof RouteTableError)) throw error;
+      return { ok: false, problem: `GATEWAY_ROUTES ${error.message}` };
+    }
+  });
 
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
 
@@ -154,7 +162,7 @@ export const envSchema = z
     LOGIN_FREE_FAILURES: positiveInteger.max(50).default(DEFAULT_CONFIG.loginFreeFailures),
     CLIENT_FREE_FAILURES: positiveInteger.max(1000).default(DEFAULT_CONFIG.clientFreeFailures),
     LOCKOUT_FAILURES: positiveInteger.min(10).max(100).default(DEFAULT_CONFIG.lockoutFailures),
-    GATEWAY_ROUTES: routeTable.default([]),
+    GATEWAY_ROUTES: routeTable,
     // Where browsers without a session are sent; must be a same-origin path.
     SIGN_IN_URL: z
       .string()
@@ -264,8 +272,10 @@ export type Config = {
   clientFreeFailures: number;
   /** Consecutive failures that lock an account until a password reset (NIST: at most 100). */
   lockoutFailures: number;
-  /** Proxied routes, in match order. */
+  /** Proxied routes, in match order; empty when the table is unusable (see `routeTableProblem`). */
   gatewayRoutes: GatewayRoute[];
+  /** Why GATEWAY_ROUTES cannot be used: the gateway then answers 500 and /healthz 503. */
+  routeTableProblem: string | undefined;
   signInUrl: string;
   appUrl: string;
   mail: DeliverySettings;
