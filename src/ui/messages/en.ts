@@ -55,6 +55,7 @@ export const en = {
   twoFactor: {},
   reauthenticate: {},
   account: {},
+  accountSecurity: {},
   signOut: {
     title: "Sign out",
     prompt: "Sign out of this device?",
