@@ -1,4 +1,6 @@
-// Reads what the gateway "sent" from the development outbox (GET /dev/outbox), as a newcomer reads /dev/mail.
+// Reads what the gateway "sent": from the development outbox's JSON (GET /dev/outbox), or from the
+// /dev/mail page in the browser, as a newcomer reads it.
+import type { Page } from "playwright-core";
 import { z } from "zod";
 import { baseUrl } from "./browser.ts";
 
@@ -54,12 +56,47 @@ export async function waitForMail(
 
 /** The 6-digit code in a message's text. */
 export function codeFrom(message: OutboxMessage): string {
-  const code = /\b(\d{6})\b/.exec(message.text)?.[1];
-  if (!code) throw new Error(`no code in the ${message.template} message`);
-  return code;
+  return codeIn(message.text);
 }
 
 /** The links in a message's text. */
 export function linksFrom(message: OutboxMessage): string[] {
   return [...message.text.matchAll(/https?:\/\/[^\s<>"]+/g)].map((match) => match[0]);
+}
+
+export type DevMailMessage = { text: string; links: string[] };
+
+/**
+ * Opens /dev/mail in `page` as a newcomer would and returns the newest message to `recipient`
+ * (optionally one whose text matches `pattern`), reloading until it is there.
+ */
+export async function openNewestMailInDevMail(
+  page: Page,
+  recipient: string,
+  options: { pattern?: RegExp; timeoutMs?: number } = {},
+): Promise<DevMailMessage> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  while (Date.now() < deadline) {
+    await page.goto("/dev/mail");
+    const articles = page.locator("article[data-message-id]").filter({
+      has: page.locator("[data-recipient]", { hasText: recipient }),
+    });
+    for (const article of await articles.all()) {
+      const text = (await article.locator("pre").textContent()) ?? "";
+      if (options.pattern && !options.pattern.test(text)) continue;
+      const links = await article
+        .locator("ul.links a")
+        .evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+      return { text, links };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no mail to ${recipient} on /dev/mail within ${options.timeoutMs ?? 10_000} ms`);
+}
+
+/** The 6-digit code in a text. */
+export function codeIn(text: string): string {
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (!code) throw new Error("no 6-digit code in the text");
+  return code;
 }
