@@ -62,6 +62,8 @@ function testRoutes(origin: string, deadOrigin: string) {
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
+    // Vitest's default on 2 cores is one worker: every file waited on Postgres and the relay in turn.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -101,6 +103,10 @@ export default defineConfig({
           name: "workers",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
           exclude: ["test/node/**", "src/origin/**"],
+          // One workerd per pool worker instead of one per file: no per-file runtime start, module
+          // evaluation or Prisma WASM compile. Files stay independent: each one clones its own database,
+          // and KV holds only markers keyed by random session and user ids.
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
