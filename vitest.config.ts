@@ -86,6 +86,8 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 ENVIRONMENT: "test",
+                // Cheap Argon2id (accepted only with ENVIRONMENT=test); signup and login tests use the real cost.
+                TEST_FAST_PASSWORD_HASHING: "true",
                 DATABASE_URL: inject("sharedDatabaseUrl"),
                 NEON_LOCAL_RELAY: inject("relayAddress"),
                 PG_ADMIN_URL: inject("pgAdminUrl"),

@@ -6,6 +6,9 @@ import { workerWith } from "./worker.ts";
 
 export const STRONG_PASSWORD = "correct horse battery staple 42";
 
+/** Overrides that turn the suite's cheap password hashing off: the Worker hashes as in production. */
+export const PRODUCTION_PASSWORD_HASHING = { TEST_FAST_PASSWORD_HASHING: undefined };
+
 export type ErrorBody = { error: { code: string; message: string; fields?: { path: string; message: string }[] } };
 
 export type AuthTestContext = {

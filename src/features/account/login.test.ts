@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthTestContext,
   type ErrorBody,
+  PRODUCTION_PASSWORD_HASHING,
   STRONG_PASSWORD,
   setUpAuthTest,
   signUpBrowser,
@@ -15,7 +16,8 @@ import { hashPassword } from "../../crypto/password.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
-  ctx = await setUpAuthTest();
+  // The real Argon2id cost: these tests check the parameters stored hashes are written with.
+  ctx = await setUpAuthTest(PRODUCTION_PASSWORD_HASHING);
 });
 
 const login = (json: unknown) => ctx.client().request("/auth/login", { json });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthTestContext,
   type ErrorBody,
+  PRODUCTION_PASSWORD_HASHING,
   STRONG_PASSWORD,
   setUpAuthTest,
   uniqueEmail,
@@ -12,7 +13,8 @@ import { COMMON_PASSWORD_COUNT } from "./password-policy.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
-  ctx = await setUpAuthTest();
+  // The real Argon2id cost: these tests check the parameters stored hashes are written with.
+  ctx = await setUpAuthTest(PRODUCTION_PASSWORD_HASHING);
 });
 
 const signup = (json: unknown, origin?: string | null) =>
