@@ -55,3 +55,24 @@ describe("local PostgreSQL in a folder the postgres user cannot enter", () => {
     if (server.dataDir !== wanted) await rm(dirname(server.dataDir), { recursive: true, force: true });
   });
 });
+
+describe("local PostgreSQL settings", () => {
+  it("starts with the settings it is given, and refuses a name that is not one", async () => {
+    const dataDir = join(closed, "settings", "postgres");
+    const port = await findFreePort();
+    const server = await startLocalPostgres({ dataDir, port, settings: { fsync: "off", synchronous_commit: "off" } });
+    try {
+      const shown = await withClient(server.urlFor("postgres"), async (client) => [
+        (await client.query("SHOW fsync")).rows[0],
+        (await client.query("SHOW synchronous_commit")).rows[0],
+      ]);
+      expect(shown).toEqual([{ fsync: "off" }, { synchronous_commit: "off" }]);
+    } finally {
+      await server.stop();
+    }
+    await expect(startLocalPostgres({ dataDir, port, settings: { "fsync=off -c x": "on" } })).rejects.toThrow(
+      "not a PostgreSQL setting name",
+    );
+    if (server.dataDir !== dataDir) await rm(dirname(server.dataDir), { recursive: true, force: true });
+  });
+});
