@@ -46,6 +46,12 @@ export async function setUpAuthTest(
   };
 }
 
+/** The same database behind a Worker that hashes passwords at the production cost. */
+export function withProductionHashing(ctx: AuthTestContext): AuthTestContext {
+  const worker = workerWith({ ...ctx.worker.env, ...PRODUCTION_PASSWORD_HASHING });
+  return { ...ctx, worker, client: (baseUrl) => new TestClient(worker, baseUrl) };
+}
+
 let counter = 0;
 /** A unique email for this test run. */
 export function uniqueEmail(label = "user"): string {

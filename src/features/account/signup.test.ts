@@ -3,18 +3,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthTestContext,
   type ErrorBody,
-  PRODUCTION_PASSWORD_HASHING,
   STRONG_PASSWORD,
   setUpAuthTest,
   uniqueEmail,
+  withProductionHashing,
 } from "../../../test/helpers/auth.ts";
 import { setCookieHeaders } from "../../../test/helpers/client.ts";
 import { COMMON_PASSWORD_COUNT } from "./password-policy.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
-  // The real Argon2id cost: these tests check the parameters stored hashes are written with.
-  ctx = await setUpAuthTest(PRODUCTION_PASSWORD_HASHING);
+  ctx = await setUpAuthTest();
 });
 
 const signup = (json: unknown, origin?: string | null) =>
@@ -23,7 +22,8 @@ const signup = (json: unknown, origin?: string | null) =>
 describe("POST /auth/signup", () => {
   it("creates the user and password account, audits, and signs the browser in with hardened cookies", async () => {
     const email = uniqueEmail();
-    const client = ctx.client();
+    // The production cost: the stored hash must carry OWASP's parameters.
+    const client = withProductionHashing(ctx).client();
     const response = await client.request("/auth/signup", {
       json: { email: `  ${email.toUpperCase()} `, password: STRONG_PASSWORD, name: "Ada" },
     });
