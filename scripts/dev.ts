@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type pg from "pg";
+import { buildClientScript } from "./build-client.ts";
 import { ensureDatabase, withClient } from "./lib/databases.ts";
 import { isLoopbackDatabase, readDevSettings } from "./lib/dev-settings.ts";
 import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
@@ -9,6 +10,7 @@ import { MigrationError, migrate } from "./lib/migrate.ts";
 import { paths } from "./lib/paths.ts";
 import { type LocalPostgres, PostgresStartError, startLocalPostgres } from "./lib/postgres.ts";
 import { type Relay, startRelay } from "./lib/relay.ts";
+import { assertDevRouteTable, RouteTableSourceError } from "./lib/route-table-source.ts";
 import { loadOrCreateDevSecrets } from "./lib/secrets.ts";
 
 const say = (message: string) => console.log(`[dev] ${message}`);
@@ -44,6 +46,8 @@ async function prepareDatabase(url: string, adminUrl: string | undefined): Promi
 
 async function main(): Promise<void> {
   const settings = readDevSettings();
+  assertDevRouteTable(); // before anything starts: a bad table is one clear line, not a gateway answering 500
+  await buildClientScript();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // Whatever else listens for these signals (and might call process.exit) would race our ordered
     // shutdown and orphan wrangler; this handler stops everything itself.
@@ -98,7 +102,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  const expected = error instanceof PostgresStartError || error instanceof MigrationError;
+  const expected =
+    error instanceof PostgresStartError || error instanceof MigrationError || error instanceof RouteTableSourceError;
   console.error(`[dev] ${expected ? (error as Error).message : error instanceof Error ? error.stack : String(error)}`);
   await stopAll(1);
 });

@@ -1,12 +1,17 @@
 // `npm run routes -- explain GET https://app.example.com/x/y`: which route matches, its policy and
 // the origin URL it would reach — from the same code the Worker runs. The table comes from
-// GATEWAY_ROUTES in the environment, or `--file <routes.json>`.
-import { readFileSync } from "node:fs";
-import { originUrlFor, parseRouteTable, RouteTableError, resolveRoute } from "../src/gateway/route-table.ts";
+// `--file <routes.json | wrangler.toml>`, else GATEWAY_ROUTES in the environment, else wrangler.toml's [vars].
+import { originUrlFor, resolveRoute } from "../src/gateway/route-table.ts";
+import {
+  checkRouteTable,
+  findRouteTable,
+  RouteTableSourceError,
+  routeTableFromFile,
+} from "./lib/route-table-source.ts";
 
 function usage(): never {
   console.error(
-    "usage: npm run routes -- explain <METHOD> <URL> [--file routes.json]\n       npm run routes -- check [--file routes.json]",
+    "usage: npm run routes -- explain <METHOD> <URL> [--file routes.json|wrangler.toml]\n       npm run routes -- check [--file routes.json|wrangler.toml]",
   );
   process.exit(2);
 }
@@ -15,14 +20,19 @@ const args = process.argv.slice(2);
 const fileIndex = args.indexOf("--file");
 const file = fileIndex >= 0 ? args.splice(fileIndex, 2)[1] : undefined;
 const [command, method, target] = args;
-const source = file ? readFileSync(file, "utf8") : process.env.GATEWAY_ROUTES;
-if (!source) {
-  console.error("routes: set GATEWAY_ROUTES or pass --file <routes.json>");
-  process.exit(2);
-}
 
 try {
-  const routes = parseRouteTable(source);
+  const source = file ? routeTableFromFile(file) : findRouteTable(process.env);
+  if (!source) {
+    console.error("routes: set GATEWAY_ROUTES, add it to wrangler.toml's [vars], or pass --file <routes.json>");
+    process.exit(2);
+  }
+  const check = checkRouteTable(source);
+  if (!check.ok) {
+    console.error(`routes: ${check.message}`);
+    process.exit(1);
+  }
+  const { routes } = check;
   if (command === "check") {
     console.log(
       `routes: ${routes.length} route(s), valid; matched in this order: ${routes.map((r) => r.name).join(", ")}`,
@@ -49,7 +59,7 @@ try {
     usage();
   }
 } catch (error) {
-  if (!(error instanceof RouteTableError)) throw error;
-  console.error(`routes: GATEWAY_ROUTES ${error.message}`);
+  if (!(error instanceof RouteTableSourceError)) throw error;
+  console.error(`routes: ${error.message}`);
   process.exit(1);
 }

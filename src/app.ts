@@ -17,6 +17,7 @@ import { config } from "./http/config-middleware.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { handleError, handleNotFound } from "./http/error-handler.ts";
 import { requestId } from "./http/request-id.ts";
+import { uiRoutes } from "./ui/routes.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -33,6 +34,7 @@ export function createApp() {
   app.route("/", mfaRoutes);
   app.route("/", passkeyRoutes);
   app.route("/", devOutboxRoutes);
+  app.route("/", uiRoutes);
   app.all("*", handleGatewayRequest);
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -25,7 +25,8 @@ export type Bindings = {
   LOGIN_FREE_FAILURES?: string;
   CLIENT_FREE_FAILURES?: string;
   LOCKOUT_FAILURES?: string;
-  GATEWAY_ROUTES?: string;
+  /** JSON text (env var or secret), or an array of route objects when written as TOML under [vars]. */
+  GATEWAY_ROUTES?: string | readonly Record<string, unknown>[];
   SIGN_IN_URL?: string;
   APP_URL?: string;
   MAIL_PROVIDER?: string;
@@ -41,4 +42,7 @@ export type Bindings = {
   WEBAUTHN_RP_NAME?: string;
   WEBAUTHN_ORIGINS?: string;
   WEBAUTHN_USER_VERIFICATION?: string;
+  BRAND_NAME?: string;
+  BRAND_LOGO_URL?: string;
+  BRAND_ACCENT_COLOR?: string;
 };

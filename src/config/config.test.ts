@@ -75,9 +75,6 @@ describe("configuration", () => {
     expect(() => loadConfig({ ...base, SIGNING_KEYS: "{not json" })).toThrow("SIGNING_KEYS is not valid JSON");
     expect(() => loadConfig({ ...base, SIGNING_KEYS: '{"current":"a","keys":[]}' })).toThrow("SIGNING_KEYS");
     expect(() => loadConfig({ ...base, TRUSTED_ORIGINS: "javascript:alert(1)" })).toThrow("TRUSTED_ORIGINS");
-    expect(() => loadConfig({ ...base, GATEWAY_ROUTES: '[{"name":"x","origin":"nope","policy":"public"}]' })).toThrow(
-      'GATEWAY_ROUTES route #1 "x": origin',
-    );
     expect(() => loadConfig({ ...base, SIGN_IN_URL: "//evil.com/login" })).toThrow("SIGN_IN_URL");
     expect(() => loadConfig({ ...base, WEBAUTHN_USER_VERIFICATION: "sometimes" })).toThrow(
       "WEBAUTHN_USER_VERIFICATION",
@@ -118,6 +115,24 @@ describe("configuration", () => {
       expect(message).toMatch(/ENCRYPTION_KEYS entry #\d must be "version:key"/);
       expect(message).not.toContain(key);
     }
+  });
+
+  it("carries a bad route table as a problem naming the entry instead of failing the whole config", () => {
+    const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
+    const config = loadConfig({ ...base, GATEWAY_ROUTES: '[{"name":"x","origin":"nope","policy":"public"}]' });
+    expect(config.gatewayRoutes).toEqual([]);
+    expect(config.routeTableProblem).toMatch(/^GATEWAY_ROUTES route #1 "x": origin/);
+    expect(loadConfig({ ...base }).routeTableProblem).toBeUndefined();
+  });
+
+  it("reads the route table as the array wrangler hands over for TOML under [vars]", () => {
+    const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
+    const config = loadConfig({
+      ...base,
+      GATEWAY_ROUTES: [{ name: "app", origin: "https://app.internal.example.com", policy: "public", timeoutMs: 500 }],
+    });
+    expect(config.routeTableProblem).toBeUndefined();
+    expect(config.gatewayRoutes).toMatchObject([{ name: "app", timeoutMs: 500, originId: "app" }]);
   });
 
   it("hashes passwords with OWASP's Argon2id parameters unless the test suite asks otherwise", () => {

@@ -50,7 +50,8 @@ export function loadConfig(bindings: Bindings): Config {
     loginFreeFailures: env.LOGIN_FREE_FAILURES,
     clientFreeFailures: env.CLIENT_FREE_FAILURES,
     lockoutFailures: env.LOCKOUT_FAILURES,
-    gatewayRoutes: env.GATEWAY_ROUTES,
+    gatewayRoutes: env.GATEWAY_ROUTES.ok ? env.GATEWAY_ROUTES.routes : [],
+    routeTableProblem: env.GATEWAY_ROUTES.ok ? undefined : env.GATEWAY_ROUTES.problem,
     signInUrl: env.SIGN_IN_URL,
     appUrl: (env.APP_URL ?? env.ISSUER).replace(/\/$/, ""),
     mail: {
@@ -75,6 +76,7 @@ export function loadConfig(bindings: Bindings): Config {
       origins: env.WEBAUTHN_ORIGINS ?? [new URL(env.ISSUER).origin],
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
     },
+    brand: { name: env.BRAND_NAME, logoUrl: env.BRAND_LOGO_URL, accentColor: env.BRAND_ACCENT_COLOR.toLowerCase() },
   };
   cache.set(bindings, config);
   return config;

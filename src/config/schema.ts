@@ -33,15 +33,23 @@ const jsonString = z.string().transform((text, ctx) => {
   }
 });
 
-const routeTable = z.string().transform((text, ctx) => {
-  try {
-    return parseRouteTable(text);
-  } catch (error) {
-    if (!(error instanceof RouteTableError)) throw error;
-    ctx.addIssue({ code: "custom", message: error.message });
-    return z.NEVER;
-  }
-});
+/** The parsed table, or why it cannot be used (naming the entry, never a value). */
+export type RouteTableState = { ok: true; routes: GatewayRoute[] } | { ok: false; problem: string };
+
+// JSON text, or the array wrangler hands over for a TOML table under [vars]. A bad table is carried,
+// not thrown: it must fail only the gateway's requests, never /auth/* or /healthz.
+const routeTable = z
+  .unknown()
+  .optional()
+  .transform((value): RouteTableState => {
+    if (value === undefined) return { ok: true, routes: [] };
+    try {
+      return { ok: true, routes: parseRouteTable(value) };
+    } catch (error) {
+      if (!(error instanceof RouteTableError)) throw error;
+      return { ok: false, problem: `GATEWAY_ROUTES ${error.message}` };
+    }
+  });
 
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
 
@@ -95,6 +103,16 @@ const encryptionKeyList = z.string().transform((text, ctx) => {
   return keys;
 });
 
+/** An https URL, or a same-origin absolute path (never protocol-relative). */
+function isLogoUrl(text: string): boolean {
+  if (/^\/(?![/\\])[^\s"'<>]*$/.test(text)) return true;
+  try {
+    return new URL(text).protocol === "https:" && !/[\s"'<>]/.test(text);
+  } catch {
+    return false;
+  }
+}
+
 // `host:port` on a loopback address: the relay is a development tool and never leaves the machine.
 const loopbackHostPort = z
   .string()
@@ -147,7 +165,7 @@ export const envSchema = z
     LOGIN_FREE_FAILURES: positiveInteger.max(50).default(DEFAULT_CONFIG.loginFreeFailures),
     CLIENT_FREE_FAILURES: positiveInteger.max(1000).default(DEFAULT_CONFIG.clientFreeFailures),
     LOCKOUT_FAILURES: positiveInteger.min(10).max(100).default(DEFAULT_CONFIG.lockoutFailures),
-    GATEWAY_ROUTES: routeTable.default([]),
+    GATEWAY_ROUTES: routeTable,
     // Where browsers without a session are sent; must be a same-origin path.
     SIGN_IN_URL: z
       .string()
@@ -174,6 +192,24 @@ export const envSchema = z
     WEBAUTHN_ORIGINS: originList.optional(),
     // "preferred" lets security keys without a PIN serve as a second factor; such a passkey alone is one factor.
     WEBAUTHN_USER_VERIFICATION: z.enum(["required", "preferred"]).default("required"),
+    // Hosted pages' branding: the name in titles and headers, a logo (https or a path on the gateway),
+    // and one accent colour as #rgb or #rrggbb (it goes into the stylesheet, so nothing else is allowed).
+    BRAND_NAME: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .regex(/^[^\p{Cc}<>]*$/u, "must be plain text")
+      .default("Portcullis"),
+    BRAND_LOGO_URL: z
+      .string()
+      .max(2048)
+      .refine(isLogoUrl, "must be an https:// URL or a path on the gateway, e.g. /logo.svg")
+      .optional(),
+    BRAND_ACCENT_COLOR: z
+      .string()
+      .regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "must be a hex colour, e.g. #4f46e5")
+      .default("#4f46e5"),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -245,8 +281,10 @@ export type Config = {
   clientFreeFailures: number;
   /** Consecutive failures that lock an account until a password reset (NIST: at most 100). */
   lockoutFailures: number;
-  /** Proxied routes, in match order. */
+  /** Proxied routes, in match order; empty when the table is unusable (see `routeTableProblem`). */
   gatewayRoutes: GatewayRoute[];
+  /** Why GATEWAY_ROUTES cannot be used: the gateway then answers 500 and /healthz 503. */
+  routeTableProblem: string | undefined;
   signInUrl: string;
   appUrl: string;
   mail: DeliverySettings;
@@ -254,4 +292,5 @@ export type Config = {
   sms: DeliverySettings | undefined;
   reauthMaxAgeSeconds: number;
   webauthn: { rpId: string; rpName: string; origins: string[]; userVerification: "required" | "preferred" };
+  brand: { name: string; logoUrl: string | undefined; accentColor: string };
 };

@@ -2,13 +2,13 @@
 // ways, a time limit on the origin's answer, and WebSocket upgrades passed through.
 import type { Context } from "hono";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
+import type { GatewayCaller } from "../features/session/caller.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
 import { ourTokens } from "../http/bearer.ts";
 import { REQUEST_ID_HEADER } from "../http/request-id.ts";
 import { signAssertion } from "./assertion.ts";
 import { canonicalHost } from "./canonical.ts";
-import type { GatewayCaller } from "./identity.ts";
 import { type GatewayRoute, originUrlFor } from "./route-table.ts";
 import { sanitizeRequestHeaders, sanitizeResponseHeaders } from "./sanitize.ts";
 

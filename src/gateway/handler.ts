@@ -1,14 +1,15 @@
 // The gateway: every request no auth route took is canonicalized and matched against the route table
 // (deny by default), checked against the route's policy, and forwarded to its origin.
 import type { Context } from "hono";
+import { presentedAuthSource, resolveGatewayCaller } from "../features/session/caller.ts";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "../features/session/step-up.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
 import { assertSameOrigin, isUnsafeMethod } from "../http/csrf.ts";
 import { finishResponse } from "../http/response-headers.ts";
+import { canonicalizePath } from "./canonical.ts";
 import { forwardToOrigin } from "./forward.ts";
-import { presentedAuthSource, resolveGatewayCaller } from "./identity.ts";
-import { type GatewayRoute, resolveRoute } from "./route-table.ts";
+import { type GatewayRoute, isGatewayOwnPath, resolveRoute } from "./route-table.ts";
 
 function wantsHtml(c: Context<AppEnv>): boolean {
   return (c.req.method === "GET" || c.req.method === "HEAD") && (c.req.header("accept") ?? "").includes("text/html");
@@ -49,8 +50,21 @@ function stepUpRequired(c: Context<AppEnv>, policy: StepUpPolicy, shortfall: key
   return errorResponse(new AppError(STEP_UP_ERRORS[shortfall]), { "WWW-Authenticate": stepUpChallenge(policy) });
 }
 
+/**
+ * An unusable route table fails every request the gateway would proxy, naming the bad entry; the
+ * gateway's own paths still answer as usual (404 for unknown ones).
+ */
+function assertRouteTableUsable(c: Context<AppEnv>, url: URL): void {
+  const problem = c.var.config.routeTableProblem;
+  if (problem === undefined) return;
+  const canonical = canonicalizePath(url.pathname);
+  if (canonical.ok && isGatewayOwnPath(canonical.matchPath)) return;
+  throw new AppError("configuration_error", { message: problem });
+}
+
 async function routeRequest(c: Context<AppEnv>): Promise<Response> {
   const url = new URL(c.req.url);
+  assertRouteTableUsable(c, url);
   const resolution = resolveRoute(c.var.config.gatewayRoutes, url);
   if (resolution.kind === "invalid_path") throw new AppError("invalid_path");
   if (resolution.kind === "no_route") throw new AppError("not_found");

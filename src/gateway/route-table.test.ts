@@ -1,3 +1,4 @@
+import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { matchRoute, originUrlFor, parseRouteTable, RouteTableError, resolveRoute } from "./route-table.ts";
 
@@ -83,7 +84,7 @@ describe("route table", () => {
   it("names the bad entry and field for invalid routes", () => {
     const cases: Array<[unknown, string]> = [
       ["not json", "is not valid JSON"],
-      [{}, "must be a JSON array"],
+      [{}, "must be an array of routes"],
       [[{ name: "a", origin: "ftp://x", policy: "public" }], 'route #1 "a": origin'],
       [
         [
@@ -169,5 +170,78 @@ describe("route table", () => {
         () => parseRouteTable([{ name: "r", origin, policy: "public", ...fields }]),
         JSON.stringify(fields),
       ).toThrow(RouteTableError);
+  });
+
+  it("reads the table as TOML hands it over: an inline array or an array of tables under [vars]", () => {
+    // The same parser wrangler 4.86 bundles; wrangler passes the parsed array to the Worker as is.
+    const inline = parseToml(`[vars]
+GATEWAY_ROUTES = [
+  { name = "api", pathPrefix = "/api", origin = "${origin}", policy = { roles = ["admin"] }, timeoutMs = 500 },
+  { name = "site", origin = "${origin}", policy = "public" },
+]`) as { vars: { GATEWAY_ROUTES: unknown } };
+    const tables = parseToml(`[[vars.GATEWAY_ROUTES]]
+name = "api"
+pathPrefix = "/api"
+origin = "${origin}"
+policy = { roles = ["admin"] }
+timeoutMs = 500
+
+[[vars.GATEWAY_ROUTES]]
+name = "site"
+origin = "${origin}"
+policy = "public"`) as { vars: { GATEWAY_ROUTES: unknown } };
+    for (const value of [inline.vars.GATEWAY_ROUTES, tables.vars.GATEWAY_ROUTES]) {
+      const routes = parseRouteTable(value);
+      expect(routes.map((route) => route.name)).toEqual(["api", "site"]);
+      expect(routes[0]).toMatchObject({ policy: { roles: ["admin"] }, timeoutMs: 500, originId: "api" });
+    }
+  });
+
+  it("names the entry and states the limit a structured entry breaks", () => {
+    const cases: Array<[unknown, string]> = [
+      [{ name: "one", origin, policy: "public" }, "must be an array of routes"],
+      [
+        [
+          { name: "ok", origin, policy: "public", pathPrefix: "/ok" },
+          { name: "api", origin, policy: "public", timeoutMs: 50 },
+        ],
+        'route #2 "api": timeoutMs must be a whole number of milliseconds from 100 to 300000',
+      ],
+      [
+        [{ name: "api", origin, policy: "public", timeoutMs: 1.5 }],
+        'route #1 "api": timeoutMs must be a whole number of milliseconds from 100 to 300000',
+      ],
+      [
+        [{ name: "step", origin, policy: "authenticated", maxAgeSeconds: 30 }],
+        'route #1 "step": maxAgeSeconds must be a whole number of seconds from 60 to 2592000',
+      ],
+      [
+        [{ name: "App", origin, policy: "public" }],
+        'route #1 "App": name must be 1 to 63 lowercase letters, digits, - or _, starting with a letter or digit',
+      ],
+      [[{ name: "x", origin, policy: "public", originId: "" }], 'route #1 "x": originId must not be empty'],
+      [[{ name: "r", origin, policy: { roles: [] } }], 'route #1 "r": policy'],
+      [[{ origin, policy: "public" }], "route #1: name"],
+      [["not an object"], "route #1: (route)"],
+      [[{ name: "t", origin, policy: "public", timeoutMs: "500" }], 'route #1 "t": timeoutMs'],
+    ];
+    for (const [input, message] of cases) {
+      expect(() => parseRouteTable(input)).toThrow(message);
+    }
+  });
+
+  it("never repeats a value from the table in its message, only the entry's name", () => {
+    const secretOrigin = "https://svc:s3cret@api.internal";
+    const message = (() => {
+      try {
+        parseRouteTable([{ name: "api", origin: secretOrigin, policy: "sometimes", timeoutMs: 5 }]);
+        return "accepted";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toMatch(/^route #1 "api": /);
+    expect(message).not.toContain("s3cret");
+    expect(message).not.toContain("sometimes");
   });
 });

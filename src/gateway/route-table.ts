@@ -31,33 +31,46 @@ const hostPattern = z
 const policy = z.union([
   z.literal("public"),
   z.literal("authenticated"),
-  z.strictObject({ roles: z.array(z.string().min(1)).min(1) }),
+  z.strictObject({ roles: z.array(z.string().min(1, "must not be empty")).min(1, "must list at least one role") }),
 ]);
+
+const TIMEOUT_MS_LIMITS = "must be a whole number of milliseconds from 100 to 300000";
+const MAX_AGE_LIMITS = "must be a whole number of seconds from 60 to 2592000 (30 days)";
 
 // `max_age` and `require_mfa` (the OIDC-style names) are accepted for the step-up fields.
 const routeSchema = withAliases(
   { max_age: "maxAgeSeconds", require_mfa: "requireMfa" },
   z.strictObject({
     /** Names the route in errors, logs and `routes explain`. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, - or _"),
+    name: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        "must be 1 to 63 lowercase letters, digits, - or _, starting with a letter or digit",
+      ),
     host: hostPattern.optional(),
     pathPrefix: pathPrefix.default("/"),
     origin: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, "")),
     /** The assertion's `aud`; defaults to the route's name. */
-    originId: z.string().min(1).max(128).optional(),
+    originId: z.string().min(1, "must not be empty").max(128, "must be at most 128 characters").optional(),
     policy,
     /** Remove `pathPrefix` from the path before forwarding. @default false */
     stripPrefix: z.boolean().default(false),
     /** Send the client's Host header to the origin instead of the origin's own. @default false */
     preserveHost: z.boolean().default(false),
     /** @default 30000 */
-    timeoutMs: z.number().int().min(100).max(300_000).default(DEFAULT_ORIGIN_TIMEOUT_MS),
+    timeoutMs: z
+      .number()
+      .int(TIMEOUT_MS_LIMITS)
+      .min(100, TIMEOUT_MS_LIMITS)
+      .max(300_000, TIMEOUT_MS_LIMITS)
+      .default(DEFAULT_ORIGIN_TIMEOUT_MS),
     /** Step-up: the last full sign-in must be at most this old (seconds). */
     maxAgeSeconds: z
       .number()
-      .int()
-      .min(60)
-      .max(30 * 86_400)
+      .int(MAX_AGE_LIMITS)
+      .min(60, MAX_AGE_LIMITS)
+      .max(30 * 86_400, MAX_AGE_LIMITS)
       .optional(),
     /** Step-up: the session must have proven a second factor (`amr` contains "mfa"). @default false */
     requireMfa: z.boolean().default(false),
@@ -114,7 +127,22 @@ function describe(route: { name: string }, index: number): string {
   return `route #${index + 1} "${route.name}"`;
 }
 
-/** Parses the table (JSON text or value); refuses reserved paths, duplicate names and shadowed routes. */
+/** True for the paths the gateway serves itself (canonical `path`, any case); they are never proxied. */
+export function isGatewayOwnPath(path: string): boolean {
+  return RESERVED_PATH_PREFIXES.some((reserved) => prefixCovers(reserved, path));
+}
+
+// The entry's name as given, shortened, so even an invalid one can label its error.
+function labelOf(entry: unknown, index: number): string {
+  const name = typeof entry === "object" && entry !== null ? (entry as { name?: unknown }).name : undefined;
+  if (typeof name !== "string") return `route #${index + 1}`;
+  return `route #${index + 1} "${name.length > 64 ? `${name.slice(0, 64)}…` : name}"`;
+}
+
+/**
+ * Parses the table: JSON text (an env var or secret), or the array of tables wrangler hands over when
+ * the table is written as TOML under `[vars]`. Refuses reserved paths, duplicate names and shadowed routes.
+ */
 export function parseRouteTable(input: unknown): GatewayRoute[] {
   let value = input;
   if (typeof input === "string") {
@@ -124,10 +152,12 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
       throw new RouteTableError("is not valid JSON");
     }
   }
-  if (!Array.isArray(value)) throw new RouteTableError("must be a JSON array of routes");
-  const routes: GatewayRoute[] = value.map((entry, index) => {
+  if (!Array.isArray(value)) {
+    throw new RouteTableError("must be an array of routes (JSON, or a TOML array of tables in wrangler.toml's [vars])");
+  }
+  const routes: GatewayRoute[] = value.map((entry: unknown, index) => {
     const parsed = routeSchema.safeParse(entry);
-    const label = `route #${index + 1}${typeof entry?.name === "string" ? ` "${entry.name}"` : ""}`;
+    const label = labelOf(entry, index);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(route)"} ${issue.message}`);
       throw new RouteTableError(`${label}: ${problems.join("; ")}`);
@@ -163,7 +193,7 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
  * does. The gateway's own paths never match, in any case.
  */
 export function matchRoute(routes: readonly GatewayRoute[], host: string, path: string): GatewayRoute | undefined {
-  if (RESERVED_PATH_PREFIXES.some((reserved) => prefixCovers(reserved, path))) return undefined;
+  if (isGatewayOwnPath(path)) return undefined;
   const hostname = host.toLowerCase();
   return routes.find(
     (route) =>

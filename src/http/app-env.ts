@@ -1,6 +1,7 @@
 // The Hono environment every route and middleware shares: bindings and per-request variables.
 import type { Bindings, Config } from "../config/index.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
+import type { AppError } from "./app-error.ts";
 
 /** The caller's verified access token, as requireSession() leaves it for routes. */
 export type AuthenticatedSession = {
@@ -29,5 +30,9 @@ export type AppEnv = {
     pendingSetCookies?: string[];
     /** Runs `work` after the response is sent (the database stays open until it ends). */
     defer: (work: Promise<unknown>) => void;
+    /** Hosted pages only: the response's CSP nonce. */
+    cspNonce?: string;
+    /** Hosted pages only: renders an error as an HTML page instead of the JSON shape. */
+    renderErrorPage?: (error: AppError) => Promise<Response>;
   };
 };

@@ -75,3 +75,19 @@ export function readRefreshTokenCookie(c: Context<AppEnv>): string | undefined {
 export function hasSessionCookie(c: Context<AppEnv>): boolean {
   return readAccessTokenCookie(c) !== undefined || readRefreshTokenCookie(c) !== undefined;
 }
+
+/**
+ * Short-lived cookies that carry one step of a hosted-page flow (the sign-in's second-factor
+ * challenge): same attributes as the session cookies, so they are as hard to plant or read.
+ */
+export function setFlowCookie(c: Context<AppEnv>, name: string, value: string, ttlSeconds: number): void {
+  setCookie(c, name, value, { ...cookieOptions(c), maxAge: ttlSeconds });
+}
+
+export function readFlowCookie(c: Context<AppEnv>, name: string): string | undefined {
+  return readCookieValue(c.req.header("cookie"), nameFor(c, name));
+}
+
+export function clearFlowCookie(c: Context<AppEnv>, name: string): void {
+  deleteCookie(c, name, cookieOptions(c));
+}

@@ -10,6 +10,8 @@ import { REQUEST_ID_HEADER } from "./request-id.ts";
 import { pendingSetCookies } from "./response-headers.ts";
 
 function render(c: Context<AppEnv>, error: AppError, extra: Record<string, unknown> = {}) {
+  const page = c.get("renderErrorPage");
+  if (page) return page(error);
   const requestId = c.get("requestId");
   if (requestId) c.header(REQUEST_ID_HEADER, requestId);
   // Cookies rotated at the edge before the error must still reach the browser (M2).

@@ -2,8 +2,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { sendEmail } from "../../delivery/mailer.ts";
-import { newSignInNoticeMessage } from "../../delivery/templates.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
@@ -17,6 +15,7 @@ import { type ClientKind, deliverTokens } from "../session/respond.ts";
 import { mailAfterSignup } from "../verification/service.ts";
 import { normalizeEmail } from "./email.ts";
 import { logIn } from "./log-in.ts";
+import { sendNewDeviceNotice } from "./notices.ts";
 import {
   normalizePassword,
   PASSWORD_MAX_LENGTH,
@@ -94,8 +93,12 @@ export const accountRoutes = new Hono<AppEnv>()
       case "signed_in":
         if (result.newDevice) {
           // After the response: a slow mail provider must not slow the sign-in down.
-          const message = newSignInNoticeMessage({ userAgent: c.req.header("user-agent") ?? "unknown", at: deps.now });
-          c.var.defer(sendEmail(deps.db, c.var.config.mail, result.user.email, message));
+          c.var.defer(
+            sendNewDeviceNotice(deps, c.var.config.mail, {
+              email: result.user.email,
+              userAgent: c.req.header("user-agent"),
+            }),
+          );
         }
         return c.json({
           status: "signed_in",

@@ -29,7 +29,12 @@ describe("GET /healthz", () => {
       db: { ok: boolean; reason: string };
       kv: { ok: boolean };
     };
-    expect(body).toEqual({ status: "degraded", db: { ok: false, reason: "unreachable" }, kv: { ok: true } });
+    expect(body).toEqual({
+      status: "degraded",
+      db: { ok: false, reason: "unreachable" },
+      kv: { ok: true },
+      routes: { ok: true },
+    });
   });
 
   it("answers 503 with reason timeout when the database does not answer in time", async () => {

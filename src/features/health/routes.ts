@@ -1,4 +1,4 @@
-// GET /healthz: 200 when the database and KV answer, 503 otherwise (never cached).
+// GET /healthz: 200 when the database and KV answer and the route table is usable, 503 otherwise (never cached).
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { checkHealth } from "./service.ts";
@@ -8,6 +8,7 @@ export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
     openDatabase: c.var.db,
     kv: c.var.config.kv,
     timeoutMs: c.var.config.healthDbTimeoutMs,
+    routeTableProblem: c.var.config.routeTableProblem,
   });
   c.header("Cache-Control", "no-store");
   return c.json(health, health.status === "ok" ? 200 : 503);

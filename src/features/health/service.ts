@@ -3,12 +3,15 @@ import type { Database } from "../../db/client.ts";
 import { probeKv } from "../../kv/probe.ts";
 
 export type DatabaseHealth = { ok: true; latencyMs: number } | { ok: false; reason: "timeout" | "unreachable" };
-export type Health = { status: "ok" | "degraded"; db: DatabaseHealth; kv: { ok: boolean } };
+export type RouteTableHealth = { ok: true } | { ok: false; reason: string };
+export type Health = { status: "ok" | "degraded"; db: DatabaseHealth; kv: { ok: boolean }; routes: RouteTableHealth };
 
 export type HealthCheckOptions = {
   openDatabase: () => Database;
   kv: KVNamespace;
   timeoutMs: number;
+  /** Why the route table is unusable (names the entry, never a value); undefined when it is fine. */
+  routeTableProblem: string | undefined;
   /** Milliseconds clock; injected so latency is measurable in tests. @default performance.now */
   now?: () => number;
 };
@@ -28,8 +31,10 @@ async function checkDatabase(options: HealthCheckOptions): Promise<DatabaseHealt
   return { ok: true, latencyMs: Math.round((now() - started) * 10) / 10 };
 }
 
-/** Checks the database and KV in parallel; `status` is "ok" only when both answer. */
+/** Checks the database and KV in parallel; `status` is "ok" only when both answer and the route table is usable. */
 export async function checkHealth(options: HealthCheckOptions): Promise<Health> {
   const [db, kvOk] = await Promise.all([checkDatabase(options), probeKv(options.kv)]);
-  return { status: db.ok && kvOk ? "ok" : "degraded", db, kv: { ok: kvOk } };
+  const routes: RouteTableHealth =
+    options.routeTableProblem === undefined ? { ok: true } : { ok: false, reason: options.routeTableProblem };
+  return { status: db.ok && kvOk && routes.ok ? "ok" : "degraded", db, kv: { ok: kvOk }, routes };
 }

@@ -7,10 +7,11 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies, readRefreshTokenCookie } from "../../http/cookies.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { logOut } from "./log-out.ts";
 import { authenticate, requireSession } from "./middleware.ts";
 import { listActiveSessions } from "./repository.ts";
 import { deliverTokens } from "./respond.ts";
-import { findSessionByRefreshToken, refreshSession, revokeSessions } from "./service.ts";
+import { refreshSession, revokeSessions } from "./service.ts";
 
 // The token is optional: many browser clients send `{}` with the cookie, which then carries it.
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
@@ -43,24 +44,12 @@ export const sessionRoutes = new Hono<AppEnv>()
     const deps = await authDependencies(c);
     // An expired access token must not stop a logout, so the refresh token is accepted too.
     const current = await authenticate(c).catch(() => undefined);
-    const refreshToken = body.refreshToken ?? readRefreshTokenCookie(c);
-    const session = current
-      ? { id: current.sessionId, userId: current.userId }
-      : refreshToken
-        ? await findSessionByRefreshToken(deps, refreshToken)
-        : null;
     clearSessionCookies(c);
-    if (session) {
-      await revokeSessions(deps, session.userId, { only: [session.id] }, "logout");
-      const client = await clientInfo(c);
-      await recordAuditEvent(deps.db, {
-        action: "logout",
-        success: true,
-        userId: session.userId,
-        ...client,
-        metadata: { sessionId: session.id },
-      });
-    }
+    await logOut(deps, {
+      current,
+      refreshToken: body.refreshToken ?? readRefreshTokenCookie(c),
+      client: await clientInfo(c),
+    });
     return c.body(null, 204);
   })
   // The edge check alone (no database): for forward-auth proxies and apps that want the claims.

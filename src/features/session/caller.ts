@@ -1,19 +1,15 @@
-// Who is calling through the gateway: a valid access token (Bearer or cookie), or — when the cookie's
-// access token has expired — a transparent refresh with the refresh cookie, done at the edge.
+// Who is calling from a browser or API client: a valid access token (Bearer or cookie), or — when the
+// cookie's access token has expired — a transparent refresh with the refresh cookie, done at the edge
+// (the gateway and the hosted pages both use it).
 import type { Context } from "hono";
-import { verifyAccessToken } from "../crypto/access-token.ts";
-import { loadSigningKeys } from "../crypto/signing-keys.ts";
-import {
-  type AuthSource,
-  checkAccessToken,
-  presentedAccessToken,
-  sessionFromClaims,
-} from "../features/session/middleware.ts";
-import { refreshSession } from "../features/session/service.ts";
-import type { AppEnv, AuthenticatedSession } from "../http/app-env.ts";
-import { authDependencies, clientInfo } from "../http/auth-context.ts";
-import { clearedSessionCookieHeaders, readRefreshTokenCookie, sessionCookieHeaders } from "../http/cookies.ts";
-import { queueSetCookies } from "../http/response-headers.ts";
+import { verifyAccessToken } from "../../crypto/access-token.ts";
+import { loadSigningKeys } from "../../crypto/signing-keys.ts";
+import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { clearedSessionCookieHeaders, readRefreshTokenCookie, sessionCookieHeaders } from "../../http/cookies.ts";
+import { queueSetCookies } from "../../http/response-headers.ts";
+import { type AuthSource, checkAccessToken, presentedAccessToken, sessionFromClaims } from "./middleware.ts";
+import { refreshSession } from "./service.ts";
 
 /** The caller's session and how it authenticated (the assertion's `auth_src`). */
 export type GatewayCaller = { session: AuthenticatedSession; source: AuthSource };

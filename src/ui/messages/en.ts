@@ -1,0 +1,77 @@
+// The English message catalog: every string the hosted pages show. A translation is a copy of this
+// file with the same keys (typed as Messages), registered in ./index.ts.
+
+export const en = {
+  /** BCP 47 tag, for <html lang> and Content-Language. */
+  locale: "en",
+  common: {
+    skipToContent: "Skip to content",
+    errorSummaryTitle: "There is a problem",
+    continue: "Continue",
+    back: "Back",
+    email: "Email address",
+    password: "Password",
+    name: "Name",
+    code: "Code",
+    show: "Show",
+    required: (field: string) => `Enter your ${field.toLowerCase()}.`,
+    invalidEmail: "Enter an email address like name@example.com.",
+    tooLong: (field: string) => `${field} is too long.`,
+    tooManyAttempts: (seconds: number) =>
+      `Too many attempts. Wait ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again.`,
+    accountLocked: "Too many failed sign-ins. Reset your password to unlock this account.",
+    accountDisabled: "This account is disabled. Contact the administrator.",
+    passkeyNeedsScript: "Passkeys need JavaScript in this browser.",
+    footer: (brand: string) => `Secured by ${brand}`,
+  },
+  errorPage: {
+    title: "Something went wrong",
+    csrf: "This form was sent from another site, so it was not accepted. Go back, reload the page and try again.",
+    tooLarge: "What you sent is too large.",
+    notFound: "There is no page here.",
+    unavailable: "A service we depend on is unavailable. Try again in a moment.",
+    generic: "Something went wrong on our side. Try again in a moment.",
+    reference: (requestId: string) => `Reference: ${requestId}`,
+    home: "Go to the sign-in page",
+  },
+  signIn: {
+    title: "Sign in",
+    heading: (brand: string) => `Sign in to ${brand}`,
+    submit: "Sign in",
+    passkey: "Sign in with a passkey",
+    or: "or",
+    forgot: "Forgot your password?",
+    noAccount: "No account yet?",
+    signUp: "Create an account",
+    invalidCredentials: "The email or password is incorrect.",
+    emailNotVerified: "Verify your email address first: we sent you a code when you signed up.",
+    passkeyFailed: "That passkey could not be used. Try again or sign in with your password.",
+    signedInAlready: (email: string) => `You are signed in as ${email}.`,
+  },
+  signUp: {},
+  verifyEmail: {},
+  forgotPassword: {},
+  resetPassword: {},
+  twoFactor: {},
+  reauthenticate: {},
+  account: {},
+  accountSecurity: {},
+  signOut: {
+    title: "Sign out",
+    prompt: "Sign out of this device?",
+    submit: "Sign out",
+    doneTitle: "You are signed out",
+    done: "You have been signed out of this device.",
+    signInAgain: "Sign in again",
+  },
+  devMail: {
+    title: "Development mail",
+    intro: "Messages the development outbox holds, newest first. This page exists only in development.",
+    empty: "No messages yet.",
+    to: "To",
+    sent: "Sent",
+    links: "Links in this message",
+  },
+};
+
+export type Messages = typeof en;

@@ -1,0 +1,53 @@
+// The sign-in form: email and password, passkey (button and autofill), links to sign-up and reset.
+import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
+import type { View } from "../view.ts";
+
+export type SignInPageProps = { view: View; state: FormState; returnTo: string; passkeyScript: string | undefined };
+
+export function SignInPage({ view, state, returnTo, passkeyScript }: SignInPageProps) {
+  const { t } = view;
+  const query = returnTo === "/" ? "" : `?return_to=${encodeURIComponent(returnTo)}`;
+  return (
+    <div class="card">
+      <h1>{t.signIn.heading(view.brand.name)}</h1>
+      <ErrorSummary view={view} state={state} />
+      <PostForm action="/auth/sign-in" returnTo={returnTo}>
+        <Field
+          name="email"
+          type="email"
+          label={t.common.email}
+          autocomplete="username webauthn"
+          state={state}
+          maxlength={320}
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t.common.password}
+          autocomplete="current-password"
+          state={state}
+          secret
+        />
+        <button type="submit" class="block">
+          {t.signIn.submit}
+        </button>
+      </PostForm>
+      {passkeyScript ? (
+        <div data-passkey-sign-in hidden>
+          <p class="divider">{t.signIn.or}</p>
+          <button type="button" class="secondary block" data-passkey-button data-return-to={returnTo}>
+            {t.signIn.passkey}
+          </button>
+        </div>
+      ) : null}
+      <ul class="links">
+        <li>
+          <a href={`/auth/forgot-password${query}`}>{t.signIn.forgot}</a>
+        </li>
+        <li>
+          {t.signIn.noAccount} <a href={`/auth/sign-up${query}`}>{t.signIn.signUp}</a>
+        </li>
+      </ul>
+    </div>
+  );
+}
