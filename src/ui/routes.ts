@@ -14,8 +14,14 @@ const pages = new Hono<AppEnv>()
   .route("/", devMailRoutes)
   .route("/", accountSecurityRoutes);
 
-export const uiRoutes = new Hono<AppEnv>();
+/**
+ * pageSecurity on the pages' own paths, mounted before the /auth/* body-limit and CSRF middleware so
+ * that their refusals (a cross-site POST from a signed-in browser) are rendered as pages too.
+ */
+export const pageSecurityRoutes = new Hono<AppEnv>();
 // Scoped to the pages' own paths: a bare use() would wrap the JSON API and the gateway too.
-for (const path of new Set(pages.routes.map((route) => route.path))) uiRoutes.use(path, pageSecurity());
+for (const path of new Set(pages.routes.map((route) => route.path))) pageSecurityRoutes.use(path, pageSecurity());
+
+export const uiRoutes = new Hono<AppEnv>();
 uiRoutes.route("/", assetRoutes);
 uiRoutes.route("/", pages);
