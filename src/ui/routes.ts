@@ -6,8 +6,15 @@ import { devMailRoutes } from "./dev-mail/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
 import { signInRoutes } from "./sign-in/routes.tsx";
 import { signOutRoutes } from "./sign-out/routes.tsx";
+import { signUpRoutes } from "./sign-up/routes.tsx";
+import { verifyEmailRoutes } from "./verify-email/routes.tsx";
 
-const pages = new Hono<AppEnv>().route("/", signInRoutes).route("/", signOutRoutes).route("/", devMailRoutes);
+const pages = new Hono<AppEnv>()
+  .route("/", signInRoutes)
+  .route("/", signOutRoutes)
+  .route("/", devMailRoutes)
+  .route("/", signUpRoutes)
+  .route("/", verifyEmailRoutes);
 
 export const uiRoutes = new Hono<AppEnv>();
 // Scoped to the pages' own paths: a bare use() would wrap the JSON API and the gateway too.
