@@ -3,7 +3,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
+import { forgotPasswordRoutes } from "./forgot-password/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
+import { resetPasswordRoutes } from "./reset-password/routes.tsx";
 import { signInRoutes } from "./sign-in/routes.tsx";
 import { signOutRoutes } from "./sign-out/routes.tsx";
 import { signUpRoutes } from "./sign-up/routes.tsx";
@@ -14,7 +16,9 @@ const pages = new Hono<AppEnv>()
   .route("/", signOutRoutes)
   .route("/", devMailRoutes)
   .route("/", signUpRoutes)
-  .route("/", verifyEmailRoutes);
+  .route("/", verifyEmailRoutes)
+  .route("/", forgotPasswordRoutes)
+  .route("/", resetPasswordRoutes);
 
 export const uiRoutes = new Hono<AppEnv>();
 // Scoped to the pages' own paths: a bare use() would wrap the JSON API and the gateway too.
