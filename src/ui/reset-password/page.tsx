@@ -91,7 +91,7 @@ function PasskeyForm({
           spellcheck={false}
         />
       </div>
-      <p class="field-error" data-passkey-error hidden>
+      <p class="muted" data-passkey-error hidden>
         {t.resetPassword.passkeyFailed}
       </p>
       <button type="button" class="secondary block" data-passkey-start id="reset-passkey-start">
