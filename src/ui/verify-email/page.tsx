@@ -58,7 +58,8 @@ export function CodePage({ view, state, returnTo, sentTo, resent }: CodePageProp
       <h1>{sentTo ? t.verifyEmail.checkInboxTitle : t.verifyEmail.title}</h1>
       <ErrorSummary view={view} state={state} />
       {resent ? <Notice>{t.verifyEmail.resent}</Notice> : null}
-      <p>{sentTo ? t.verifyEmail.checkInbox(sentTo) : t.verifyEmail.intro}</p>
+      {/* After a resend nothing says whether a message went out: only the notice's "if". */}
+      <p>{sentTo && !resent ? t.verifyEmail.checkInbox(sentTo) : t.verifyEmail.intro}</p>
       <CodeForm view={view} state={state} returnTo={returnTo} />
     </div>
   );

@@ -159,6 +159,7 @@ describe("asking for a new code", () => {
     expect(answers[2]).toEqual(answers[0]);
     expect(answers[0]).toMatchObject({ status: 303, location: "/auth/verify-email?resent=1&return_to=%2Fdocs" });
     expect(answers[0]?.text).toContain("If an account uses this address and it is not verified yet");
+    expect(answers[0]?.text).not.toContain("We sent a message to");
     const templates = async (email: string) => (await outboxFor(strict.worker, email)).map((m) => m.template);
     expect(await templates(unverified)).toEqual(["email_verification", "email_verification"]);
     expect(await templates(verified)).toEqual(["email_verification"]);
