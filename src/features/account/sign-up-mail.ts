@@ -4,7 +4,10 @@ import type { ClientInfo } from "../session/service.ts";
 import { mailAfterSignup } from "../verification/service.ts";
 import type { AccountDeps } from "./service.ts";
 
-export type SignUpMailSettings = Pick<Config, "mail" | "appUrl" | "passwordMinLength" | "lockoutFailures">;
+export type SignUpMailSettings = Pick<
+  Config,
+  "mail" | "appUrl" | "passwordMinLength" | "lockoutFailures" | "passwordHashParams"
+>;
 
 /**
  * The code and link to a new user, or a notice to the owner of a taken address. Callers run it after
