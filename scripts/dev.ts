@@ -71,6 +71,8 @@ async function main(): Promise<void> {
     "ENVIRONMENT:development",
     `DATABASE_URL:${databaseUrl}`,
     `ISSUER:${process.env.ISSUER ?? `http://localhost:${settings.port}`}`,
+    // As in production: a newcomer signs up, reads the code at /dev/mail, verifies, then signs in.
+    `REQUIRE_EMAIL_VERIFICATION:${process.env.REQUIRE_EMAIL_VERIFICATION === "false" ? "false" : "true"}`,
   ];
   if (!process.env.SIGNING_KEYS || !process.env.AUTH_SECRET) {
     const file = join(settings.dataDir, "dev-secrets.json");

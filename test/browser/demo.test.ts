@@ -56,15 +56,17 @@ describe("the dev demo behind the gateway", () => {
     const password = uniquePassword();
     // A page on the gateway's origin (no CSP of its own) to call the JSON API from, as the pages will.
     await page.goto("/healthz");
-    const signup = await signUpFromPage(page, { email, password });
-    // Development does not require a verified address (REQUIRE_EMAIL_VERIFICATION is off outside production).
-    expect(signup).toMatchObject({ status: 201, body: { status: "signed_in" } });
+    // Development requires a verified address, as production does: sign-up answers 202 and mails a code.
+    const signup = await postJsonFromPage(page, "/auth/signup", { email, password, client: "browser" });
+    expect(signup).toMatchObject({ status: 202, body: { status: "verification_required" } });
     // The code as a newcomer reads it: on /dev/mail (the same message is in GET /dev/outbox).
     const mail = await openNewestMailInDevMail(page, email, { pattern: /verification code/ });
     expect(codeFrom(await waitForMail(email, { template: "email_verification" }))).toBe(codeIn(mail.text));
     await page.goto("/healthz");
-    const verify = await postJsonFromPage(page, "/auth/email/verify", { code: codeIn(mail.text) });
+    const verify = await postJsonFromPage(page, "/auth/email/verify", { email, code: codeIn(mail.text) });
     expect(verify).toEqual({ status: 200, body: { status: "verified" } });
+    const login = await postJsonFromPage(page, "/auth/login", { email, password, client: "browser" });
+    expect(login.status).toBe(200);
 
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
@@ -86,7 +88,7 @@ describe("the dev demo behind the gateway", () => {
   it("sends the signed-in user from the requireMfa route to step up", async () => {
     await page.goto("/healthz");
     const signup = await signUpFromPage(page, { email: uniqueEmail("step-up"), password: uniquePassword() });
-    expect(signup.status).toBe(201);
+    expect(signup.status).toBe(200);
     // The gateway's answer; where the sign-in page sends a signed-in user next is the pages' business.
     expect((await redirectsOnTheWayTo("/secure"))[0]).toBe(
       `/auth/sign-in?return_to=${encodeURIComponent("/secure")}&step_up=1`,

@@ -1,5 +1,6 @@
 // Calls the gateway's JSON API from inside the page, so cookies it sets land in the browser context.
 import type { Page } from "playwright-core";
+import { codeFrom, waitForMail } from "./mail.ts";
 
 export type PageResponse = { status: number; body: unknown };
 
@@ -22,8 +23,15 @@ export function postJsonFromPage(page: Page, path: string, body: unknown): Promi
 
 /**
  * Signs a new user up through the JSON API from `page` (which must be on the gateway's origin and
- * allow connect-src 'self', e.g. /healthz), so the session cookies land in the page's context.
+ * allow connect-src 'self', e.g. /healthz): sign-up, the code from the dev outbox (development requires
+ * a verified address, as production does), then sign-in, so the session cookies land in the page's
+ * context. Returns the sign-in's response.
  */
 export async function signUpFromPage(page: Page, account: { email: string; password: string }): Promise<PageResponse> {
-  return postJsonFromPage(page, "/auth/signup", { ...account, client: "browser" });
+  const signup = await postJsonFromPage(page, "/auth/signup", { ...account, client: "browser" });
+  if (signup.status !== 202) return signup;
+  const code = codeFrom(await waitForMail(account.email, { template: "email_verification" }));
+  const verify = await postJsonFromPage(page, "/auth/email/verify", { email: account.email, code });
+  if (verify.status !== 200) return verify;
+  return postJsonFromPage(page, "/auth/login", { ...account, client: "browser" });
 }
