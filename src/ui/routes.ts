@@ -4,10 +4,17 @@ import type { AppEnv } from "../http/app-env.ts";
 import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
+import { reauthenticateRoutes } from "./reauthenticate/routes.tsx";
 import { signInRoutes } from "./sign-in/routes.tsx";
 import { signOutRoutes } from "./sign-out/routes.tsx";
+import { twoFactorRoutes } from "./two-factor/routes.tsx";
 
-const pages = new Hono<AppEnv>().route("/", signInRoutes).route("/", signOutRoutes).route("/", devMailRoutes);
+const pages = new Hono<AppEnv>()
+  .route("/", signInRoutes)
+  .route("/", signOutRoutes)
+  .route("/", devMailRoutes)
+  .route("/", twoFactorRoutes)
+  .route("/", reauthenticateRoutes);
 
 export const uiRoutes = new Hono<AppEnv>();
 // Scoped to the pages' own paths: a bare use() would wrap the JSON API and the gateway too.

@@ -17,11 +17,12 @@ import { requireRecentAuthentication, requireSession, requireStepUp } from "../s
 import { deliverAccessToken, deliverTokens } from "../session/respond.ts";
 import { disableTotp, hasSecondFactor, mfaStatus, type SecondFactor } from "./factors.ts";
 import { reauthenticate } from "./reauthenticate.ts";
+import { RecoveryCode, TotpCode } from "./schemas.ts";
 import { confirmTotpEnrollment, regenerateRecoveryCodes, startTotpEnrollment } from "./service.ts";
 import { completeMfaSignIn, type MfaDeps, passkeyOptionsForChallenge } from "./sign-in.ts";
 
-const totp = z.string().regex(/^\d{6}$/, "must be 6 digits");
-const recoveryCode = z.string().regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code like ABCDE-FGHIJ");
+const totp = TotpCode;
+const recoveryCode = RecoveryCode;
 const challenge = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the challenge from the sign-in");
 const clientKind = z.enum(["browser", "api"]).default("browser");
 /** `recovery_code` is accepted as another spelling of `recoveryCode`. */
