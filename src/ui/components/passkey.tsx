@@ -47,10 +47,10 @@ function PasskeyForm(props: PasskeyFormProps & { ceremony: "assert" | "register"
       ) : null}
       <input type="hidden" name="passkey_response" value="" />
       {props.children}
-      <p class="passkey-error" role="alert" data-passkey-error hidden>
+      <p class="passkey-error" role="alert" data-passkey-error="" hidden>
         {props.errorText}
       </p>
-      <button type="button" class="secondary block" data-passkey-start>
+      <button type="button" class="secondary block" data-passkey-start="">
         {props.label}
       </button>
     </form>
