@@ -133,7 +133,8 @@ describe("POST /auth/reauthenticate/confirm", () => {
   it("answers malformed codes with 400 field errors and writes nothing", async () => {
     const { client } = await staleTotpBrowser();
     const before = await ctx.snapshot();
-    for (const fields of [{ code: "" }, { code: "12345" }, { recovery_code: "x" }]) {
+    const cases: Record<string, string>[] = [{ code: "" }, { code: "12345" }, { recovery_code: "x" }];
+    for (const fields of cases) {
       expect((await submitForm(client, ACTION, fields)).status).toBe(400);
     }
     expect(await ctx.snapshot()).toEqual(before);
