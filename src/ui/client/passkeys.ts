@@ -56,7 +56,8 @@ async function run(form: HTMLFormElement, ceremony: Ceremony): Promise<void> {
     if (ceremony === "autofill" && error instanceof Error && error.name === "AbortError") return;
     showError(form, true);
   } finally {
-    setBusy(form, false);
+    // An aborted autofill request must not re-enable the button of the ceremony that aborted it.
+    if (ceremony !== "autofill") setBusy(form, false);
   }
 }
 
