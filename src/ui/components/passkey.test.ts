@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, setUpAuthTest } from "../../../test/helpers/auth.ts";
 import { readPage } from "../../../test/helpers/html.ts";
-import { CopyButton, PasskeyAssertForm, PasskeyRegisterForm } from "../components/passkey.tsx";
+import { CopyButton, PasskeyAssertForm, PasskeyRegisterForm } from "./passkey.tsx";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
