@@ -10,6 +10,7 @@ import {
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { inputNamed, readPage, submitForm } from "../../../test/helpers/html.ts";
+import { outboxFor } from "../../../test/helpers/outbox.ts";
 import { codeAt, enrollTotp, json, twoStepUser } from "../../../test/helpers/second-factors.ts";
 
 const MFA_COOKIE = "__Host-portcullis_mfa";
@@ -227,6 +228,40 @@ describe("POST /auth/two-factor with a code", () => {
     expect(page.html).toContain('data-error-code="csrf_rejected"');
     expect(device.cookies.has("__Host-portcullis_at")).toBe(false);
     expect(await ctx.snapshot()).toEqual(before);
+  });
+});
+
+describe("the new-device notice", () => {
+  it("is mailed after a two-step sign-in from a new user agent, on the page as on POST /auth/mfa/verify", async () => {
+    const { email, secret, recoveryCodes } = await totpUser();
+    const device = await atSecondStep(email);
+    const page = await submitForm(
+      device,
+      "/auth/two-factor",
+      { code: codeAt(secret) },
+      { headers: { "user-agent": "NewPhone/3.0" } },
+    );
+    expect(page.status).toBe(303);
+    const api = ctx.client();
+    const step = await json<{ challenge: string }>(
+      await api.request("/auth/login", { json: { email, password: STRONG_PASSWORD } }),
+    );
+    const verified = await api.request("/auth/mfa/verify", {
+      json: { challenge: step.challenge, recoveryCode: recoveryCodes[0] },
+      headers: { "user-agent": "Tablet/1.0" },
+    });
+    expect(verified.status).toBe(200);
+    // A known agent again: no notice.
+    const again = await atSecondStep(email);
+    const known = await submitForm(
+      again,
+      "/auth/two-factor",
+      { recovery_code: recoveryCodes[1] ?? "" },
+      { headers: { "user-agent": "NewPhone/3.0" } },
+    );
+    expect(known.status).toBe(303);
+    const notices = (await outboxFor(ctx.worker, email)).filter((m) => m.template === "new_sign_in_notice");
+    expect(notices.map((m) => /\(([^)]+)\)/.exec(m.text ?? "")?.[1]).sort()).toEqual(["NewPhone/3.0", "Tablet/1.0"]);
   });
 });
 
