@@ -1,10 +1,12 @@
 // A passkey as the second step on the two-factor page: the options route (bound to the challenge
 // cookie, same-origin only) and the assertion submitted as passkey_response.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AuthTestContext, STRONG_PASSWORD, setUpAuthTest } from "../../../test/helpers/auth.ts";
-import type { TestClient } from "../../../test/helpers/client.ts";
+import { type AuthTestContext, STRONG_PASSWORD, setUpAuthTest, uniqueEmail } from "../../../test/helpers/auth.ts";
+import { createSoftwareAuthenticator } from "../../../test/helpers/authenticator.ts";
+import { TestClient } from "../../../test/helpers/client.ts";
 import { readPage, submitForm } from "../../../test/helpers/html.ts";
-import { errorOf, json, twoStepUser } from "../../../test/helpers/second-factors.ts";
+import { enrollTotp, errorOf, json, TEST_RP, twoStepUser } from "../../../test/helpers/second-factors.ts";
+import { workerWith } from "../../../test/helpers/worker.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -89,5 +91,38 @@ describe("a passkey on /auth/two-factor", () => {
     });
     expect(await errorOf(response)).toEqual([403, "csrf_rejected"]);
     expect(await challengeRows()).toBe(before);
+  });
+});
+
+describe("WEBAUTHN_USER_VERIFICATION=preferred", () => {
+  it("a key without user verification is refused alone on the sign-in page and accepted here after the password", async () => {
+    const lenient = workerWith({ DATABASE_URL: ctx.databaseUrl, WEBAUTHN_USER_VERIFICATION: "preferred" });
+    const email = uniqueEmail("security-key-page");
+    const owner = new TestClient(lenient);
+    expect((await owner.request("/auth/signup", { json: { email, password: STRONG_PASSWORD } })).status).toBe(201);
+    await enrollTotp(owner);
+    const authenticator = createSoftwareAuthenticator(TEST_RP);
+    const creation = await json<object>(await owner.request("/auth/passkeys/register/options", { method: "POST" }));
+    const registration = await authenticator.register(creation as never, { userVerified: false });
+    expect((await owner.request("/auth/passkeys/register", { json: { response: registration } })).status).toBe(201);
+
+    const device = new TestClient(lenient);
+    const signInOptions = await json<{ options: object }>(
+      await device.request("/auth/sign-in/passkey/options", { json: {} }),
+    );
+    const alone = await authenticator.authenticate(signInOptions.options as never, { userVerified: false });
+    const refused = await submitForm(device, "/auth/sign-in/passkey", { passkey_response: JSON.stringify(alone) });
+    expect(refused.status).toBe(401);
+    expect(device.cookies.has("__Host-portcullis_at")).toBe(false);
+
+    expect((await submitForm(device, "/auth/sign-in", { email, password: STRONG_PASSWORD })).status).toBe(303);
+    const { options } = await json<{ options: object }>(
+      await device.request("/auth/two-factor/passkey/options", { json: {} }),
+    );
+    const second = await authenticator.authenticate(options as never, { userVerified: false });
+    const response = await submitForm(device, "/auth/two-factor", { passkey_response: JSON.stringify(second) });
+    expect(response.status).toBe(303);
+    const session = await json<{ session: { amr: string[] } }>(await device.request("/auth/session"));
+    expect(session.session.amr).toEqual(["pwd", "hwk", "mfa"]);
   });
 });
