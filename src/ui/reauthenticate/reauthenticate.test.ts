@@ -155,11 +155,21 @@ describe("POST /auth/reauthenticate/confirm", () => {
       { password: STRONG_PASSWORD },
       { origin: "https://evil.example" },
     );
-    expect(response.status).toBe(403);
-    // With a session cookie the /auth/* CSRF middleware refuses it before the page (as JSON, for now).
-    expect(await response.text()).toContain("csrf_rejected");
+    const page = await readPage(response);
+    expect(page.status).toBe(403);
+    expect(page.html).toContain('data-error-code="csrf_rejected"');
     expect(await ctx.snapshot()).toEqual(before);
     expect(recent(client)).toBe(false);
+  });
+});
+
+describe("the JSON route beside the page", () => {
+  it("POST /auth/reauthenticate still answers JSON errors without the pages' headers", async () => {
+    const client = await staleBrowser();
+    const response = await client.request("/auth/reauthenticate", { json: { password: "not my password at all" } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(response.headers.get("content-security-policy")).toBeNull();
   });
 });
 
