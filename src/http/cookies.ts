@@ -41,6 +41,12 @@ export function setAccessTokenCookie(c: Context<AppEnv>, accessToken: string, tt
   setCookie(c, ACCESS, accessToken, { ...cookieOptions(c), maxAge: ttlSeconds });
 }
 
+/** `cookies` (Set-Cookie values) without the access cookie, for a response that sets a newer one. */
+export function withoutAccessCookie(c: Context<AppEnv>, cookies: readonly string[]): string[] {
+  const prefix = `${nameFor(c, ACCESS)}=`;
+  return cookies.filter((cookie) => !cookie.startsWith(prefix));
+}
+
 /** The Set-Cookie values for a new pair, for responses built outside Hono's context (proxied ones). */
 export function sessionCookieHeaders(c: Context<AppEnv>, values: SessionCookieValues): string[] {
   const options = cookieOptions(c);

@@ -6,10 +6,12 @@ import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
 import { forgotPasswordRoutes } from "./forgot-password/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
+import { reauthenticateRoutes } from "./reauthenticate/routes.tsx";
 import { resetPasswordRoutes } from "./reset-password/routes.tsx";
 import { signInRoutes } from "./sign-in/routes.tsx";
 import { signOutRoutes } from "./sign-out/routes.tsx";
 import { signUpRoutes } from "./sign-up/routes.tsx";
+import { twoFactorRoutes } from "./two-factor/routes.tsx";
 import { verifyEmailRoutes } from "./verify-email/routes.tsx";
 
 const pages = new Hono<AppEnv>()
@@ -20,15 +22,19 @@ const pages = new Hono<AppEnv>()
   .route("/", signUpRoutes)
   .route("/", verifyEmailRoutes)
   .route("/", forgotPasswordRoutes)
-  .route("/", resetPasswordRoutes);
+  .route("/", resetPasswordRoutes)
+  .route("/", twoFactorRoutes)
+  .route("/", reauthenticateRoutes);
 
 /**
  * pageSecurity on the pages' own paths, mounted before the /auth/* body-limit and CSRF middleware so
  * that their refusals (a cross-site POST from a signed-in browser) are rendered as pages too.
  */
 export const pageSecurityRoutes = new Hono<AppEnv>();
-// Scoped to the pages' own paths: a bare use() would wrap the JSON API and the gateway too.
-for (const path of new Set(pages.routes.map((route) => route.path))) pageSecurityRoutes.use(path, pageSecurity());
+// Scoped to the pages' own methods and paths: a bare use() would wrap the JSON API and the gateway too,
+// and a path alone would wrap the JSON POST /auth/reauthenticate beside the page's GET.
+const pageRoutes = new Map(pages.routes.map((route) => [`${route.method} ${route.path}`, route]));
+for (const { method, path } of pageRoutes.values()) pageSecurityRoutes.on(method, path, pageSecurity());
 
 export const uiRoutes = new Hono<AppEnv>();
 uiRoutes.route("/", assetRoutes);

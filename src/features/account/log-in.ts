@@ -13,6 +13,7 @@ import {
   takeBackPasswordGuess,
 } from "./counters.ts";
 import { recordWrongPassword } from "./lockout.ts";
+import { isNewDevice } from "./notices.ts";
 import { findUserWithPassword, replacePasswordHash } from "./repository.ts";
 import { type AccountDeps, dummyPasswordHash, PASSWORD_AMR, type Refusal } from "./service.ts";
 
@@ -81,11 +82,7 @@ export async function logIn(
     const challenge = await createMfaChallenge(deps, user, input.client);
     return { kind: "mfa_required", challenge, methods };
   }
-  // A sign-in from a user agent none of the user's sessions has used is worth telling them about.
-  const [earlierSessions, fromThisAgent] = await Promise.all([
-    deps.db.session.count({ where: { userId: user.id } }),
-    deps.db.session.count({ where: { userId: user.id, userAgent: input.client.userAgent } }),
-  ]);
+  const newDevice = await isNewDevice(deps, user.id, input.client.userAgent);
   const tokens = await startSession(deps, {
     userId: user.id,
     email: user.email,
@@ -113,6 +110,6 @@ export async function logIn(
     kind: "signed_in",
     tokens,
     user: { email: user.email },
-    newDevice: earlierSessions > 0 && fromThisAgent === 0,
+    newDevice,
   };
 }

@@ -9,7 +9,7 @@ import { findPasswordAccountOfUser } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import { type ClientInfo, refreshAuthentication } from "../session/service.ts";
-import { methodOf } from "./factors.ts";
+import { methodOf, mfaStatus } from "./factors.ts";
 import { recordSecondFactorFailure, recordSecondFactorSuccess, reserveSecondFactorGuess } from "./guesses.ts";
 import { acceptTotp, useRecoveryCode } from "./service.ts";
 import type { MfaDeps } from "./sign-in.ts";
@@ -25,6 +25,20 @@ export type ReauthResult =
   | { kind: "invalid" }
   | { kind: "session_ended" }
   | Extract<Reservation, { kind: "locked" | "throttled" }>;
+
+export type ReauthMethod = "password" | "totp" | "recovery_code" | "passkey";
+
+/**
+ * The proofs a step-up page asks for. With two-step sign-in on, only a second factor: the gateway's
+ * multi-factor routes need one, and a password alone would make the session password-only again
+ * (amrAfterStepUp). Without it, the password or a passkey (which proves two factors on its own).
+ */
+export async function reauthenticationMethods(deps: Pick<MfaDeps, "db">, userId: string): Promise<ReauthMethod[]> {
+  const [status, account] = await Promise.all([mfaStatus(deps, userId), findPasswordAccountOfUser(deps.db, userId)]);
+  const passkey: ReauthMethod[] = status.passkeys > 0 ? ["passkey"] : [];
+  if (status.totp) return ["totp", ...passkey, ...(status.recoveryCodesLeft > 0 ? (["recovery_code"] as const) : [])];
+  return [...(account?.passwordHash ? (["password"] as const) : []), ...passkey];
+}
 
 /** Checks one proof of the session's user; returns the RFC 8176 methods it proves, or null. */
 async function checkProof(deps: MfaDeps, userId: string, proof: ReauthProof, client: ClientInfo) {

@@ -10,6 +10,7 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
+import { sendNewDeviceNotice } from "../account/notices.ts";
 import { normalizePassword } from "../account/password-policy.ts";
 import { assertionOptionsForUser } from "../passkeys/assertion.ts";
 import { PasskeyAssertion } from "../passkeys/schemas.ts";
@@ -17,11 +18,12 @@ import { requireRecentAuthentication, requireSession, requireStepUp } from "../s
 import { deliverAccessToken, deliverTokens } from "../session/respond.ts";
 import { disableTotp, hasSecondFactor, mfaStatus, type SecondFactor } from "./factors.ts";
 import { reauthenticate } from "./reauthenticate.ts";
+import { RecoveryCode, TotpCode } from "./schemas.ts";
 import { confirmTotpEnrollment, regenerateRecoveryCodes, startTotpEnrollment } from "./service.ts";
 import { completeMfaSignIn, type MfaDeps, passkeyOptionsForChallenge } from "./sign-in.ts";
 
-const totp = z.string().regex(/^\d{6}$/, "must be 6 digits");
-const recoveryCode = z.string().regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code like ABCDE-FGHIJ");
+const totp = TotpCode;
+const recoveryCode = RecoveryCode;
 const challenge = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the challenge from the sign-in");
 const clientKind = z.enum(["browser", "api"]).default("browser");
 /** `recovery_code` is accepted as another spelling of `recoveryCode`. */
@@ -162,6 +164,15 @@ export const mfaRoutes = new Hono<AppEnv>()
     });
     switch (result.kind) {
       case "signed_in":
+        if (result.newDevice) {
+          // After the response, as at POST /auth/login: a slow mail provider must not slow the sign-in.
+          c.var.defer(
+            sendNewDeviceNotice(deps, c.var.config.mail, {
+              email: result.user.email,
+              userAgent: c.req.header("user-agent"),
+            }),
+          );
+        }
         return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) });
       case "invalid_challenge":
         throw new AppError("invalid_challenge");

@@ -8,6 +8,7 @@ import {
   passwordGuessKeys,
   type Reservation,
 } from "../account/counters.ts";
+import { isNewDevice } from "../account/notices.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
@@ -20,7 +21,7 @@ import { recordSecondFactorFailure, recordSecondFactorSuccess, reserveSecondFact
 export type MfaDeps = AccountDeps & PasskeyDeps;
 
 export type MfaSignInResult =
-  | { kind: "signed_in"; tokens: IssuedTokens }
+  | { kind: "signed_in"; tokens: IssuedTokens; user: { email: string }; newDevice: boolean }
   | { kind: "invalid_challenge" }
   | { kind: "invalid_code" }
   | { kind: "disabled" }
@@ -79,6 +80,7 @@ export async function completeMfaSignIn(
   // Disabled after the password step: no session (issue 10, L2); startSession refuses it too.
   if (user.status !== "ACTIVE") return { kind: "disabled" };
   if (!(await consumeMfaChallenge(deps, input.challenge))) return { kind: "invalid_challenge" };
+  const newDevice = await isNewDevice(deps, userId, input.client.userAgent);
   const tokens = await startSession(deps, {
     userId,
     email: user.email,
@@ -98,5 +100,5 @@ export async function completeMfaSignIn(
     ...input.client,
     metadata: { method: `password+${method}`, sessionId: tokens.sessionId },
   });
-  return { kind: "signed_in", tokens };
+  return { kind: "signed_in", tokens, user: { email: user.email }, newDevice };
 }

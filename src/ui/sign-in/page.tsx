@@ -1,5 +1,6 @@
 // The sign-in form: email and password, passkey (button and autofill), links to sign-up and reset.
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
+import { PasskeyAssertForm } from "../components/passkey.tsx";
 import type { View } from "../view.ts";
 
 export type SignInPageProps = { view: View; state: FormState; returnTo: string; passkeyScript: string | undefined };
@@ -33,12 +34,17 @@ export function SignInPage({ view, state, returnTo, passkeyScript }: SignInPageP
         </button>
       </PostForm>
       {passkeyScript ? (
-        <div data-passkey-sign-in hidden>
+        <PasskeyAssertForm
+          id="passkey-sign-in"
+          action="/auth/sign-in/passkey"
+          optionsUrl="/auth/sign-in/passkey/options"
+          returnTo={returnTo}
+          label={t.signIn.passkey}
+          errorText={t.signIn.passkeyFailed}
+          autofill
+        >
           <p class="divider">{t.signIn.or}</p>
-          <button type="button" class="secondary block" data-passkey-button data-return-to={returnTo}>
-            {t.signIn.passkey}
-          </button>
-        </div>
+        </PasskeyAssertForm>
       ) : null}
       <ul class="links">
         <li>

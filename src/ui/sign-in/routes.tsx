@@ -1,4 +1,5 @@
-// GET and POST /auth/sign-in: the form, then the same logIn service as POST /auth/login.
+// GET and POST /auth/sign-in: the form, then the same logIn service as POST /auth/login; and a
+// usernameless passkey sign-in (POST /auth/sign-in/passkey and its options), as POST /auth/passkeys/login.
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -7,14 +8,18 @@ import { logIn } from "../../features/account/log-in.ts";
 import { sendNewDeviceNotice } from "../../features/account/notices.ts";
 import { normalizePassword, PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
 import { MFA_CHALLENGE_TTL_SECONDS } from "../../features/mfa/challenge.ts";
+import { usernamelessAssertionOptions } from "../../features/passkeys/assertion.ts";
+import { signInWithPasskey } from "../../features/passkeys/service.ts";
 import { deliverTokens } from "../../features/session/respond.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { setFlowCookie } from "../../http/cookies.ts";
+import { tooManyAttempts } from "../../http/throttle.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
 import { readForm } from "../form-body.ts";
 import { pageSession, returnToOf } from "../page-session.ts";
+import { beginOptionsRoute, mfaDependencies, optionsResponse, passkeyResponseOf } from "../passkey-pages.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import type { View } from "../view.ts";
 import { SignInPage } from "./page.tsx";
@@ -65,7 +70,30 @@ export const signInRoutes = new Hono<AppEnv>()
       return c.redirect(`/auth/reauthenticate?return_to=${encodeURIComponent(returnTo)}`, 302);
     }
     if (await pageSession(c)) return c.redirect(returnTo, 302);
+    // Sent back by /auth/two-factor when the password step's challenge has expired or is gone.
+    if (c.req.query("two_factor") === "expired") {
+      return show(c, returnTo, ({ t }) => ({ formError: t.signIn.twoFactorExpired }));
+    }
     return show(c, returnTo, {});
+  })
+  .post("/auth/sign-in/passkey/options", async (c) => {
+    beginOptionsRoute(c);
+    const result = await usernamelessAssertionOptions(await mfaDependencies(c), await clientInfo(c));
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+    return optionsResponse(c, result.options);
+  })
+  .post("/auth/sign-in/passkey", async (c) => {
+    const fields = await readForm(c);
+    const returnTo = returnToOf(fields.return_to);
+    const response = passkeyResponseOf(fields.passkey_response);
+    if (!response) return show(c, returnTo, ({ t }) => ({ formError: t.signIn.passkeyFailed }), 400);
+    const deps = await mfaDependencies(c);
+    // A passkey alone always needs user verification, so it never asks for a second factor.
+    const result = await signInWithPasskey(deps, { response, client: await clientInfo(c) });
+    if (result.kind === "rejected") return show(c, returnTo, ({ t }) => ({ formError: t.signIn.passkeyFailed }), 401);
+    if (result.kind === "disabled") return show(c, returnTo, ({ t }) => ({ formError: t.common.accountDisabled }), 403);
+    deliverTokens(c, result.tokens, "browser", deps.now);
+    return seeOther(c, returnTo);
   })
   .post("/auth/sign-in", async (c) => {
     const fields = await readForm(c);

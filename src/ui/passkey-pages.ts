@@ -1,0 +1,42 @@
+// What every page that takes a passkey shares: its options route answers JSON (the script reads it, no
+// one sees it), and the form's passkey_response is parsed with the API's schema.
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import type { Context } from "hono";
+import type { MfaDeps } from "../features/mfa/sign-in.ts";
+import { PasskeyAssertion } from "../features/passkeys/schemas.ts";
+import type { AppEnv } from "../http/app-env.ts";
+import { authDependencies } from "../http/auth-context.ts";
+import { assertSameOrigin } from "../http/csrf.ts";
+
+/**
+ * Starts an options route: errors become JSON instead of pages, and only our own origin may ask (each
+ * answer stores a challenge, and a page's options are bound to its browser's cookies).
+ */
+export function beginOptionsRoute(c: Context<AppEnv>): void {
+  c.set("renderErrorPage", undefined);
+  assertSameOrigin(c);
+}
+
+/** The options route's answer, as the passkey script expects it. */
+export function optionsResponse(c: Context<AppEnv>, options: unknown): Response {
+  c.header("Cache-Control", "no-store");
+  return c.json({ options });
+}
+
+/** A form's passkey_response as an assertion, or null when it is missing, not JSON or not one. */
+export function passkeyResponseOf(value: string | undefined): AuthenticationResponseJSON | null {
+  if (!value) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  const result = PasskeyAssertion.safeParse(parsed);
+  return result.success ? result.data : null;
+}
+
+/** What the second-factor and passkey services need (as the JSON routes build it). */
+export async function mfaDependencies(c: Context<AppEnv>): Promise<MfaDeps> {
+  return { ...(await authDependencies(c)), accountSettings: c.var.config, webauthn: c.var.config.webauthn };
+}

@@ -1,0 +1,139 @@
+// /auth/reauthenticate: step-up for a signed-in browser (the gateway's step_up=1 redirect, account
+// pages), with the same reauthenticate service as POST /auth/reauthenticate. That JSON route owns the
+// POST of this path, so the page's forms post to /auth/reauthenticate/confirm.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { normalizePassword, PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
+import { methodOf } from "../../features/mfa/factors.ts";
+import {
+  type ReauthMethod,
+  type ReauthProof,
+  reauthenticate,
+  reauthenticationMethods,
+} from "../../features/mfa/reauthenticate.ts";
+import { assertionOptionsForUser } from "../../features/passkeys/assertion.ts";
+import { deliverAccessToken } from "../../features/session/respond.ts";
+import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { clientInfo } from "../../http/auth-context.ts";
+import { withoutAccessCookie } from "../../http/cookies.ts";
+import { pendingSetCookies } from "../../http/response-headers.ts";
+import { passkeyScriptAsset } from "../assets/registry.ts";
+import type { FormState } from "../components/form.tsx";
+import { type FormFields, readForm } from "../form-body.ts";
+import { pageSession, returnToOf } from "../page-session.ts";
+import { beginOptionsRoute, mfaDependencies, optionsResponse } from "../passkey-pages.ts";
+import { type PageOptions, renderPage, seeOther } from "../render.tsx";
+import { type FactorField, factorError, factorOfForm } from "../second-factor-form.ts";
+import type { View } from "../view.ts";
+import { REAUTHENTICATE_ACTION, REAUTHENTICATE_OPTIONS, ReauthenticatePage } from "./page.tsx";
+
+/** No session: a fresh sign-in is a recent one, so it goes straight on to return_to afterwards. */
+function signInFirst(c: Context<AppEnv>, returnTo: string, status: 302 | 303): Response {
+  const query = returnTo === "/" ? "" : `?return_to=${encodeURIComponent(returnTo)}`;
+  return c.redirect(`/auth/sign-in${query}`, status);
+}
+
+async function show(
+  c: Context<AppEnv>,
+  page: { returnTo: string; session: AuthenticatedSession; methods: ReauthMethod[] },
+  state: FormState | ((view: View) => FormState),
+  status: PageOptions["status"] = 200,
+) {
+  const script = (await passkeyScriptAsset()).path;
+  return renderPage(c, { title: ({ t }) => t.reauthenticate.title, status, scripts: [script] }, (view) => (
+    <ReauthenticatePage
+      view={view}
+      state={typeof state === "function" ? state(view) : state}
+      returnTo={page.returnTo}
+      email={page.session.email}
+      methods={page.methods}
+      passkeyScript={script}
+    />
+  ));
+}
+
+type FormProof =
+  | { kind: "proof"; proof: ReauthProof; field: FactorField | "password" }
+  | { kind: "invalid"; state: (view: View) => FormState };
+
+/** The one proof the form carries, if it is well-formed and one this account is offered. */
+function proofOfForm(fields: FormFields, methods: ReauthMethod[]): FormProof {
+  const notOffered: FormProof = { kind: "invalid", state: ({ t }) => ({ formError: t.reauthenticate.notOffered }) };
+  if ("password" in fields) {
+    if (!methods.includes("password")) return notOffered;
+    const password = fields.password ?? "";
+    if (!password) {
+      return { kind: "invalid", state: ({ t }) => ({ errors: { password: t.common.required(t.common.password) } }) };
+    }
+    if (password.length > PASSWORD_MAX_LENGTH * 4) {
+      return { kind: "invalid", state: ({ t }) => ({ errors: { password: t.common.tooLong(t.common.password) } }) };
+    }
+    return { kind: "proof", proof: { password: normalizePassword(password) }, field: "password" };
+  }
+  const form = factorOfForm(fields);
+  if (form.kind === "invalid") {
+    return { kind: "invalid", state: ({ t }) => factorError(t.reauthenticate, form.field, form.problem) };
+  }
+  if (!methods.includes(methodOf(form.factor))) return notOffered;
+  return { kind: "proof", proof: form.factor, field: form.field };
+}
+
+export const reauthenticateRoutes = new Hono<AppEnv>()
+  .get("/auth/reauthenticate", async (c) => {
+    const returnTo = returnToOf(c.req.query("return_to"));
+    const session = await pageSession(c);
+    if (!session) return signInFirst(c, returnTo, 302);
+    const methods = await reauthenticationMethods(await mfaDependencies(c), session.userId);
+    return show(c, { returnTo, session, methods }, {});
+  })
+  .post(REAUTHENTICATE_OPTIONS, async (c) => {
+    beginOptionsRoute(c);
+    const session = await pageSession(c);
+    if (!session) throw new AppError("unauthenticated");
+    const options = await assertionOptionsForUser(await mfaDependencies(c), {
+      userId: session.userId,
+      purpose: "reauthentication",
+      client: await clientInfo(c),
+    });
+    if (!options) throw new AppError("no_passkey");
+    return optionsResponse(c, options);
+  })
+  .post(REAUTHENTICATE_ACTION, async (c) => {
+    const fields = await readForm(c);
+    const returnTo = returnToOf(fields.return_to);
+    const session = await pageSession(c);
+    if (!session) return signInFirst(c, returnTo, 303);
+    const deps = await mfaDependencies(c);
+    const page = { returnTo, session, methods: await reauthenticationMethods(deps, session.userId) };
+    const form = proofOfForm(fields, page.methods);
+    if (form.kind === "invalid") return show(c, page, form.state, 400);
+    const result = await reauthenticate(deps, {
+      userId: session.userId,
+      sessionId: session.sessionId,
+      email: session.email,
+      proof: form.proof,
+      client: await clientInfo(c),
+    });
+    switch (result.kind) {
+      case "ok":
+        // An access cookie refreshed at the edge for this request is queued to go out last; this one must win.
+        c.set("pendingSetCookies", withoutAccessCookie(c, pendingSetCookies(c)));
+        deliverAccessToken(c, result, deps.now);
+        return seeOther(c, returnTo);
+      case "invalid": {
+        const { field } = form;
+        if (field === "password") {
+          return show(c, page, ({ t }) => ({ errors: { password: t.reauthenticate.wrongPassword } }), 401);
+        }
+        return show(c, page, ({ t }) => factorError(t.reauthenticate, field), 401);
+      }
+      case "session_ended":
+        return signInFirst(c, returnTo, 303);
+      case "locked":
+        return show(c, page, ({ t }) => ({ formError: t.common.accountLocked }), 423);
+      case "throttled":
+        c.header("Retry-After", String(result.retryAfterSeconds));
+        return show(c, page, ({ t }) => ({ formError: t.common.tooManyAttempts(result.retryAfterSeconds) }), 429);
+    }
+  });
