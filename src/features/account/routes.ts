@@ -15,6 +15,7 @@ import { type ClientKind, deliverTokens } from "../session/respond.ts";
 import { mailAfterSignup } from "../verification/service.ts";
 import { normalizeEmail } from "./email.ts";
 import { logIn } from "./log-in.ts";
+import { displayName } from "./name.ts";
 import { sendNewDeviceNotice } from "./notices.ts";
 import {
   normalizePassword,
@@ -33,14 +34,7 @@ const password = z
   .transform(normalizePassword);
 const client = z.enum(["browser", "api"]).default("browser");
 
-// No control characters: they have no place in a display name, and NUL is refused by Postgres.
-const name = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
-const SignUpBody = z.strictObject({ email, password, name: name.optional(), client });
+const SignUpBody = z.strictObject({ email, password, name: displayName.optional(), client });
 const LogInBody = z.strictObject({ email, password, client, returnTo: z.string().max(4096).optional() });
 const ChangePasswordBody = z.strictObject({ current: password, new: password });
 const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
