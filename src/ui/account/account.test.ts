@@ -74,6 +74,15 @@ describe("GET /auth/account", () => {
     expect(page.text).toContain("every other session ends");
   });
 
+  it("refreshes an expired access cookie at the edge instead of sending the user to sign in", async () => {
+    const client = await signUpBrowser(ctx);
+    client.cookies.delete("__Host-portcullis_at");
+    const response = await client.request("/auth/account");
+    expect(response.status).toBe(200);
+    expect(client.cookies.has("__Host-portcullis_at")).toBe(true);
+    expect((await client.request("/auth/session")).status).toBe(200);
+  });
+
   it("sends a signed-out visitor to sign in, with return_to back here", async () => {
     const response = await ctx.client().request("/auth/account?done=name");
     expect(response.status).toBe(302);

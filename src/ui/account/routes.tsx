@@ -129,6 +129,8 @@ export const accountRoutes = new Hono<AppEnv>()
       });
     }
     if (sessionId.data === auth.session.sessionId) {
+      // Cookies a refresh at the edge queued for this request belong to the session just ended.
+      c.set("pendingSetCookies", []);
       clearSessionCookies(c);
       return seeOther(c, "/auth/signed-out");
     }
