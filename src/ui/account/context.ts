@@ -13,6 +13,12 @@ export const ACCOUNT_PATH = "/auth/account";
 export const Done = z.enum(["name", "email", "phone", "password", "session", "sessions"]);
 export type Done = z.infer<typeof Done>;
 
+/** A 6-digit code (the API's rule); spaces a user pastes with it are not part of it. */
+export const CodeField = z
+  .string()
+  .transform((value) => value.replace(/\s+/g, ""))
+  .pipe(z.string().regex(/^\d{6}$/));
+
 export const doneLocation = (done: Done) => `${ACCOUNT_PATH}?done=${done}`;
 
 /**

@@ -13,18 +13,13 @@ import { Field, type FormState } from "../components/form.tsx";
 import { readForm } from "../form-body.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import type { View } from "../view.ts";
-import { accountSession, contactDependencies, doneLocation, reauthenticateLocation } from "./context.ts";
+import { accountSession, CodeField, contactDependencies, doneLocation, reauthenticateLocation } from "./context.ts";
 import { StepPage } from "./step-page.tsx";
 
 const EMAIL_PATH = "/auth/account/email";
 const CONFIRM_PATH = "/auth/account/email/confirm";
 
 const EmailField = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
-/** Six digits; spaces a user pastes with the code are not part of it. */
-export const CodeField = z
-  .string()
-  .transform((value) => value.replace(/\s+/g, ""))
-  .pipe(z.string().regex(/^\d{6}$/));
 
 type Status = PageOptions["status"];
 type StateOf = (view: View) => FormState;

@@ -11,8 +11,7 @@ import { Field, type FormState } from "../components/form.tsx";
 import { readForm } from "../form-body.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import type { View } from "../view.ts";
-import { accountSession, contactDependencies, doneLocation } from "./context.ts";
-import { CodeField } from "./email-routes.tsx";
+import { accountSession, CodeField, contactDependencies, doneLocation } from "./context.ts";
 import { showOverview } from "./show-overview.tsx";
 import { StepPage } from "./step-page.tsx";
 
