@@ -92,6 +92,19 @@ describe("verifying a phone number", () => {
     expect(await phoneOf(email)).toEqual({ phone_number: null, verified: false });
   });
 
+  it("refuses sends past the hourly limit on the overview (429, Retry-After), sending nothing more", async () => {
+    const client = await signUpBrowser(ctx);
+    const phone = uniquePhone();
+    for (let i = 0; i < 3; i++) await codeSent(client, phone);
+    const response = await submitForm(client, "/auth/account/phone", { phone });
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    const page = await readPage(response);
+    expect(page.status).toBe(429);
+    expect(page.summary[0]).toMatch(/^Too many attempts\. Wait/);
+    expect(inputNamed(page, "phone")?.attributes.value).toBe(phone);
+    expect(await outboxFor(ctx.worker, phone)).toHaveLength(3);
+  });
+
   it("refuses a number another account has verified (409)", async () => {
     const phone = uniquePhone();
     const first = await signUpBrowser(ctx);
