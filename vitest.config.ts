@@ -1,4 +1,5 @@
-// Two projects, one `npm test`: the Worker's tests inside workerd, and the Node-side scripts' tests.
+// Three projects, one `npm test`: the Worker's tests inside workerd, the Node-side scripts' tests, and
+// browser tests driving Chromium against the gateway as `npm run dev` serves it.
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -62,6 +63,8 @@ function testRoutes(origin: string, deadOrigin: string) {
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
+    // Vitest's default on 2 cores is one worker: every file waited on Postgres and the relay in turn.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -84,6 +87,8 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 ENVIRONMENT: "test",
+                // Cheap Argon2id (accepted only with ENVIRONMENT=test); signup and login tests use the real cost.
+                TEST_FAST_PASSWORD_HASHING: "true",
                 DATABASE_URL: inject("sharedDatabaseUrl"),
                 NEON_LOCAL_RELAY: inject("relayAddress"),
                 PG_ADMIN_URL: inject("pgAdminUrl"),
@@ -100,8 +105,23 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/node/**", "src/origin/**"],
+          exclude: ["test/node/**", "test/browser/**", "src/origin/**"],
+          // One workerd per pool worker instead of one per file: no per-file runtime start, module
+          // evaluation or Prisma WASM compile. Files stay independent: each one clones its own database,
+          // and KV holds only markers keyed by random session and user ids.
+          isolate: false,
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          // One gateway for every file (test/browser/global-setup.ts); one Chromium per file.
+          globalSetup: ["./test/browser/global-setup.ts"],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

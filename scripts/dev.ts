@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type pg from "pg";
 import { buildClientScript } from "./build-client.ts";
 import { ensureDatabase, withClient } from "./lib/databases.ts";
+import { type DemoOrigin, hasConfiguredRoutes, startDemoOrigin } from "./lib/demo-origin.ts";
 import { isLoopbackDatabase, readDevSettings } from "./lib/dev-settings.ts";
 import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
 import { MigrationError, migrate } from "./lib/migrate.ts";
@@ -18,6 +19,7 @@ const say = (message: string) => console.log(`[dev] ${message}`);
 let postgres: LocalPostgres | undefined;
 let relay: Relay | undefined;
 let wrangler: ChildProcess | undefined;
+let demo: DemoOrigin | undefined;
 let stopping = false;
 
 async function stopAll(exitCode: number): Promise<never> {
@@ -30,6 +32,7 @@ async function stopAll(exitCode: number): Promise<never> {
       if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
     }
     await relay?.close();
+    await demo?.close();
     if (postgres) {
       say("stopping PostgreSQL");
       await postgres.stop();
@@ -83,6 +86,15 @@ async function main(): Promise<void> {
     say(`relay for the Neon driver on ws://${relay.address}`);
   }
 
+  if (!hasConfiguredRoutes()) {
+    const issuer = process.env.ISSUER ?? `http://localhost:${settings.port}`;
+    demo = await startDemoOrigin({ port: settings.port, issuer });
+    vars.push(`GATEWAY_ROUTES:${demo.routesJson}`);
+  } else if (process.env.GATEWAY_ROUTES) {
+    // wrangler passes no environment variable to the Worker by itself; wrangler.toml's [vars] it reads.
+    vars.push(`GATEWAY_ROUTES:${process.env.GATEWAY_ROUTES}`);
+  }
+
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(settings.port)];
   args.push("--persist-to", join(settings.dataDir, "wrangler"), "--show-interactive-dev-session=false");
   for (const v of vars) args.push("--var", v);
@@ -93,6 +105,7 @@ async function main(): Promise<void> {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
   });
   say(`gateway starting on http://localhost:${settings.port} (Ctrl-C stops everything)`);
+  for (const line of demo?.lines ?? []) say(line);
   wrangler.once("exit", (code) => {
     if (!stopping) {
       say(`wrangler exited (${code ?? "signal"})`);

@@ -17,11 +17,12 @@ import { config } from "./http/config-middleware.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { handleError, handleNotFound } from "./http/error-handler.ts";
 import { requestId } from "./http/request-id.ts";
-import { uiRoutes } from "./ui/routes.ts";
+import { pageSecurityRoutes, uiRoutes } from "./ui/routes.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId(), config(), database());
+  app.route("/", pageSecurityRoutes);
   // Proxied bodies stream to the origin unlimited; the gateway's own API takes small JSON only.
   app.use("/auth/*", limitBodySize(), csrfProtection());
   app.route("/", healthRoutes);

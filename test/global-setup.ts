@@ -44,7 +44,12 @@ export default async function setup(project: TestProject) {
   // As root, PostgreSQL runs as `postgres`, which must be able to reach its data dir.
   await chmod(root, 0o755);
   const [pgPort, deadPort] = await Promise.all([findFreePort(), findFreePort()]);
-  const postgres = await startLocalPostgres({ dataDir: join(root, "pg"), port: pgPort });
+  // A throwaway cluster: no waiting on the disk at every commit and database clone (crash safety is moot).
+  const postgres = await startLocalPostgres({
+    dataDir: join(root, "pg"),
+    port: pgPort,
+    settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
+  });
   const adminUrl = postgres.urlFor("postgres");
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
   try {

@@ -1,6 +1,7 @@
 // `npm run bench`: time from `npm run dev` to the first 200 on /healthz (cold and warm data dir), the latency
 // of /healthz and its one-row Prisma read through the relay, the edge session check, login, refresh and the
-// password hash alone. Bounded in count and time; loopback only.
+// password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only).
+// Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { type DevProcess, spawnDev, waitForGateway } from "../lib/dev-process.ts
 import { findFreePort } from "../lib/free-port.ts";
 import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
 import { benchHash } from "./hash.ts";
+import { benchPageWeights, benchSignInTtfb } from "./pages.ts";
 import { percentile } from "./stats.ts";
 
 const STARTS_PER_KIND = 3;
@@ -33,6 +35,24 @@ async function timeToFirstOk(dataDir: string): Promise<{ ms: number; dev: DevPro
     if (performance.now() - started > 120_000) throw new Error("no 200 within 120 s");
   }
   return { ms: performance.now() - started, dev, port };
+}
+
+/** `npm run bench -- --pages`: only the hosted pages' numbers, against one warm start. */
+async function mainPages(root: string): Promise<void> {
+  const started = await timeToFirstOk(join(root, "pages"));
+  try {
+    const baseUrl = `http://127.0.0.1:${started.port}`;
+    for (let i = 0; i < WARMUP_REQUESTS; i++) await (await fetch(`${baseUrl}/auth/sign-in`)).arrayBuffer();
+    const results = {
+      date: new Date().toISOString().slice(0, 10),
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,
+      ttfbMs: await benchSignInTtfb(baseUrl, MEASURED_REQUESTS),
+      pageWeightsGzipBytes: await benchPageWeights(baseUrl),
+    };
+    console.log(JSON.stringify(results, null, 2));
+  } finally {
+    await stop(started.dev);
+  }
 }
 
 async function main(): Promise<void> {
@@ -68,6 +88,8 @@ async function main(): Promise<void> {
       if (body.db.latencyMs !== undefined) dbRead.push(body.db.latencyMs);
     }
     const baseUrl = `http://127.0.0.1:${last.port}`;
+    const pageTtfb = await benchSignInTtfb(baseUrl, MEASURED_REQUESTS);
+    const pageWeights = await benchPageWeights(baseUrl);
     const sessionCheck = await benchSessionCheck(baseUrl, MEASURED_REQUESTS);
     const login = await benchLogin(baseUrl, AUTH_REQUESTS);
     const refresh = await benchRefresh(baseUrl, AUTH_REQUESTS);
@@ -87,6 +109,8 @@ async function main(): Promise<void> {
       loginMs: login,
       refreshMs: refresh,
       argon2idHashMs: hash,
+      pageTtfbMs: pageTtfb,
+      pageWeightsGzipBytes: pageWeights,
     };
     console.log(JSON.stringify(results, null, 2));
   } finally {
@@ -94,4 +118,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv.includes("--pages")) {
+  const root = await mkdtemp(join(tmpdir(), "portcullis-bench-"));
+  await chmod(root, 0o755);
+  await mainPages(root).finally(() => rm(root, { recursive: true, force: true }));
+} else {
+  await main();
+}

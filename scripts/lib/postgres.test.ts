@@ -39,14 +39,20 @@ describe("local PostgreSQL in a folder the postgres user cannot enter", () => {
     if (userInfo().uid === 0) await expect(stat(dirname(dirname(binaries.initdb)))).rejects.toThrow();
   });
 
-  it("keeps the data where the postgres user can reach it, starts, serves queries and stops", async () => {
+  it("keeps the data where the postgres user can reach it, starts with the settings given, serves queries and stops", async () => {
     const wanted = join(closed, "checkout", ".data", "postgres");
-    const server = await startLocalPostgres({ dataDir: wanted, port: await findFreePort() });
+    const port = await findFreePort();
+    await expect(startLocalPostgres({ dataDir: wanted, port, settings: { "fsync=off -c x": "on" } })).rejects.toThrow(
+      "not a PostgreSQL setting name",
+    );
+    const server = await startLocalPostgres({ dataDir: wanted, port, settings: { fsync: "off" } });
     try {
       if (userInfo().uid === 0) expect(server.dataDir).toMatch(/^\/var\/tmp\/portcullis-[0-9a-f]{16}\/postgres$/);
       else expect(server.dataDir).toBe(wanted);
-      const rows = await withClient(server.urlFor("postgres"), (client) => client.query("SELECT 1 AS one"));
-      expect(rows.rows).toEqual([{ one: 1 }]);
+      const rows = await withClient(server.urlFor("postgres"), (client) =>
+        client.query("SELECT 1 AS one, current_setting('fsync') AS fsync"),
+      );
+      expect(rows.rows).toEqual([{ one: 1, fsync: "off" }]);
     } finally {
       await server.stop();
     }

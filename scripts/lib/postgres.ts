@@ -26,6 +26,8 @@ export type LocalPostgresOptions = {
   password?: string;
   /** Receives the server's log lines; silent by default. */
   onLog?: (line: string) => void;
+  /** Server settings for this run (`-c name=value`), e.g. `{ fsync: "off" }` for a throwaway cluster. */
+  settings?: Record<string, string>;
 };
 
 export type LocalPostgres = {
@@ -82,6 +84,7 @@ function startServer(binaries: PostgresBinaries, account: RunAs, dataDir: string
   // Loopback only, and no Unix socket that could clash with a system server's.
   const args = ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1"];
   args.push("-c", "unix_socket_directories=");
+  for (const [name, value] of Object.entries(options.settings ?? {})) args.push("-c", `${name}=${value}`);
   const child = spawn(binaries.postgres, args, { ...account, env: serverEnv(), stdio: ["ignore", "ignore", "pipe"] });
   return new Promise<ChildProcess>((resolve, reject) => {
     let log = "";
@@ -100,6 +103,9 @@ function startServer(binaries: PostgresBinaries, account: RunAs, dataDir: string
 
 /** Initialises the data folder if it is new, then starts the server on 127.0.0.1 only. */
 export async function startLocalPostgres(options: LocalPostgresOptions): Promise<LocalPostgres> {
+  for (const name of Object.keys(options.settings ?? {})) {
+    if (!/^[a-z_]+$/.test(name)) throw new PostgresStartError(`not a PostgreSQL setting name: ${name}`);
+  }
   const user = options.user ?? "postgres";
   const password = options.password ?? "postgres";
   const account = postgresAccount();

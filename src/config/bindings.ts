@@ -20,6 +20,7 @@ export type Bindings = {
   SESSION_IDLE_TTL_SECONDS?: string;
   REQUIRE_EMAIL_VERIFICATION?: string;
   PASSWORD_MIN_LENGTH?: string;
+  TEST_FAST_PASSWORD_HASHING?: string;
   TRUSTED_ORIGINS?: string;
   LOGIN_FREE_FAILURES?: string;
   CLIENT_FREE_FAILURES?: string;

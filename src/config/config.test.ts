@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testEnv } from "../../test/helpers/env.ts";
 import { workerWith } from "../../test/helpers/worker.ts";
+import { DEFAULT_PASSWORD_HASH_PARAMS, TEST_PASSWORD_HASH_PARAMS } from "../crypto/password.ts";
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from "./index.ts";
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -132,6 +133,39 @@ describe("configuration", () => {
     });
     expect(config.routeTableProblem).toBeUndefined();
     expect(config.gatewayRoutes).toMatchObject([{ name: "app", timeoutMs: 500, originId: "app" }]);
+  });
+
+  it("hashes passwords with OWASP's Argon2id parameters unless the test suite asks otherwise", () => {
+    const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
+    const owasp = { memoryKiB: 19456, iterations: 2, parallelism: 1 };
+    expect(DEFAULT_PASSWORD_HASH_PARAMS).toEqual(owasp);
+    for (const ENVIRONMENT of [undefined, "production", "development", "test"]) {
+      expect(loadConfig({ ...base, ENVIRONMENT }).passwordHashParams).toEqual(owasp);
+    }
+    expect(
+      loadConfig({ ...base, ENVIRONMENT: "test", TEST_FAST_PASSWORD_HASHING: "false" }).passwordHashParams,
+    ).toEqual(owasp);
+    expect(loadConfig({ ...base, ENVIRONMENT: "test", TEST_FAST_PASSWORD_HASHING: "true" }).passwordHashParams).toEqual(
+      TEST_PASSWORD_HASH_PARAMS,
+    );
+  });
+
+  it("refuses cheap password hashing anywhere but the test suite", async () => {
+    const base = { ...required, DATABASE_URL: "postgres://u:p@db/app" };
+    for (const ENVIRONMENT of [undefined, "production", "development"]) {
+      for (const TEST_FAST_PASSWORD_HASHING of ["true", "false"]) {
+        expect(() => loadConfig({ ...base, ENVIRONMENT, TEST_FAST_PASSWORD_HASHING })).toThrow(
+          "TEST_FAST_PASSWORD_HASHING is for the test suite only",
+        );
+      }
+    }
+    const response = await workerWith({ ENVIRONMENT: "production" }).fetch("/healthz");
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as ErrorBody;
+    expect([body.error.code, body.error.message]).toEqual([
+      "configuration_error",
+      expect.stringContaining("TEST_FAST_PASSWORD_HASHING is for the test suite only"),
+    ]);
   });
 
   it("refuses a missing KV binding", () => {

@@ -1,4 +1,6 @@
 // Turns the Worker's bindings into a typed Config once per bindings object; fails with the variable's name.
+// From argon2.ts, not password.ts: keeps the configuration free of the wasm module import.
+import { OWASP_ARGON2ID_PARAMS, TEST_ARGON2ID_PARAMS } from "../crypto/argon2.ts";
 import type { Bindings } from "./bindings.ts";
 import { type Config, defaultMailProvider, envSchema } from "./schema.ts";
 
@@ -43,6 +45,7 @@ export function loadConfig(bindings: Bindings): Config {
     sessionIdleTtlSeconds: env.SESSION_IDLE_TTL_SECONDS,
     requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION ?? env.ENVIRONMENT === "production",
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
+    passwordHashParams: env.TEST_FAST_PASSWORD_HASHING ? TEST_ARGON2ID_PARAMS : OWASP_ARGON2ID_PARAMS,
     trustedOrigins: env.TRUSTED_ORIGINS,
     loginFreeFailures: env.LOGIN_FREE_FAILURES,
     clientFreeFailures: env.CLIENT_FREE_FAILURES,

@@ -1,6 +1,7 @@
 // Every setting of the Worker, with its default, parsed from env vars, wrangler vars and secrets.
 import { decodeBase64urlIgnorePadding } from "@oslojs/encoding";
 import { z } from "zod";
+import type { Argon2Params } from "../crypto/argon2.ts";
 import type { EncryptionKey, EncryptionSettings } from "../crypto/server-keys.ts";
 import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
 import type { DeliverySettings } from "../delivery/mailer.ts";
@@ -158,6 +159,8 @@ export const envSchema = z
     REQUIRE_EMAIL_VERIFICATION: booleanString.optional(),
     // NIST SP 800-63B: never below 8; 12 by default.
     PASSWORD_MIN_LENGTH: positiveInteger.min(8).max(64).default(DEFAULT_CONFIG.passwordMinLength),
+    // Test suite only (see TEST_PASSWORD_HASH_PARAMS): refused in every other environment below.
+    TEST_FAST_PASSWORD_HASHING: booleanString.optional(),
     TRUSTED_ORIGINS: originList.default([]),
     LOGIN_FREE_FAILURES: positiveInteger.max(50).default(DEFAULT_CONFIG.loginFreeFailures),
     CLIENT_FREE_FAILURES: positiveInteger.max(1000).default(DEFAULT_CONFIG.clientFreeFailures),
@@ -218,6 +221,10 @@ export const envSchema = z
       env.ENCRYPTION_KEYS.some((entry) => entry.version === env.ENCRYPTION_KEY_VERSION),
     { path: ["ENCRYPTION_KEY_VERSION"], error: "must be 1 or a version listed in ENCRYPTION_KEYS" },
   )
+  .refine((env) => env.TEST_FAST_PASSWORD_HASHING === undefined || env.ENVIRONMENT === "test", {
+    path: ["TEST_FAST_PASSWORD_HASHING"],
+    error: "is for the test suite only (ENVIRONMENT=test): it makes stored password hashes cheap to crack",
+  })
   .refine((env) => !(env.ENVIRONMENT === "production" && env.NEON_LOCAL_RELAY), {
     path: ["NEON_LOCAL_RELAY"],
     error: "must not be set in production",
@@ -264,6 +271,8 @@ export type Config = {
   sessionIdleTtlSeconds: number;
   requireEmailVerification: boolean;
   passwordMinLength: number;
+  /** Argon2id parameters new hashes use (and older ones are upgraded to): OWASP's outside the test suite. */
+  passwordHashParams: Argon2Params;
   /** Origins besides the gateway's own that may send cookie-authenticated unsafe requests. */
   trustedOrigins: string[];
   /** Consecutive failures per account before delays start. */

@@ -6,6 +6,12 @@ export type Argon2Params = { memoryKiB: number; iterations: number; parallelism:
 /** OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane. */
 export const OWASP_ARGON2ID_PARAMS: Argon2Params = { memoryKiB: 19456, iterations: 2, parallelism: 1 };
 
+/**
+ * Near-free Argon2id for the test suite only (TEST_FAST_PASSWORD_HASHING, refused outside ENVIRONMENT=test): in
+ * workerd one OWASP hash takes ~100 ms of a test run's CPU, and the suite hashes on almost every sign-up and sign-in.
+ */
+export const TEST_ARGON2ID_PARAMS: Argon2Params = { memoryKiB: 64, iterations: 1, parallelism: 1 };
+
 const ARGON2_VERSION = 0x13;
 const ARGON2ID = 2;
 

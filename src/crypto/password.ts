@@ -11,6 +11,8 @@ export type PasswordHashParams = Argon2Params;
 /** OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane. */
 export const DEFAULT_PASSWORD_HASH_PARAMS: PasswordHashParams = OWASP_ARGON2ID_PARAMS;
 
+export { TEST_ARGON2ID_PARAMS as TEST_PASSWORD_HASH_PARAMS } from "./argon2.ts";
+
 export type PasswordCheck = { ok: boolean; needsRehash: boolean };
 
 const SALT_BYTES = 16;

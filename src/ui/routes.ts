@@ -4,6 +4,7 @@ import type { AppEnv } from "../http/app-env.ts";
 import { accountEmailRoutes } from "./account/email-routes.tsx";
 import { accountPhoneRoutes } from "./account/phone-routes.tsx";
 import { accountRoutes } from "./account/routes.tsx";
+import { accountSecurityRoutes } from "./account-security/routes.tsx";
 import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
@@ -16,10 +17,17 @@ const pages = new Hono<AppEnv>()
   .route("/", devMailRoutes)
   .route("/", accountRoutes)
   .route("/", accountEmailRoutes)
-  .route("/", accountPhoneRoutes);
+  .route("/", accountPhoneRoutes)
+  .route("/", accountSecurityRoutes);
+
+/**
+ * pageSecurity on the pages' own paths, mounted before the /auth/* body-limit and CSRF middleware so
+ * that their refusals (a cross-site POST from a signed-in browser) are rendered as pages too.
+ */
+export const pageSecurityRoutes = new Hono<AppEnv>();
+// Scoped to the pages' own paths: a bare use() would wrap the JSON API and the gateway too.
+for (const path of new Set(pages.routes.map((route) => route.path))) pageSecurityRoutes.use(path, pageSecurity());
 
 export const uiRoutes = new Hono<AppEnv>();
-// Scoped to the pages' own paths: a bare use() would wrap the JSON API and the gateway too.
-for (const path of new Set(pages.routes.map((route) => route.path))) uiRoutes.use(path, pageSecurity());
 uiRoutes.route("/", assetRoutes);
 uiRoutes.route("/", pages);

@@ -6,6 +6,9 @@ import { workerWith } from "./worker.ts";
 
 export const STRONG_PASSWORD = "correct horse battery staple 42";
 
+/** Overrides that turn the suite's cheap password hashing off: the Worker hashes as in production. */
+export const PRODUCTION_PASSWORD_HASHING = { TEST_FAST_PASSWORD_HASHING: undefined };
+
 export type ErrorBody = { error: { code: string; message: string; fields?: { path: string; message: string }[] } };
 
 export type AuthTestContext = {
@@ -41,6 +44,12 @@ export async function setUpAuthTest(
       return counts;
     },
   };
+}
+
+/** The same database behind a Worker that hashes passwords at the production cost. */
+export function withProductionHashing(ctx: AuthTestContext): AuthTestContext {
+  const worker = workerWith({ ...ctx.worker.env, ...PRODUCTION_PASSWORD_HASHING });
+  return { ...ctx, worker, client: (baseUrl) => new TestClient(worker, baseUrl) };
 }
 
 let counter = 0;

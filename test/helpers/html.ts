@@ -24,6 +24,11 @@ export type ParsedPage = {
   html: string;
 };
 
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
+/** HTMLRewriter hands text over as written: decode the entities our renderer emits. */
+const decode = (text: string) =>
+  text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ENTITIES[name] ?? "");
+
 /** Parses an HTML response (consumes its body). */
 export async function readPage(response: Response): Promise<ParsedPage> {
   const html = await response.text();
@@ -116,10 +121,12 @@ export async function readPage(response: Response): Promise<ParsedPage> {
       textOf((t) => (page.text += t)),
     );
   await rewriter.transform(new Response(html)).text();
-  page.summary = page.summary.map((item) => item.trim()).filter(Boolean);
-  for (const key of Object.keys(page.fieldErrors)) page.fieldErrors[key] = page.fieldErrors[key]?.trim() ?? "";
-  page.text = page.text.replace(/\s+/g, " ").trim();
-  page.h1 = page.h1.trim();
+  page.summary = page.summary.map((item) => decode(item.trim())).filter(Boolean);
+  for (const key of Object.keys(page.fieldErrors)) page.fieldErrors[key] = decode(page.fieldErrors[key]?.trim() ?? "");
+  for (const element of [...page.links, ...page.buttons]) element.text = decode(element.text.trim());
+  page.text = decode(page.text.replace(/\s+/g, " ").trim());
+  page.h1 = decode(page.h1.trim());
+  page.title = decode(page.title);
   return page;
 }
 

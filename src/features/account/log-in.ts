@@ -14,7 +14,7 @@ import {
 } from "./counters.ts";
 import { recordWrongPassword } from "./lockout.ts";
 import { findUserWithPassword, replacePasswordHash } from "./repository.ts";
-import { type AccountDeps, DUMMY_PASSWORD_HASH, PASSWORD_AMR, type Refusal } from "./service.ts";
+import { type AccountDeps, dummyPasswordHash, PASSWORD_AMR, type Refusal } from "./service.ts";
 
 export type LogInResult =
   | { kind: "signed_in"; tokens: IssuedTokens; user: { email: string }; newDevice: boolean }
@@ -49,8 +49,9 @@ export async function logIn(
     return reservation;
   }
 
-  const stored = found?.passwordAccount?.passwordHash ?? DUMMY_PASSWORD_HASH;
-  const check = await verifyPassword(stored, input.password);
+  const params = deps.accountSettings.passwordHashParams;
+  const stored = found?.passwordAccount?.passwordHash ?? (await dummyPasswordHash(params));
+  const check = await verifyPassword(stored, input.password, params);
   if (!found?.passwordAccount?.passwordHash || !check.ok) {
     await recordAuditEvent(deps.db, {
       action: "login.failed",
@@ -70,7 +71,7 @@ export async function logIn(
   else await recordLoginSuccess(deps.db, keys, input.client);
   if (
     check.needsRehash &&
-    (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password)))
+    (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password, params)))
   ) {
     await recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit });
   }

@@ -8,6 +8,7 @@ import {
   setUpAuthTest,
   signUpBrowser,
   uniqueEmail,
+  withProductionHashing,
 } from "../../../test/helpers/auth.ts";
 import { setCookieHeaders } from "../../../test/helpers/client.ts";
 import { outboxFor } from "../../../test/helpers/outbox.ts";
@@ -18,7 +19,7 @@ beforeAll(async () => {
   ctx = await setUpAuthTest();
 });
 
-const login = (json: unknown) => ctx.client().request("/auth/login", { json });
+const login = (json: unknown, on = ctx) => on.client().request("/auth/login", { json });
 
 async function createUser(email: string, passwordHash: string, extra: { status?: string; verified?: boolean } = {}) {
   const [user] = await ctx.sql<{ id: string }>(
@@ -129,7 +130,8 @@ describe("POST /auth/login", () => {
   it("verifies an imported bcrypt hash and upgrades it to argon2id on success", async () => {
     const email = uniqueEmail("imported");
     await createUser(email, bcrypt.hashSync(STRONG_PASSWORD, 10));
-    const response = await login({ email, password: STRONG_PASSWORD });
+    // The production cost: the upgrade must write OWASP's parameters.
+    const response = await login({ email, password: STRONG_PASSWORD }, withProductionHashing(ctx));
     expect(response.status).toBe(200);
     expect(await storedHash(email)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
@@ -137,7 +139,7 @@ describe("POST /auth/login", () => {
   it("upgrades a hash made with weaker argon2id parameters", async () => {
     const email = uniqueEmail("old-params");
     await createUser(email, await hashPassword(STRONG_PASSWORD, { memoryKiB: 8192, iterations: 1, parallelism: 1 }));
-    expect((await login({ email, password: STRONG_PASSWORD })).status).toBe(200);
+    expect((await login({ email, password: STRONG_PASSWORD }, withProductionHashing(ctx))).status).toBe(200);
     expect(await storedHash(email)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 

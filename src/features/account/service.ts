@@ -1,5 +1,10 @@
 // Password accounts: sign up, change the password, disable a user (sign-in is in log-in.ts).
-import { hashPassword, verifyPassword } from "../../crypto/password.ts";
+import {
+  DEFAULT_PASSWORD_HASH_PARAMS,
+  hashPassword,
+  type PasswordHashParams,
+  verifyPassword,
+} from "../../crypto/password.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import {
@@ -27,7 +32,11 @@ import {
   insertUserWithPassword,
 } from "./repository.ts";
 
-export type AccountSettings = ThrottleSettings & { passwordMinLength: number; requireEmailVerification: boolean };
+export type AccountSettings = ThrottleSettings & {
+  passwordMinLength: number;
+  requireEmailVerification: boolean;
+  passwordHashParams: PasswordHashParams;
+};
 export type AccountDeps = SessionDeps & { accountSettings: AccountSettings };
 
 export const PASSWORD_AMR = ["pwd"];
@@ -38,6 +47,23 @@ export const PASSWORD_AMR = ["pwd"];
  */
 export const DUMMY_PASSWORD_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$SNLOkfGs9nHbDctkeYx+/g$/ssDBZaMOXbLhlmyWizXIxIMtAKsYhGYDQW7E74YwaI";
+
+const dummyHashes = new Map<string, Promise<string>>();
+
+/** The dummy hash for `params`: the constant for the defaults, else one made once, so both paths still cost the same. */
+export function dummyPasswordHash(params: PasswordHashParams): Promise<string> {
+  const { memoryKiB, iterations, parallelism } = params;
+  const defaults = DEFAULT_PASSWORD_HASH_PARAMS;
+  if (memoryKiB === defaults.memoryKiB && iterations === defaults.iterations && parallelism === defaults.parallelism)
+    return Promise.resolve(DUMMY_PASSWORD_HASH);
+  const key = `${memoryKiB},${iterations},${parallelism}`;
+  let hash = dummyHashes.get(key);
+  if (!hash) {
+    hash = hashPassword(crypto.randomUUID(), params);
+    dummyHashes.set(key, hash);
+  }
+  return hash;
+}
 
 export type Refusal = Extract<Reservation, { kind: "locked" | "throttled" }>;
 
@@ -67,7 +93,7 @@ export async function signUp(
   if (problem) return { kind: "weak_password", problem };
   const reservation = await reserveSignup(deps.db, input.client.limitHash, deps.now);
   if (reservation.kind !== "open") return reservation;
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, deps.accountSettings.passwordHashParams);
   const created = await insertUserWithPassword(deps.db, { email: input.email, name: input.name, passwordHash });
   if (!created) {
     const existing = await findUserWithPassword(deps.db, input.email);
@@ -125,8 +151,9 @@ export async function changePassword(
   const keys = await counterKeysFor(deps.serverKeys, user?.email ?? input.userId, input.client.limitHash);
   const reservation = await reserveLoginAttempt(deps.db, keys, input.client, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") return reservation;
-  const stored = account?.passwordHash ?? DUMMY_PASSWORD_HASH;
-  const check = await verifyPassword(stored, input.currentPassword);
+  const params = deps.accountSettings.passwordHashParams;
+  const stored = account?.passwordHash ?? (await dummyPasswordHash(params));
+  const check = await verifyPassword(stored, input.currentPassword, params);
   if (!account?.passwordHash || !user || !check.ok) {
     await recordAuditEvent(deps.db, {
       action: "password.changed",
@@ -153,7 +180,7 @@ export async function changePassword(
     userId: input.userId,
     accountId: account.id,
     expectedHash: stored,
-    passwordHash: await hashPassword(input.newPassword),
+    passwordHash: await hashPassword(input.newPassword, params),
     keepSessionId: input.sessionId,
   });
   // Another change (or a reset) replaced the hash since it was verified: the current password given

@@ -6,6 +6,7 @@ import {
   STRONG_PASSWORD,
   setUpAuthTest,
   uniqueEmail,
+  withProductionHashing,
 } from "../../../test/helpers/auth.ts";
 import { setCookieHeaders } from "../../../test/helpers/client.ts";
 import { COMMON_PASSWORD_COUNT } from "./password-policy.ts";
@@ -21,7 +22,8 @@ const signup = (json: unknown, origin?: string | null) =>
 describe("POST /auth/signup", () => {
   it("creates the user and password account, audits, and signs the browser in with hardened cookies", async () => {
     const email = uniqueEmail();
-    const client = ctx.client();
+    // The production cost: the stored hash must carry OWASP's parameters.
+    const client = withProductionHashing(ctx).client();
     const response = await client.request("/auth/signup", {
       json: { email: `  ${email.toUpperCase()} `, password: STRONG_PASSWORD, name: "Ada" },
     });

@@ -23,6 +23,17 @@ export async function hasSecondFactor(deps: Pick<SessionDeps, "db">, userId: str
   return Boolean((await findTotpCredential(deps.db, userId))?.confirmedAt);
 }
 
+/**
+ * True when two-step sign-in is on but the session never proved a second factor ("mfa" missing from
+ * its amr): such a session must not add or remove ways into the account.
+ */
+export async function lacksSecondFactorProof(
+  deps: Pick<SessionDeps, "db">,
+  session: { userId: string; amr: readonly string[] },
+): Promise<boolean> {
+  return !session.amr.includes("mfa") && (await hasSecondFactor(deps, session.userId));
+}
+
 /** The user's second factors: whether TOTP is on, how many passkeys and unused recovery codes there are. */
 export async function mfaStatus(deps: Pick<SessionDeps, "db">, userId: string) {
   const [credential, passkeys, recoveryCodesLeft] = await Promise.all([

@@ -5,13 +5,13 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { stepUpChallenge } from "../session/step-up.ts";
-import { lacksRequiredSecondFactor } from "./sensitive-change.ts";
+import { lacksSecondFactorProof } from "./factors.ts";
 
 /** After requireSession(): 401 `second_factor_required` when two-step is on and the session lacks "mfa". */
 export function requireSecondFactorWhenEnabled() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const session = c.var.session;
-    if (await lacksRequiredSecondFactor(c.var.db(), session)) {
+    if (await lacksSecondFactorProof({ db: c.var.db() }, session)) {
       c.header("WWW-Authenticate", stepUpChallenge({ amr: ["mfa"] }));
       throw new AppError("second_factor_required");
     }

@@ -31,7 +31,9 @@ async function checkProof(deps: MfaDeps, userId: string, proof: ReauthProof, cli
   if ("password" in proof) {
     const account = await findPasswordAccountOfUser(deps.db, userId);
     if (!account?.passwordHash) return null;
-    return (await verifyPassword(account.passwordHash, proof.password)).ok ? ["pwd"] : null;
+    return (await verifyPassword(account.passwordHash, proof.password, deps.accountSettings.passwordHashParams)).ok
+      ? ["pwd"]
+      : null;
   }
   if ("totp" in proof) return (await acceptTotp(deps, userId, proof.totp, false)) ? ["otp"] : null;
   // With the authenticator app lost, a recovery code still proves the second factor (and is spent).

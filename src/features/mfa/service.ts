@@ -43,8 +43,30 @@ export async function startTotpEnrollment(
     },
     create: { userId: user.id, secretCiphertext: sealed.ciphertext, secretVersion: sealed.version },
   });
-  const otpauthUri = createTOTPKeyURI(new URL(issuer).host, user.email, secret, TOTP_PERIOD_SECONDS, TOTP_DIGITS);
+  return enrollmentFor(secret, user.email, issuer);
+}
+
+function enrollmentFor(secret: Uint8Array, email: string, issuer: string): Extract<Enrollment, { kind: "started" }> {
+  const otpauthUri = createTOTPKeyURI(new URL(issuer).host, email, secret, TOTP_PERIOD_SECONDS, TOTP_DIGITS);
   return { kind: "started", secret: encodeBase32UpperCaseNoPadding(secret), otpauthUri, qrSvg: renderSVG(otpauthUri) };
+}
+
+/**
+ * The enrollment started and not yet confirmed, read again from the server (the secret never travels
+ * through the client between showing it and confirming it); null when there is none.
+ */
+export async function pendingTotpEnrollment(
+  deps: SessionDeps,
+  user: { id: string; email: string },
+  issuer: string,
+): Promise<Extract<Enrollment, { kind: "started" }> | null> {
+  const credential = await findTotpCredential(deps.db, user.id);
+  if (!credential || credential.confirmedAt) return null;
+  const secret = await decryptSecret(deps.serverKeys.secretBox, {
+    ciphertext: credential.secretCiphertext,
+    version: credential.secretVersion,
+  });
+  return secret ? enrollmentFor(secret, user.email, issuer) : null;
 }
 
 /** Checks a TOTP code and records its step (refusing that step and earlier ones from now on). */

@@ -13,7 +13,7 @@ import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
 import { type PasskeyDeps, usernamelessAssertionOptions } from "./assertion.ts";
-import { PasskeyAssertion, PasskeyCredential } from "./schemas.ts";
+import { PasskeyAssertion, PasskeyCredential, PasskeyName } from "./schemas.ts";
 import {
   listPasskeys,
   registerPasskey,
@@ -23,12 +23,7 @@ import {
   signInWithPasskey,
 } from "./service.ts";
 
-const name = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+const name = PasskeyName;
 const RegisterBody = z.strictObject({ response: PasskeyCredential, name: name.default("Passkey") });
 const SignInBody = z.strictObject({
   response: PasskeyAssertion,

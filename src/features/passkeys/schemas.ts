@@ -18,3 +18,11 @@ export const PasskeyCredential = z.looseObject({
 
 /** The same credential, typed as the assertion the verifier expects. */
 export const PasskeyAssertion = PasskeyCredential.transform((value) => value as unknown as AuthenticationResponseJSON);
+
+/** A passkey's display name, as the user typed it. */
+export const PasskeyName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");

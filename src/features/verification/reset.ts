@@ -151,7 +151,7 @@ export async function resetPassword(
     now: deps.now,
   });
   if (!consumed) return { kind: "invalid" };
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, deps.policy.passwordHashParams);
   const { userId, target } = consumed;
   const written = await deps.db.$transaction(async (tx) => {
     // The user's row locked: an email change cannot slip between this check and the write (L3).

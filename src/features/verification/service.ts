@@ -23,7 +23,7 @@ const NEVER = 2_147_483_647;
 export type VerificationDeps = SessionDeps & {
   mail: MailSettings;
   appUrl: string;
-  policy: Pick<Config, "passwordMinLength" | "lockoutFailures">;
+  policy: Pick<Config, "passwordMinLength" | "lockoutFailures" | "passwordHashParams">;
 };
 
 export type SendResult =

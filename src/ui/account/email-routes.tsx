@@ -4,11 +4,11 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { normalizeEmail } from "../../features/account/email.ts";
-import { sensitiveChangeShortfall } from "../../features/mfa/sensitive-change.ts";
 import { confirmEmailChange, requestEmailChange } from "../../features/verification/contact.ts";
 import { EMAIL_CODE_TTL_SECONDS } from "../../features/verification/service.ts";
 import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { clientInfo } from "../../http/auth-context.ts";
+import { stepUpError } from "../account-security/guard.ts";
 import { Field, type FormState } from "../components/form.tsx";
 import { readForm } from "../form-body.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
@@ -34,10 +34,8 @@ async function steppedUpSession(
 ): Promise<{ session: AuthenticatedSession } | { redirect: Response }> {
   const auth = await accountSession(c);
   if ("redirect" in auth) return auth;
-  const shortfall = await sensitiveChangeShortfall(c.var.db(), auth.session, {
-    maxAgeSeconds: c.var.config.reauthMaxAgeSeconds,
-    nowSeconds: Math.floor(Date.now() / 1000),
-  });
+  // The same checks as requireRecentAuthentication() + requireSecondFactorWhenEnabled() on the JSON routes.
+  const shortfall = await stepUpError(c, auth.session, "recent+second_factor");
   if (!shortfall) return auth;
   return { redirect: c.redirect(reauthenticateLocation(returnTo), c.req.method === "GET" ? 302 : 303) };
 }

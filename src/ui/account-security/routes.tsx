@@ -1,0 +1,19 @@
+// /auth/account/security: the page, and the handlers of its authenticator-app, recovery-code and
+// passkey forms.
+import { Hono } from "hono";
+import type { AppEnv } from "../../http/app-env.ts";
+import { pageSession, signInLocation } from "../page-session.ts";
+import { SECURITY_PATH } from "./guard.ts";
+import { passkeyPageRoutes } from "./passkey-routes.tsx";
+import { DoneNotice, showSecurity } from "./show.tsx";
+import { totpRoutes } from "./totp-routes.tsx";
+
+export const accountSecurityRoutes = new Hono<AppEnv>()
+  .get(SECURITY_PATH, async (c) => {
+    const session = await pageSession(c);
+    if (!session) return c.redirect(signInLocation(c), 302);
+    const done = DoneNotice.safeParse(c.req.query("done"));
+    return showSecurity(c, session, { done: done.success ? done.data : undefined });
+  })
+  .route("/", totpRoutes)
+  .route("/", passkeyPageRoutes);

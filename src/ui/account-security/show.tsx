@@ -1,0 +1,85 @@
+// Rendering the security pages and the services' dependencies, shared by the page's route files.
+import type { Context } from "hono";
+import { z } from "zod";
+import { mfaStatus } from "../../features/mfa/factors.ts";
+import { findTotpCredential } from "../../features/mfa/repository.ts";
+import type { MfaDeps } from "../../features/mfa/sign-in.ts";
+import { listPasskeys } from "../../features/passkeys/service.ts";
+import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
+import { authDependencies } from "../../http/auth-context.ts";
+import { passkeyScriptAsset } from "../assets/registry.ts";
+import type { FormState } from "../components/form.tsx";
+import { type PageOptions, renderPage } from "../render.tsx";
+import type { View } from "../view.ts";
+import { CodesPage } from "./codes-page.tsx";
+import { EnrollPage, type EnrollPageProps } from "./enroll-page.tsx";
+import { stepUpError } from "./guard.ts";
+import { SecurityPage } from "./page.tsx";
+
+/** The same dependencies the JSON MFA and passkey routes hand to their services. */
+export async function securityDependencies(c: Context<AppEnv>): Promise<MfaDeps> {
+  return { ...(await authDependencies(c)), accountSettings: c.var.config, webauthn: c.var.config.webauthn };
+}
+
+/** `?done=` after a Post/Redirect/Get: which confirmation to show (anything else shows none). */
+export const DoneNotice = z.enum(["totp_disabled", "passkey_added", "passkey_renamed", "passkey_removed"]);
+export type DoneNotice = z.infer<typeof DoneNotice>;
+
+type StateOf = FormState | ((view: View) => FormState);
+
+/** The security page for `session`, with a form's state and a confirmation notice. */
+export async function showSecurity(
+  c: Context<AppEnv>,
+  session: AuthenticatedSession,
+  options: { state?: StateOf; status?: PageOptions["status"]; done?: DoneNotice } = {},
+): Promise<Response> {
+  const db = c.var.db();
+  const [status, credential, passkeys, passkeyStepUp] = await Promise.all([
+    mfaStatus({ db }, session.userId),
+    findTotpCredential(db, session.userId),
+    listPasskeys({ db }, session.userId),
+    stepUpError(c, session, "recent+second_factor"),
+  ]);
+  const data = {
+    totp: status.totp,
+    pendingEnrollment: Boolean(credential && !credential.confirmedAt),
+    recoveryCodesLeft: status.recoveryCodesLeft,
+    passkeys,
+    passkeyStepUp: passkeyStepUp !== null,
+  };
+  const script = (await passkeyScriptAsset()).path;
+  const { state = {}, done } = options;
+  return renderPage(
+    c,
+    { title: ({ t }) => t.accountSecurity.title, status: options.status, wide: true, scripts: [script] },
+    (view) => (
+      <SecurityPage
+        view={view}
+        data={data}
+        state={typeof state === "function" ? state(view) : state}
+        notice={done ? view.t.accountSecurity.done[done] : undefined}
+      />
+    ),
+  );
+}
+
+/** The enrollment page (QR code, key, confirm form). */
+export async function showEnrollment(
+  c: Context<AppEnv>,
+  enrollment: EnrollPageProps["enrollment"],
+  state: StateOf = {},
+  status: PageOptions["status"] = 200,
+): Promise<Response> {
+  const script = (await passkeyScriptAsset()).path;
+  return renderPage(c, { title: ({ t }) => t.accountSecurity.enrollTitle, status, scripts: [script] }, (view) => (
+    <EnrollPage view={view} enrollment={enrollment} state={typeof state === "function" ? state(view) : state} />
+  ));
+}
+
+/** The recovery codes, this once (the response is no-store, like every page). */
+export async function showCodes(c: Context<AppEnv>, codes: string[], justEnabled: boolean): Promise<Response> {
+  const script = (await passkeyScriptAsset()).path;
+  return renderPage(c, { title: ({ t }) => t.accountSecurity.codesTitle, scripts: [script] }, (view) => (
+    <CodesPage view={view} codes={codes} justEnabled={justEnabled} />
+  ));
+}

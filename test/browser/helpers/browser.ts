@@ -1,0 +1,62 @@
+// One headless Chromium per test file (from @sparticuz/chromium), a fresh context per test.
+import chromium from "@sparticuz/chromium";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium as playwright } from "playwright-core";
+import { inject } from "vitest";
+import { collectCspViolations } from "./csp.ts";
+
+// @sparticuz/chromium's flags are tuned for AWS Lambda; these would weaken what the tests check
+// (same-origin policy, mixed content, site isolation) or fight Playwright's own headless flag.
+const DROPPED_FLAGS = [
+  "--disable-web-security",
+  "--allow-running-insecure-content",
+  "--disable-site-isolation-trials",
+  "--single-process",
+  "--no-zygote",
+  "--headless",
+  "--disable-features",
+];
+
+/** Flags for Chromium on this machine: as root it needs --no-sandbox; the network is closed. */
+export function chromiumArgs(): string[] {
+  const kept = chromium.args.filter((flag) => !DROPPED_FLAGS.some((dropped) => flag.split("=")[0] === dropped));
+  return [
+    ...kept,
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ];
+}
+
+/** Launches headless Chromium; close it in afterAll. */
+export function launchBrowser(): Promise<Browser> {
+  return playwright.launch({
+    executablePath: inject("chromiumPath"),
+    args: chromiumArgs(),
+    headless: true,
+    timeout: 30_000,
+  });
+}
+
+/** The gateway under test, `http://localhost:<port>`. */
+export function baseUrl(): string {
+  return inject("baseUrl");
+}
+
+export type ContextOptions = Omit<BrowserContextOptions, "baseURL"> & {
+  /** @default true */
+  javaScriptEnabled?: boolean;
+};
+
+/**
+ * A new context (its own cookies) on the gateway, collecting CSP violations from the start.
+ * With JavaScript disabled no listener can run in the page, so violations cannot be collected there.
+ */
+export async function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...options, baseURL: baseUrl() });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  if (options.javaScriptEnabled !== false) await collectCspViolations(context);
+  return context;
+}
