@@ -7,9 +7,13 @@ import { accountRoutes } from "./account/routes.tsx";
 import { accountSecurityRoutes } from "./account-security/routes.tsx";
 import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
+import { forgotPasswordRoutes } from "./forgot-password/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
+import { resetPasswordRoutes } from "./reset-password/routes.tsx";
 import { signInRoutes } from "./sign-in/routes.tsx";
 import { signOutRoutes } from "./sign-out/routes.tsx";
+import { signUpRoutes } from "./sign-up/routes.tsx";
+import { verifyEmailRoutes } from "./verify-email/routes.tsx";
 
 const pages = new Hono<AppEnv>()
   .route("/", signInRoutes)
@@ -18,7 +22,11 @@ const pages = new Hono<AppEnv>()
   .route("/", accountRoutes)
   .route("/", accountEmailRoutes)
   .route("/", accountPhoneRoutes)
-  .route("/", accountSecurityRoutes);
+  .route("/", accountSecurityRoutes)
+  .route("/", signUpRoutes)
+  .route("/", verifyEmailRoutes)
+  .route("/", forgotPasswordRoutes)
+  .route("/", resetPasswordRoutes);
 
 /**
  * pageSecurity on the pages' own paths, mounted before the /auth/* body-limit and CSRF middleware so

@@ -1,4 +1,4 @@
-// The user's profile: changing the display name (validated with `displayName` by the caller).
+// The user's profile: changing the display name (validated with `DisplayName` from schemas.ts by the caller).
 import type { Database } from "../../db/client.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo } from "../session/service.ts";

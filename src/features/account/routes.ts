@@ -12,10 +12,8 @@ import { tooManyAttempts } from "../../http/throttle.ts";
 import { listLoginHistory } from "../audit/service.ts";
 import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
-import { mailAfterSignup } from "../verification/service.ts";
 import { normalizeEmail } from "./email.ts";
 import { logIn } from "./log-in.ts";
-import { displayName } from "./name.ts";
 import { sendNewDeviceNotice } from "./notices.ts";
 import {
   normalizePassword,
@@ -24,7 +22,9 @@ import {
   type PasswordProblem,
 } from "./password-policy.ts";
 import { changeName } from "./profile.ts";
+import { DisplayName } from "./schemas.ts";
 import { type AccountDeps, changePassword, signUp } from "./service.ts";
+import { sendSignUpMail } from "./sign-up-mail.ts";
 
 const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
 // Length is checked after NFKC by the policy; this bound only stops absurd bodies early.
@@ -35,10 +35,10 @@ const password = z
   .transform(normalizePassword);
 const client = z.enum(["browser", "api"]).default("browser");
 
-const SignUpBody = z.strictObject({ email, password, name: displayName.optional(), client });
+const SignUpBody = z.strictObject({ email, password, name: DisplayName.optional(), client });
 const LogInBody = z.strictObject({ email, password, client, returnTo: z.string().max(4096).optional() });
 const ChangePasswordBody = z.strictObject({ current: password, new: password });
-const ProfileBody = z.strictObject({ name: displayName });
+const ProfileBody = z.strictObject({ name: DisplayName });
 const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 async function accountDependencies(c: Context<AppEnv>): Promise<AccountDeps> {
@@ -73,8 +73,7 @@ export const accountRoutes = new Hono<AppEnv>()
     if (result.kind === "weak_password") return weakPassword(c, result.problem);
     if (result.kind === "throttled" || result.kind === "locked") return refuse(c, result);
     // After the response, for a new and a taken address alike: the answer and its timing stay the same.
-    const mailDeps = { ...deps, mail: c.var.config.mail, appUrl: c.var.config.appUrl, policy: c.var.config };
-    c.var.defer(mailAfterSignup(mailDeps, { email: body.email, newUserId: result.newUserId, client }));
+    c.var.defer(sendSignUpMail(deps, c.var.config, { email: body.email, newUserId: result.newUserId, client }));
     if (result.kind === "verification_required") {
       return c.json({ status: "verification_required", message: "Check your inbox to finish signing up." }, 202);
     }

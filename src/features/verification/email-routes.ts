@@ -1,5 +1,5 @@
-// Email verification routes: ask for a code (signed in, or by address), the link's confirmation
-// page (GET, read only) and verification by code or link (POST, consumes).
+// Email verification routes: ask for a code (signed in, or by address), the old link address (GET, read
+// only: browsers go on to the hosted page) and verification by code or link (POST, consumes).
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -18,7 +18,6 @@ import {
   type VerifyResult,
   verifyEmail,
 } from "./service.ts";
-import { confirmVerificationPage, expiredLinkPage, PAGE_HEADERS, verifiedPage } from "./verify-page.ts";
 
 const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
 const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the token from the link");
@@ -27,7 +26,6 @@ const code = z.string().regex(/^\d{6}$/, "must be 6 digits");
 const RequestBody = z.strictObject({ email: email.optional() });
 const VerifyBody = z.union([z.strictObject({ code }), z.strictObject({ email, code }), z.strictObject({ token })]);
 const TokenQuery = z.object({ token });
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /** The same answer for every address: known, unknown, verified or not, under or over the limit. */
 const VERIFICATION_REQUESTED = {
@@ -53,15 +51,6 @@ function wantsJson(c: Context<AppEnv>): boolean {
   const json = accept.indexOf("application/json");
   const html = accept.indexOf("text/html");
   return json >= 0 && (html < 0 || json < html);
-}
-
-/** The token of the confirmation page's form: exactly one `token` field, nothing else. */
-async function readTokenForm(c: Context<AppEnv>): Promise<string> {
-  const fields = [...new URLSearchParams(await c.req.text())];
-  const parsed = token.safeParse(fields[0]?.[1]);
-  if (fields.length !== 1 || fields[0]?.[0] !== "token" || !parsed.success)
-    throw new AppError("invalid_request", { fields: [{ path: "token", message: "must be the token from the link" }] });
-  return parsed.data;
 }
 
 function refuseVerify(c: Context<AppEnv>, result: Exclude<VerifyResult, { kind: "verified" }>, byCode: boolean) {
@@ -91,24 +80,20 @@ export const emailVerificationRoutes = new Hono<AppEnv>()
       throw new AppError("invalid_request", {
         fields: [{ path: "token", message: "must be the token from the link" }],
       });
+    c.header("Cache-Control", "no-store");
+    // Mails sent before the hosted page existed link here: browsers go on to it, token and all (it only
+    // shows a confirmation, as this GET did). Nothing is read or consumed on the way.
+    if (!wantsJson(c)) {
+      c.header("Referrer-Policy", "no-referrer");
+      return c.redirect(`/auth/verify-email?token=${encodeURIComponent(query.data.token)}`, 302);
+    }
     // Read only: a scanner that fetches the link must leave the token usable.
     const live = await checkVerificationToken(await verificationDependencies(c), query.data.token);
-    if (wantsJson(c)) {
-      if (!live) throw new AppError("invalid_token");
-      c.header("Cache-Control", "no-store");
-      return c.json({ status: "confirm", message: "POST {token} to /auth/email/verify to verify the address." });
-    }
-    return c.html(live ? confirmVerificationPage(query.data.token) : expiredLinkPage(), live ? 200 : 400, PAGE_HEADERS);
+    if (!live) throw new AppError("invalid_token");
+    return c.json({ status: "confirm", message: "POST {token} to /auth/email/verify to verify the address." });
   })
   .post("/auth/email/verify", async (c) => {
     const deps = await verificationDependencies(c);
-    if (FORM_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
-      // The confirmation page's form: answered with a page.
-      const result = await verifyEmail(deps, { token: await readTokenForm(c), client: await clientInfo(c) });
-      if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-      const verified = result.kind === "verified";
-      return c.html(verified ? verifiedPage() : expiredLinkPage(), verified ? 200 : 400, PAGE_HEADERS);
-    }
     const body = await readJsonBody(c, VerifyBody);
     const client = await clientInfo(c);
     const result =

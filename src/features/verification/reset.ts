@@ -8,13 +8,20 @@ import { clearScope, counterKeysFor, passwordGuessKeys, takeBackClientFailuresAt
 import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { hasSecondFactor, methodOf, type SecondFactor, verifySecondFactor } from "../mfa/factors.ts";
+import {
+  hasSecondFactor,
+  methodOf,
+  type SecondFactor,
+  type SecondFactorMethod,
+  secondFactorMethods,
+  verifySecondFactor,
+} from "../mfa/factors.ts";
 import { clearSecondFactorCounters, recordSecondFactorFailure, reserveResetSecondFactorGuess } from "../mfa/guesses.ts";
 import { assertionOptionsForUser, type WebauthnSettings } from "../passkeys/assertion.ts";
 import { type ClientInfo, revokeSessions } from "../session/service.ts";
 import { consumeToken, issueCode, peekToken, reserveTokenAttempt, revokeCode, takeBackTokenAttempt } from "./codes.ts";
 import { reserveSend } from "./send-limits.ts";
-import type { VerificationDeps } from "./service.ts";
+import { returnToParameter, type VerificationDeps } from "./service.ts";
 
 export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 
@@ -25,7 +32,12 @@ export type ResetDeps = VerificationDeps & { webauthn: WebauthnSettings };
  * Sends a reset link if the address belongs to an account. Callers answer the same either way and
  * run this after the response, so neither the answer nor its timing reveals whether it exists.
  */
-export async function requestPasswordReset(deps: VerificationDeps, email: string, client: ClientInfo): Promise<void> {
+export async function requestPasswordReset(
+  deps: VerificationDeps,
+  email: string,
+  client: ClientInfo,
+  returnTo?: string,
+): Promise<void> {
   // Counted before the lookup: an unknown address uses up its allowance exactly like a known one.
   const allowed = await reserveSend(deps.db, deps.serverKeys, {
     purpose: "password_reset",
@@ -44,7 +56,7 @@ export async function requestPasswordReset(deps: VerificationDeps, email: string
     ttlSeconds: RESET_TOKEN_TTL_SECONDS,
     now: deps.now,
   });
-  const link = `${deps.appUrl}/reset-password?token=${encodeURIComponent(issued.token)}`;
+  const link = `${deps.appUrl}/auth/reset-password?token=${encodeURIComponent(issued.token)}${returnToParameter(returnTo)}`;
   const delivered = await sendEmail(
     deps.db,
     deps.mail,
@@ -69,6 +81,21 @@ async function peekResetToken(deps: VerificationDeps, token: string) {
   if (!valid) return null;
   const user = await deps.db.user.findUnique({ where: { id: valid.userId }, select: { email: true } });
   return user?.email === valid.target ? valid : null;
+}
+
+/**
+ * What a reset link asks for, read only (the page's GET): null when the link is not live, else the
+ * second factors that can confirm it — empty when resetPassword needs none. The same rule as
+ * resetPassword's: the factors count once two-step sign-in is on.
+ */
+export async function resetLinkRequirements(
+  deps: VerificationDeps,
+  token: string,
+): Promise<{ secondFactors: SecondFactorMethod[] } | null> {
+  const valid = await peekResetToken(deps, token);
+  if (!valid) return null;
+  if (!(await hasSecondFactor(deps, valid.userId))) return { secondFactors: [] };
+  return { secondFactors: await secondFactorMethods(deps, valid.userId) };
 }
 
 /**

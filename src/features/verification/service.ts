@@ -32,12 +32,23 @@ export type SendResult =
   | { kind: "throttled"; retryAfterSeconds: number }
   | { kind: "delivery_failed" };
 
-/** Where the mailed link points: a page that only shows a confirmation; its form's POST consumes. */
-export const verificationLink = (appUrl: string, token: string) =>
-  `${appUrl}/auth/email/verify?token=${encodeURIComponent(token)}`;
+/**
+ * Where the mailed link points: the hosted page, which only shows a confirmation (its form's POST
+ * consumes). `returnTo` (already validated) rides along so the browser ends up where signup began.
+ */
+export const verificationLink = (appUrl: string, token: string, returnTo?: string) =>
+  `${appUrl}/auth/verify-email?token=${encodeURIComponent(token)}${returnToParameter(returnTo)}`;
+
+/** `&return_to=…` for a mailed link, nothing for the default destination. */
+export const returnToParameter = (returnTo: string | undefined) =>
+  returnTo && returnTo !== "/" ? `&return_to=${encodeURIComponent(returnTo)}` : "";
 
 /** Issues a code and link for the user's address and mails them; a new code invalidates the last. */
-async function mailVerificationCode(deps: VerificationDeps, user: { id: string; email: string }): Promise<SendResult> {
+async function mailVerificationCode(
+  deps: VerificationDeps,
+  user: { id: string; email: string },
+  returnTo?: string,
+): Promise<SendResult> {
   const issued = await issueCode(deps.db, deps.serverKeys, {
     userId: user.id,
     purpose: "EMAIL_VERIFICATION",
@@ -46,7 +57,7 @@ async function mailVerificationCode(deps: VerificationDeps, user: { id: string; 
     ttlSeconds: EMAIL_CODE_TTL_SECONDS,
     now: deps.now,
   });
-  const link = verificationLink(deps.appUrl, issued.token);
+  const link = verificationLink(deps.appUrl, issued.token, returnTo);
   const message = emailVerificationMessage({ code: issued.code ?? "", link, minutes: EMAIL_CODE_TTL_SECONDS / 60 });
   const delivered = await sendEmail(deps.db, deps.mail, user.email, message);
   if (!delivered.ok) {
@@ -84,6 +95,7 @@ export async function requestEmailVerificationByAddress(
   deps: VerificationDeps,
   email: string,
   client: ClientInfo,
+  returnTo?: string,
 ): Promise<void> {
   const allowed = await reserveSend(deps.db, deps.serverKeys, {
     purpose: "email_verification",
@@ -94,7 +106,7 @@ export async function requestEmailVerificationByAddress(
   if (allowed.kind !== "open") return;
   const user = await deps.db.user.findUnique({ where: { email } });
   if (!user || user.emailVerifiedAt || user.status !== "ACTIVE") return;
-  await mailVerificationCode(deps, user);
+  await mailVerificationCode(deps, user, returnTo);
 }
 
 /**
@@ -106,13 +118,13 @@ export async function requestEmailVerificationByAddress(
  */
 export async function mailAfterSignup(
   deps: VerificationDeps,
-  input: { email: string; newUserId: string | null; client: ClientInfo },
+  input: { email: string; newUserId: string | null; client: ClientInfo; returnTo?: string },
 ): Promise<void> {
   const send = { purpose: "email_verification", address: input.email, limitHash: input.client.limitHash } as const;
   if (input.newUserId) {
     await clearAddressSends(deps.db, deps.serverKeys, input.email);
     await recordSend(deps.db, deps.serverKeys, { ...send, userId: input.newUserId, now: deps.now });
-    await mailVerificationCode(deps, { id: input.newUserId, email: input.email });
+    await mailVerificationCode(deps, { id: input.newUserId, email: input.email }, input.returnTo);
     return;
   }
   const allowed = await reserveSend(deps.db, deps.serverKeys, { ...send, now: deps.now });

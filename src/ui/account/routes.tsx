@@ -2,9 +2,9 @@
 // phone changes, which take a code, live in email-routes.tsx and phone-routes.tsx.
 import { Hono } from "hono";
 import { z } from "zod";
-import { DISPLAY_NAME_MAX_LENGTH, displayName } from "../../features/account/name.ts";
 import { normalizePassword, PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
 import { changeName } from "../../features/account/profile.ts";
+import { DISPLAY_NAME_MAX_LENGTH, DisplayName } from "../../features/account/schemas.ts";
 import { changePassword } from "../../features/account/service.ts";
 import { revokeOtherSessions, revokeOwnSession } from "../../features/session/revoke.ts";
 import type { AppEnv } from "../../http/app-env.ts";
@@ -27,7 +27,7 @@ const password = z
 const PasswordForm = z.object({ current_password: password, new_password: password });
 const SessionIdField = z.uuid();
 
-/** The message for a name displayName refused (the schema decides; this only picks the words). */
+/** The message for a name DisplayName refused (the schema decides; this only picks the words). */
 function nameError(view: View, name: string): string {
   const trimmed = name.trim();
   if (trimmed === "") return view.t.common.required(view.t.common.name);
@@ -61,7 +61,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const auth = await accountSession(c);
     if ("redirect" in auth) return auth.redirect;
     const name = fields.name ?? "";
-    const parsed = displayName.safeParse(name);
+    const parsed = DisplayName.safeParse(name);
     if (!parsed.success) {
       return showOverview(c, auth.session, {
         failure: {

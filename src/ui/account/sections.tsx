@@ -1,7 +1,8 @@
 // The overview's own forms: profile (name), email (a link to the step-up-guarded change), phone,
 // password, and the link to the security pages.
-import { DISPLAY_NAME_MAX_LENGTH } from "../../features/account/name.ts";
+
 import { PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
+import { DISPLAY_NAME_MAX_LENGTH } from "../../features/account/schemas.ts";
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
 import type { View } from "../view.ts";
 import type { AccountUser } from "./overview.tsx";

@@ -1,6 +1,18 @@
 // The English message catalog: every string the hosted pages show. A translation is a copy of this
 // file with the same keys (typed as Messages), registered in ./index.ts.
 
+/** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
+const passwordProblems = {
+  too_short: (min: number) => `Use at least ${min} characters.`,
+  too_long: (max: number) => `Use at most ${max} characters.`,
+  common: "This password is too common: it is on the lists attackers try first. Choose another.",
+  contains_email: "Do not use your email address as your password.",
+};
+
+/** The rules a new password follows, shown before the user types it. */
+const passwordRules = (min: number) =>
+  `At least ${min} characters. No other rules: a long phrase is best. Very common passwords are refused.`;
+
 export const en = {
   /** BCP 47 tag, for <html lang> and Content-Language. */
   locale: "en",
@@ -48,10 +60,80 @@ export const en = {
     passkeyFailed: "That passkey could not be used. Try again or sign in with your password.",
     signedInAlready: (email: string) => `You are signed in as ${email}.`,
   },
-  signUp: {},
-  verifyEmail: {},
-  forgotPassword: {},
-  resetPassword: {},
+  signUp: {
+    title: "Create an account",
+    heading: (brand: string) => `Create your ${brand} account`,
+    nameHint: "Optional. How we greet you.",
+    passwordRules,
+    passwordProblems,
+    invalidName: "Enter a name of at most 200 characters, without control characters.",
+    submit: "Create account",
+    haveAccount: "Already have an account?",
+    signIn: "Sign in",
+  },
+  verifyEmail: {
+    title: "Verify your email address",
+    checkInboxTitle: "Check your inbox",
+    checkInbox: (email: string) =>
+      `We sent a message to ${email}. Enter the 6-digit code from it below, or open the link it contains.`,
+    intro: "Enter the email address and the 6-digit code from the message we sent you.",
+    codeLabel: "Verification code",
+    codeHint: "6 digits, from the message we sent.",
+    invalidCode: "Enter the 6 digits from the message we sent.",
+    wrongCode: "That code is wrong or has expired. Check the message, or ask for a new code.",
+    submitCode: "Verify",
+    resendHeading: "No message?",
+    resendIntro: "Check your spam folder. Or ask for a new code and link:",
+    resend: "Send a new code",
+    resent: "If an account uses this address and it is not verified yet, a new code and link are on their way.",
+    confirmTitle: "Confirm your email address",
+    confirm: "Press the button to confirm that this address is yours.",
+    confirmSubmit: "Verify my address",
+    expiredTitle: "This link has expired or was already used",
+    expired: "If your address is not verified yet, ask for a new code and link below.",
+    verifiedTitle: "Your address is verified",
+    verified: "Your email address is verified. You can sign in now.",
+    signIn: "Sign in",
+  },
+  forgotPassword: {
+    title: "Reset your password",
+    intro: "Enter the email address of your account. We will send you a link to choose a new password.",
+    submit: "Send the link",
+    sentTitle: "Check your inbox",
+    sent: "If an account uses this address, we sent it a link to choose a new password. The link works for 30 minutes.",
+    notReceived: "No message after a few minutes? Check your spam folder, or ask again.",
+    askAgain: "Ask again",
+    backToSignIn: "Back to sign in",
+  },
+  resetPassword: {
+    title: "Choose a new password",
+    newPassword: "New password",
+    passwordRules,
+    passwordProblems,
+    secondFactorIntro: "Your account has two-step sign-in, so confirm the reset with your second factor too.",
+    totpLabel: "Code from your authenticator app",
+    totpHint: "6 digits.",
+    invalidTotp: "Enter the 6 digits your authenticator app shows.",
+    wrongTotp: "That code is wrong. Enter the code your authenticator app shows now.",
+    recoveryLabel: "Recovery code",
+    recoveryHint: "One of the codes you saved when you turned on two-step sign-in, like ABCDE-FGHIJ.",
+    invalidRecovery: "Enter a recovery code like ABCDE-FGHIJ.",
+    wrongRecovery: "That recovery code is wrong or was already used.",
+    useRecovery: "Use a recovery code instead",
+    useTotp: "Use your authenticator app instead",
+    passkeyHeading: "Or confirm with a passkey",
+    passkeyPassword: "New password",
+    passkeySubmit: "Confirm with a passkey",
+    passkeyFailed: "That passkey could not be used. Try again, or use a code.",
+    passkeyRejected: "That passkey could not be verified. Try again, or use a code.",
+    submit: "Set the new password",
+    invalidTitle: "This link is no longer valid",
+    invalid: "It has expired, was already used, or was replaced by a newer one. Ask for a new link.",
+    askAgain: "Ask for a new link",
+    doneTitle: "Your password is changed",
+    done: "Your new password is set, and every session that was signed in to your account has been signed out.",
+    signIn: "Sign in",
+  },
   twoFactor: {},
   reauthenticate: {},
   account: {
