@@ -1,6 +1,9 @@
 // Every hosted page, each behind pageSecurity (nonce CSP, no framing, no caching, HTML errors).
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
+import { accountEmailRoutes } from "./account/email-routes.tsx";
+import { accountPhoneRoutes } from "./account/phone-routes.tsx";
+import { accountRoutes } from "./account/routes.tsx";
 import { accountSecurityRoutes } from "./account-security/routes.tsx";
 import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
@@ -18,6 +21,9 @@ const pages = new Hono<AppEnv>()
   .route("/", signInRoutes)
   .route("/", signOutRoutes)
   .route("/", devMailRoutes)
+  .route("/", accountRoutes)
+  .route("/", accountEmailRoutes)
+  .route("/", accountPhoneRoutes)
   .route("/", accountSecurityRoutes)
   .route("/", signUpRoutes)
   .route("/", verifyEmailRoutes)

@@ -21,6 +21,7 @@ export type AuditAction =
   | "password.reset"
   | "email.changed"
   | "phone.verified"
+  | "profile.name_changed"
   | "mfa.totp_enabled"
   | "mfa.totp_disabled"
   | "mfa.recovery_codes_generated"

@@ -6,12 +6,12 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies, readRefreshTokenCookie } from "../../http/cookies.ts";
-import { recordAuditEvent } from "../audit/service.ts";
 import { logOut } from "./log-out.ts";
 import { authenticate, requireSession } from "./middleware.ts";
 import { listActiveSessions } from "./repository.ts";
 import { deliverTokens } from "./respond.ts";
-import { refreshSession, revokeSessions } from "./service.ts";
+import { revokeOtherSessions, revokeOwnSession } from "./revoke.ts";
+import { refreshSession } from "./service.ts";
 
 // The token is optional: many browser clients send `{}` with the cookie, which then carries it.
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
@@ -114,30 +114,21 @@ export const sessionRoutes = new Hono<AppEnv>()
       throw new AppError("invalid_request", { fields: [{ path: "id", message: "must be a session id" }] });
     const current = c.var.session;
     const deps = await authDependencies(c);
-    const revoked = await revokeSessions(deps, current.userId, { only: [parsed.data] }, "revoked_by_user");
-    if (revoked.length === 0) throw new AppError("session_not_found");
-    const client = await clientInfo(c);
-    await recordAuditEvent(deps.db, {
-      action: "session.revoked",
-      success: true,
+    const revoked = await revokeOwnSession(deps, {
       userId: current.userId,
-      ...client,
-      metadata: { sessionId: parsed.data },
+      sessionId: parsed.data,
+      client: await clientInfo(c),
     });
+    if (!revoked) throw new AppError("session_not_found");
     if (parsed.data === current.sessionId) clearSessionCookies(c);
     return c.body(null, 204);
   })
   .post("/auth/sessions/revoke-others", requireSession(), async (c) => {
     const current = c.var.session;
-    const deps = await authDependencies(c);
-    const revoked = await revokeSessions(deps, current.userId, { except: current.sessionId }, "revoked_by_user");
-    const client = await clientInfo(c);
-    await recordAuditEvent(deps.db, {
-      action: "session.revoked",
-      success: true,
+    const revoked = await revokeOtherSessions(await authDependencies(c), {
       userId: current.userId,
-      ...client,
-      metadata: { sessionIds: revoked, scope: "others" },
+      currentSessionId: current.sessionId,
+      client: await clientInfo(c),
     });
-    return c.json({ revoked: revoked.length });
+    return c.json({ revoked });
   });

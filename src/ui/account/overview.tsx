@@ -1,0 +1,91 @@
+// The account overview: what it shows (loaded with the same queries as the JSON routes) and its layout.
+import type { Database } from "../../db/client.ts";
+import { type LoginHistoryEntry, listLoginHistory } from "../../features/audit/service.ts";
+import { listActiveSessions } from "../../features/session/repository.ts";
+import type { AuthenticatedSession } from "../../http/app-env.ts";
+import { type FormState, Notice } from "../components/form.tsx";
+import type { View } from "../view.ts";
+import type { Done } from "./context.ts";
+import { ActivitySection, SessionsSection } from "./devices.tsx";
+import { EmailSection, PasswordSection, PhoneSection, ProfileSection, SecuritySection } from "./sections.tsx";
+
+/** How many sign-in attempts the overview lists. */
+export const ACTIVITY_LIMIT = 10;
+
+export type AccountUser = {
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+  phoneNumber: string | null;
+  phoneVerified: boolean;
+};
+export type AccountSessionRow = {
+  id: string;
+  current: boolean;
+  createdAt: Date;
+  lastSeenAt: Date;
+  userAgent: string | null;
+};
+export type AccountData = { user: AccountUser; sessions: AccountSessionRow[]; activity: LoginHistoryEntry[] };
+
+/** The overview's data, or null when the session's user is gone. */
+export async function loadAccount(db: Database, session: AuthenticatedSession, now: Date): Promise<AccountData | null> {
+  const [user, sessions, activity] = await Promise.all([
+    db.user.findUnique({ where: { id: session.userId } }),
+    listActiveSessions(db, session.userId, now),
+    listLoginHistory(db, session.userId, ACTIVITY_LIMIT),
+  ]);
+  if (!user) return null;
+  return {
+    user: {
+      email: user.email,
+      emailVerified: user.emailVerifiedAt !== null,
+      name: user.name,
+      phoneNumber: user.phoneNumber,
+      phoneVerified: user.phoneVerifiedAt !== null,
+    },
+    sessions: sessions.map((row) => ({
+      id: row.id,
+      current: row.id === session.sessionId,
+      createdAt: row.createdAt,
+      lastSeenAt: row.lastSeenAt,
+      userAgent: row.userAgent,
+    })),
+    activity,
+  };
+}
+
+/** Which of the overview's forms failed, with what it shows again. */
+export type FailedForm = { form: "name" | "phone" | "password" | "sessions"; state: FormState };
+
+export type AccountPageProps = {
+  view: View;
+  data: AccountData;
+  done: Done | undefined;
+  failed: FailedForm | undefined;
+  passwordMinLength: number;
+};
+
+export function AccountPage({ view, data, done, failed, passwordMinLength }: AccountPageProps) {
+  const { t } = view;
+  const stateOf = (form: FailedForm["form"]) => (failed?.form === form ? failed.state : undefined);
+  return (
+    <div class="card">
+      <h1>{t.account.heading}</h1>
+      <p class="muted">{t.account.signedInAs(data.user.email)}</p>
+      {done ? <Notice>{t.account.done[done]}</Notice> : null}
+      <ProfileSection view={view} user={data.user} state={stateOf("name")} />
+      <EmailSection view={view} user={data.user} />
+      <PhoneSection view={view} user={data.user} state={stateOf("phone")} />
+      <PasswordSection view={view} state={stateOf("password")} minLength={passwordMinLength} />
+      <SecuritySection view={view} />
+      <SessionsSection view={view} sessions={data.sessions} state={stateOf("sessions")} />
+      <ActivitySection view={view} activity={data.activity} />
+      <p>
+        <a href="/auth/sign-out" id="sign-out">
+          {t.account.signOut}
+        </a>
+      </p>
+    </div>
+  );
+}
