@@ -44,3 +44,19 @@ describe("flow cookies end with their flow", () => {
     expect([...browser.cookies.keys()]).not.toContain("__Host-portcullis_mfa");
   });
 });
+
+describe("sign-out ends every flow", () => {
+  it("clears a pending portcullis_mfa challenge and the remembered address", async () => {
+    const mfaEmail = uniqueEmail("mfa-out");
+    await enrollTotp(await signUpBrowser(ctx, mfaEmail));
+    const browser = ctx.client();
+    await submitForm(browser, "/auth/sign-in", { email: mfaEmail, password: STRONG_PASSWORD });
+    await submitForm(browser, "/auth/verify-email/resend", { email: mfaEmail });
+    expect([...browser.cookies.keys()]).toEqual(
+      expect.arrayContaining(["__Host-portcullis_mfa", "__Host-portcullis_verify"]),
+    );
+    const out = await submitForm(browser, "/auth/sign-out", {});
+    expect(out.status).toBe(303);
+    expect([...browser.cookies.keys()].filter((name) => name.includes("portcullis_"))).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import {
   signUpBrowser,
   uniqueEmail,
 } from "../../../test/helpers/auth.ts";
-import { readPage, submitForm } from "../../../test/helpers/html.ts";
+import { submitForm } from "../../../test/helpers/html.ts";
 import { enrollTotp } from "../../../test/helpers/second-factors.ts";
 
 let strict: AuthTestContext;

@@ -1,12 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  type AuthTestContext,
-  STRONG_PASSWORD,
-  setUpAuthTest,
-  signUpBrowser,
-  uniqueEmail,
-} from "../../../test/helpers/auth.ts";
-import { submitForm } from "../../../test/helpers/html.ts";
+import { type AuthTestContext, setUpAuthTest } from "../../../test/helpers/auth.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -48,7 +41,7 @@ describe("robustness", () => {
         "__Host-portcullis_at=garbage; __Host-portcullis_rt=garbage",
         "__Host-portcullis_at=%E0%A4%A",
         "__Host-portcullis_verify=%E0%A4%A",
-        "__Host-portcullis_rt=" + "a".repeat(4000),
+        `__Host-portcullis_rt=${"a".repeat(4000)}`,
       ]) {
         const r = await ctx.client().request(path, { headers: { cookie } });
         if (r.status >= 500) bad.push(`${path} cookie ${cookie.slice(0, 30)}: ${r.status}`);
