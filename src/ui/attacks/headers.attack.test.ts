@@ -118,6 +118,22 @@ describe("enumeration, byte by byte", () => {
   });
 });
 
+describe("sign-in enumeration, byte by byte", () => {
+  it("a wrong password for a known address reads exactly as any password for an unknown one", async () => {
+    const known = uniqueEmail("known-in");
+    await signUpBrowser(ctx, known);
+    const unknown = uniqueEmail("unknown-in");
+    const answers = [];
+    for (const email of [known, unknown]) {
+      const response = await submitForm(ctx.client(), "/auth/sign-in", { email, password: "not the password 1" });
+      const html = (await response.text()).replaceAll(email, "<e>").replace(/nonce="[^"]+"/g, "");
+      answers.push({ ...shape(response, email), html });
+    }
+    expect(answers[0]?.status).toBe(401);
+    expect(answers[0]).toEqual(answers[1]);
+  });
+});
+
 describe("codes and caching", () => {
   it("error pages carry the page headers too", async () => {
     const r = await submitForm(
