@@ -30,7 +30,21 @@ export type SessionCookieValues = {
   refreshTokenTtlSeconds: number;
 };
 
+/**
+ * The hosted pages' flow cookies. None may outlive a sign-in or a sign-out: on a shared browser the next
+ * person would be shown the last address typed, or handed the last user's pending challenge (review F2, F3).
+ */
+export const FLOW_COOKIES = { mfaChallenge: "portcullis_mfa", verifyAddress: "portcullis_verify" } as const;
+
+/** Deletes every flow cookie the request carries. */
+export function clearFlowCookies(c: Context<AppEnv>): void {
+  for (const name of Object.values(FLOW_COOKIES)) {
+    if (readFlowCookie(c, name) !== undefined) deleteCookie(c, name, cookieOptions(c));
+  }
+}
+
 export function setSessionCookies(c: Context<AppEnv>, values: SessionCookieValues): void {
+  clearFlowCookies(c);
   const options = cookieOptions(c);
   setCookie(c, ACCESS, values.accessToken, { ...options, maxAge: values.accessTokenTtlSeconds });
   setCookie(c, REFRESH, values.refreshToken, { ...options, maxAge: values.refreshTokenTtlSeconds });
@@ -63,6 +77,7 @@ export function clearedSessionCookieHeaders(c: Context<AppEnv>): string[] {
 }
 
 export function clearSessionCookies(c: Context<AppEnv>): void {
+  clearFlowCookies(c);
   const options = cookieOptions(c);
   deleteCookie(c, ACCESS, options);
   deleteCookie(c, REFRESH, options);

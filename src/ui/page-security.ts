@@ -37,6 +37,13 @@ export function pageSecurity() {
   });
 }
 
+const cookieName = (setCookie: string) => setCookie.slice(0, setCookie.indexOf("=")).trim();
+
+/** Names of the cookies a response sets (workerd has Headers#getSetCookie; the types lag). */
+function setCookieNames(headers: Headers): string[] {
+  return (headers as unknown as { getSetCookie(): string[] }).getSetCookie().map(cookieName);
+}
+
 function applyPageHeaders(c: Context<AppEnv>, nonce: string): void {
   const headers = c.res.headers;
   headers.set("Content-Security-Policy", contentSecurityPolicy(nonce, c.var.config.brand.logoUrl));
@@ -47,6 +54,10 @@ function applyPageHeaders(c: Context<AppEnv>, nonce: string): void {
   headers.set("Cache-Control", "no-store");
   headers.set("Vary", "Accept-Language, Cookie");
   // Cookies a refresh at the edge rotated must reach the browser (M2), error pages included: the error
-  // handler leaves them to this middleware when it renders a page.
-  for (const cookie of pendingSetCookies(c)) headers.append("Set-Cookie", cookie);
+  // handler leaves them to this middleware when it renders a page. A cookie the page itself set after
+  // that refresh (an upgraded access token, a sign-out's deletion) is newer and wins (review F1).
+  const setByPage = new Set(setCookieNames(headers));
+  for (const cookie of pendingSetCookies(c)) {
+    if (!setByPage.has(cookieName(cookie))) headers.append("Set-Cookie", cookie);
+  }
 }

@@ -16,6 +16,7 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { clearSessionCookies } from "../../http/cookies.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
@@ -184,6 +185,8 @@ export const resetPasswordRoutes = new Hono<AppEnv>()
     });
     switch (result.kind) {
       case "reset": {
+        // Every session was revoked: this browser's cookies and any half-done sign-in go too.
+        clearSessionCookies(c);
         const query = new URLSearchParams({ done: "1" });
         if (returnTo !== "/") query.set("return_to", returnTo);
         return seeOther(c, `/auth/reset-password?${query}`);

@@ -13,7 +13,7 @@ import { signInWithPasskey } from "../../features/passkeys/service.ts";
 import { deliverTokens } from "../../features/session/respond.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
-import { setFlowCookie } from "../../http/cookies.ts";
+import { FLOW_COOKIES, setFlowCookie } from "../../http/cookies.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
@@ -25,7 +25,7 @@ import type { View } from "../view.ts";
 import { SignInPage } from "./page.tsx";
 
 /** The cookie that carries a sign-in's second-factor challenge to /auth/two-factor. */
-export const MFA_CHALLENGE_COOKIE = "portcullis_mfa";
+export const MFA_CHALLENGE_COOKIE = FLOW_COOKIES.mfaChallenge;
 
 const SignInForm = z.object({
   email: z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254)),

@@ -2,9 +2,9 @@
 // short-lived flow cookie (never in the URL, where logs and history would keep it).
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
-import { clearFlowCookie, readFlowCookie, setFlowCookie } from "../../http/cookies.ts";
+import { clearFlowCookie, FLOW_COOKIES, readFlowCookie, setFlowCookie } from "../../http/cookies.ts";
 
-const ADDRESS_COOKIE = "portcullis_verify";
+const ADDRESS_COOKIE = FLOW_COOKIES.verifyAddress;
 const ADDRESS_TTL_SECONDS = 60 * 60;
 
 /** Where to ask for the code after a signup or a resend, with the validated return_to. */
