@@ -97,6 +97,7 @@ describe("route table", () => {
       [[{ name: "d", origin, policy: { roles: [] } }], 'route #1 "d": policy'],
       [[{ name: "e", origin, policy: "public", extra: true }], 'route #1 "e"'],
       [[{ name: "auth", pathPrefix: "/auth/x", origin, policy: "public" }], "/auth is served by the gateway itself"],
+      [[{ name: "mail", pathPrefix: "/dev/mail", origin, policy: "public" }], "/dev/mail is served by the gateway"],
       [
         [
           { name: "f", host: "a.example.com", origin, policy: "public" },
