@@ -38,6 +38,26 @@ describe("CSRF protection", () => {
       headers: { "sec-fetch-site": "same-origin" },
     });
     expect(fetchMetadata.status).toBe(200);
+    // What Chrome sends for a form POST from our own no-referrer pages.
+    const nullOriginSameSite = await client.request("/auth/sessions/revoke-others", {
+      method: "POST",
+      origin: "null",
+      headers: { "sec-fetch-site": "same-origin" },
+    });
+    expect(nullOriginSameSite.status).toBe(200);
+  });
+
+  it("refuses Origin: null from another site even with a session cookie, changing nothing", async () => {
+    const client = await signUpBrowser(ctx);
+    const before = await ctx.snapshot();
+    const response = await client.request("/auth/sessions/revoke-others", {
+      method: "POST",
+      origin: "null",
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as ErrorBody).error.code).toBe("csrf_rejected");
+    expect(await ctx.snapshot()).toEqual(before);
   });
 
   it("still checks the origin when a forged bearer header rides along with the cookies", async () => {
