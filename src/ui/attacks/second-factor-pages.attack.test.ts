@@ -243,3 +243,23 @@ describe("the passkey options routes", () => {
     expect(await count()).toBe(before);
   });
 });
+
+describe("partial success resets nothing", () => {
+  it("keeps the second step throttled after a new, right password on the sign-in page", async () => {
+    const { email, secret } = await totpUser();
+    const device = await atSecondStep(email);
+    const wrong = String((Number(codeAt(secret)) + 1) % 1_000_000).padStart(6, "0");
+    let status = 0;
+    for (let i = 0; i < 20 && status !== 429; i++) {
+      status = (await submitForm(device, "/auth/two-factor", { code: wrong })).status;
+      expect([401, 429]).toContain(status);
+    }
+    expect(status).toBe(429);
+    const again = await submitForm(device, "/auth/sign-in", { email, password: STRONG_PASSWORD });
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toBe("/auth/two-factor?return_to=%2F");
+    const right = await submitForm(device, "/auth/two-factor", { code: codeAt(secret) });
+    expect(right.status).toBe(429);
+    expect(device.cookies.has(ACCESS)).toBe(false);
+  });
+});
