@@ -62,3 +62,21 @@ describe("email change to an address already taken", () => {
     ]);
   });
 });
+
+describe("the same oracle through the JSON API (one service, so one fix)", () => {
+  // FINDING (same root cause as above), through POST /auth/email/change/request and /auth/email/change.
+  it("leaves the pending code live after a taken address exactly as after a free one", async () => {
+    const taken = uniqueEmail("victim-api");
+    await signUpBrowser(ctx, taken);
+    const outcome = async (target: string) => {
+      const mine = uniqueEmail("attacker-api");
+      const inbox = uniqueEmail("attacker-api-inbox");
+      const client = await signUpBrowser(ctx, mine);
+      expect((await client.request("/auth/email/change/request", { json: { email: inbox } })).status).toBe(202);
+      const code = codeIn((await outboxFor(ctx.worker, inbox))[0]?.text ?? null);
+      expect((await client.request("/auth/email/change/request", { json: { email: target } })).status).toBe(202);
+      return (await client.request("/auth/email/change", { json: { code } })).status;
+    };
+    expect(await outcome(taken)).toBe(await outcome(uniqueEmail("nobody-api")));
+  });
+});
