@@ -101,18 +101,22 @@ export async function requestEmailChange(
   });
   if (allowed.kind !== "open") return allowed;
   const taken = await deps.db.user.findUnique({ where: { email: input.newEmail }, select: { id: true } });
-  if (taken) return { kind: "accepted", delivery: Promise.resolve() };
+  // A taken address gets a code too, never sent: it supersedes the pending one exactly as a free
+  // address's does, so what a pending code can still do tells nothing about the address (review 2, F1).
+  // Confirming it fails anyway: the database refuses the duplicate address.
   const delivery = issueAndDeliver(deps, {
     userId: input.userId,
     purpose: "EMAIL_CHANGE",
     target: input.newEmail,
-    deliver: (code) =>
-      sendEmail(
+    deliver: async (code) => {
+      if (taken) return { ok: true };
+      return sendEmail(
         deps.db,
         deps.mail,
         input.newEmail,
         emailChangeCodeMessage({ code, minutes: EMAIL_CODE_TTL_SECONDS / 60 }),
-      ),
+      );
+    },
   });
   return { kind: "accepted", delivery };
 }
