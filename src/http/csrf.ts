@@ -14,7 +14,9 @@ export const isUnsafeMethod = (method: string) => !SAFE_METHODS.has(method.toUpp
 /** Throws 403 `csrf_rejected` unless the request provably comes from an allowed origin. */
 export function assertSameOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header("origin");
-  if (origin !== undefined) {
+  // Chromium sends `Origin: null` on a form POST from a page whose Referrer-Policy is no-referrer (every
+  // hosted page's): it names no origin, so Fetch Metadata decides, as when Origin is absent.
+  if (origin !== undefined && origin !== "null") {
     const own = new URL(c.req.url).origin;
     if (origin === own || c.var.config.trustedOrigins.includes(origin)) return;
     throw new AppError("csrf_rejected");
