@@ -59,7 +59,7 @@ describe("the dev demo behind the gateway", () => {
     await page.waitForURL(/\/auth\/sign-in/);
     await expectNoCspViolations(page);
     await expectNoSeriousAxeViolations(page);
-    await saveScreenshot(page, "sign-in-empty");
+    await saveScreenshot(page, "sign-in-redirected");
 
     await page.getByRole("link", { name: "Create an account" }).click();
     await page.waitForURL(/\/auth\/sign-up/);
