@@ -60,6 +60,30 @@ describe("CSRF protection", () => {
     expect(await ctx.snapshot()).toEqual(before);
   });
 
+  it("lets Fetch Metadata decide when Origin is null, as Chromium sends it from a no-referrer page", async () => {
+    const client = await signUpBrowser(ctx);
+    const before = await ctx.snapshot();
+    for (const site of ["cross-site", "same-site", "none"]) {
+      const response = await client.request("/auth/sessions/revoke-others", {
+        method: "POST",
+        origin: "null",
+        headers: { "sec-fetch-site": site },
+      });
+      expect([site, response.status, ((await response.json()) as ErrorBody).error.code]).toEqual([
+        site,
+        403,
+        "csrf_rejected",
+      ]);
+    }
+    expect(await ctx.snapshot()).toEqual(before);
+    const sameOrigin = await client.request("/auth/sessions/revoke-others", {
+      method: "POST",
+      origin: "null",
+      headers: { "sec-fetch-site": "same-origin" },
+    });
+    expect(sameOrigin.status).toBe(200);
+  });
+
   it("still checks the origin when a forged bearer header rides along with the cookies", async () => {
     const client = await signUpBrowser(ctx);
     const before = await ctx.snapshot();

@@ -2,12 +2,13 @@
 // signed-up user sees the identity the demo origin verified, with no CSP or serious axe violation.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { postJsonFromPage, signUpFromPage } from "./helpers/api.ts";
+import { signUpFromPage } from "./helpers/api.ts";
 import { expectNoSeriousAxeViolations } from "./helpers/axe.ts";
 import { baseUrl, launchBrowser, newContext } from "./helpers/browser.ts";
 import { expectNoCspViolations } from "./helpers/csp.ts";
 import { uniqueEmail, uniquePassword } from "./helpers/identities.ts";
 import { codeFrom, codeIn, openNewestMailInDevMail, waitForMail } from "./helpers/mail.ts";
+import { submitSignIn } from "./helpers/pages.ts";
 import { saveScreenshot } from "./helpers/screenshots.ts";
 
 let browser: Browser;
@@ -51,25 +52,52 @@ describe("the dev demo behind the gateway", () => {
     expect(new URL(page.url()).pathname).toBe("/auth/sign-in");
   });
 
-  it("shows a signed-up user the identity whose assertion verified, with no CSP or axe violation", async () => {
+  it("takes a newcomer from / through sign-up, the code on /dev/mail and sign-in to the verified identity", async () => {
     const email = uniqueEmail("demo");
     const password = uniquePassword();
-    // A page on the gateway's origin (no CSP of its own) to call the JSON API from, as the pages will.
-    await page.goto("/healthz");
-    // Development requires a verified address, as production does: sign-up answers 202 and mails a code.
-    const signup = await postJsonFromPage(page, "/auth/signup", { email, password, client: "browser" });
-    expect(signup).toMatchObject({ status: 202, body: { status: "verification_required" } });
-    // The code as a newcomer reads it: on /dev/mail (the same message is in GET /dev/outbox).
-    const mail = await openNewestMailInDevMail(page, email, { pattern: /verification code/ });
-    expect(codeFrom(await waitForMail(email, { template: "email_verification" }))).toBe(codeIn(mail.text));
-    await page.goto("/healthz");
-    const verify = await postJsonFromPage(page, "/auth/email/verify", { email, code: codeIn(mail.text) });
-    expect(verify).toEqual({ status: 200, body: { status: "verified" } });
-    const login = await postJsonFromPage(page, "/auth/login", { email, password, client: "browser" });
-    expect(login.status).toBe(200);
+    await page.goto("/");
+    await page.waitForURL(/\/auth\/sign-in/);
+    await expectNoCspViolations(page);
+    await expectNoSeriousAxeViolations(page);
+    await saveScreenshot(page, "sign-in-redirected");
 
-    const response = await page.goto("/");
-    expect(response?.status()).toBe(200);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.waitForURL(/\/auth\/sign-up/);
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(password);
+    await expectNoCspViolations(page);
+    await expectNoSeriousAxeViolations(page);
+    await saveScreenshot(page, "sign-up-filled");
+    await page.getByRole("button", { name: "Create account" }).click();
+
+    await page.waitForURL(/\/auth\/verify-email/);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Check your inbox");
+    expect(await page.locator("main").textContent()).toContain(email);
+    await expectNoCspViolations(page);
+    await expectNoSeriousAxeViolations(page);
+    await saveScreenshot(page, "verify-email-check-inbox");
+    const verifyUrl = page.url();
+
+    // The code as a newcomer reads it, on /dev/mail in the same browser (the outbox holds the same message).
+    const mail = await openNewestMailInDevMail(page, email, { pattern: /verification code/ });
+    expect(codeIn(mail.text)).toBe(codeFrom(await waitForMail(email, { template: "email_verification" })));
+    await expectNoCspViolations(page);
+    await expectNoSeriousAxeViolations(page);
+    await saveScreenshot(page, "dev-mail-verification");
+
+    await page.goto(verifyUrl);
+    expect(await page.getByLabel("Email address").inputValue()).toBe(email);
+    await page.getByLabel("Verification code").fill(codeIn(mail.text));
+    await page.getByRole("button", { name: "Verify", exact: true }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Your address is verified");
+    await expectNoCspViolations(page);
+    await expectNoSeriousAxeViolations(page);
+    await saveScreenshot(page, "verify-email-verified");
+
+    await page.getByRole("link", { name: "Sign in" }).click();
+    await page.waitForURL(/\/auth\/sign-in/);
+    await submitSignIn(page, { email, password });
+
     expect(page.url()).toBe(`${baseUrl()}/`);
     await expect.poll(() => page.locator("#assertion-status").textContent()).toContain("Assertion verified");
     const identity = page.locator("#identity");
@@ -79,7 +107,6 @@ describe("the dev demo behind the gateway", () => {
     expect(await identity.locator("dt:has-text('Auth source') + dd").textContent()).toBe("cookie");
     expect(await page.locator('form[method="post"][action="/auth/sign-out"]').count()).toBe(1);
     expect(await page.locator('a[href="/auth/account"]').count()).toBe(1);
-
     await expectNoCspViolations(page);
     await expectNoSeriousAxeViolations(page);
     await saveScreenshot(page, "demo-signed-in");

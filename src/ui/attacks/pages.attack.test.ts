@@ -96,6 +96,7 @@ const POSTS = [
 const HEADER_SETS: Array<[string, { origin: string | null; headers?: Record<string, string> }]> = [
   ["no origin", { origin: null }],
   ["null origin", { origin: "null" }],
+  ["null origin cross-site fetch", { origin: "null", headers: { "sec-fetch-site": "cross-site" } }],
   ["evil origin", { origin: "https://evil.example" }],
   ["same-site fetch", { origin: null, headers: { "sec-fetch-site": "same-site" } }],
   ["cross-site fetch", { origin: null, headers: { "sec-fetch-site": "cross-site" } }],
