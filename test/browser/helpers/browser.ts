@@ -44,17 +44,31 @@ export function baseUrl(): string {
   return inject("baseUrl");
 }
 
+/**
+ * A visitor address of its own for each context, as Cloudflare would set CF-Connecting-IP (wrangler dev
+ * passes the header through): every context shares 127.0.0.1, whose per-client signup and sign-in limits
+ * the whole browser suite would otherwise exhaust. 198.18.0.0/15 is reserved for benchmarking.
+ */
+function visitorAddress(): string {
+  const [a = 0, b = 0] = crypto.getRandomValues(new Uint8Array(2));
+  return `198.${18 + (a & 1)}.${b}.${1 + (a >> 1)}`;
+}
+
 export type ContextOptions = Omit<BrowserContextOptions, "baseURL"> & {
   /** @default true */
   javaScriptEnabled?: boolean;
 };
 
 /**
- * A new context (its own cookies) on the gateway, collecting CSP violations from the start.
+ * A new context (its own cookies and client address) on the gateway, collecting CSP violations from the start.
  * With JavaScript disabled no listener can run in the page, so violations cannot be collected there.
  */
 export async function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ ...options, baseURL: baseUrl() });
+  const context = await browser.newContext({
+    ...options,
+    extraHTTPHeaders: { "cf-connecting-ip": visitorAddress(), ...options.extraHTTPHeaders },
+    baseURL: baseUrl(),
+  });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   if (options.javaScriptEnabled !== false) await collectCspViolations(context);
