@@ -33,6 +33,10 @@ describe("the sign-in page", () => {
 
     await page.goto("/?tab=1");
     await page.waitForURL(/\/auth\/sign-in\?return_to=/);
+    // The passkey form is offered, and a background autofill request that the browser refuses shows no error.
+    await page.locator("[data-passkey-assert]").first().waitFor({ state: "visible" });
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("[data-passkey-error]").first().isVisible()).toBe(false);
     await page.getByLabel("Email address").fill(account.email);
     await page.getByLabel("Password", { exact: true }).fill(`${account.password} wrong`);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();

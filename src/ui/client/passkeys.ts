@@ -52,8 +52,9 @@ async function run(form: HTMLFormElement, ceremony: Ceremony): Promise<void> {
     field.value = JSON.stringify(result);
     form.submit();
   } catch (error) {
-    // A pending autofill request is aborted when the user starts a ceremony with the button: not a failure.
-    if (ceremony === "autofill" && error instanceof Error && error.name === "AbortError") return;
+    // Autofill is opportunistic: aborted when the user presses the button, refused (NotSupportedError) where
+    // the browser cannot offer passkeys in the field. Neither is the user's failure, so nothing is shown.
+    if (ceremony === "autofill") return;
     showError(form, true);
   } finally {
     // An aborted autofill request must not re-enable the button of the ceremony that aborted it.
