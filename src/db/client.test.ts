@@ -2,46 +2,40 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, sql } from "../../test/helpers/database.ts";
 import { testEnv } from "../../test/helpers/env.ts";
-import { closeDatabase, openDatabase } from "./client.ts";
+import { type Database, withDatabase } from "./client.ts";
 
 let databaseUrl: string;
 beforeAll(async () => {
   databaseUrl = await createTestDatabase();
 });
 
-const open = () => openDatabase({ databaseUrl, neonLocalRelay: testEnv.NEON_LOCAL_RELAY });
+const inScope = (use: (db: Database) => Promise<void>) =>
+  withDatabase({ databaseUrl, neonLocalRelay: testEnv.NEON_LOCAL_RELAY }, use);
 
 describe("database client", () => {
   it("writes and reads through Prisma and the Neon adapter, with UUIDv7 ids", async () => {
-    const db = open();
-    try {
+    await inScope(async (db) => {
       const user = await db.user.create({ data: { email: "reader@example.com" } });
       // Version nibble 7 (RFC 9562): ids sort by creation time.
       expect(user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       const found = await db.user.findUnique({ where: { email: "reader@example.com" } });
       expect(found?.id).toBe(user.id);
-    } finally {
-      await closeDatabase(db);
-    }
+    });
   });
 
   it("refuses a second user with the same email", async () => {
-    const db = open();
-    try {
+    await inScope(async (db) => {
       await db.user.create({ data: { email: "twice@example.com" } });
       await expect(db.user.create({ data: { email: "twice@example.com" } })).rejects.toMatchObject({ code: "P2002" });
       const rows = await sql(databaseUrl, "SELECT count(*)::int AS n FROM users WHERE email = $1", [
         "twice@example.com",
       ]);
       expect(rows).toEqual([{ n: 1 }]);
-    } finally {
-      await closeDatabase(db);
-    }
+    });
   });
 
   it("keeps audit history when its user is deleted (user set to null)", async () => {
-    const db = open();
-    try {
+    await inScope(async (db) => {
       const user = await db.user.create({ data: { email: "leaver@example.com" } });
       const event = await db.auditEvent.create({
         data: { userId: user.id, action: "user.created", success: true, metadata: { via: "test" } },
@@ -49,9 +43,7 @@ describe("database client", () => {
       await db.user.delete({ where: { id: user.id } });
       const kept = await db.auditEvent.findUniqueOrThrow({ where: { id: event.id } });
       expect(kept).toMatchObject({ userId: null, action: "user.created", success: true, metadata: { via: "test" } });
-    } finally {
-      await closeDatabase(db);
-    }
+    });
   });
 
   it("gives every test file its own database cloned from the migrated template", async () => {

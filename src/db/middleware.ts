@@ -1,32 +1,26 @@
-// Hono middleware that gives routes a lazily opened, per-request database and closes it afterwards,
-// after any work the route deferred past the response.
+// Hono middleware that gives each request its own database scope (one connection, opened on first
+// use) and closes it afterwards, after any work the route deferred past the response.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../http/app-env.ts";
-import { closeDatabase, type Database, openDatabase } from "./client.ts";
+import { logger } from "../http/logger.ts";
+import { openDatabaseScope } from "./client.ts";
 
 export function database() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    let db: Database | undefined;
+    const scope = openDatabaseScope(c.var.config);
     const deferred: Promise<unknown>[] = [];
-    c.set("db", () => {
-      db ??= openDatabase(c.var.config);
-      return db;
-    });
+    c.set("db", () => scope.db);
     c.set("defer", (work) => {
-      deferred.push(work);
+      deferred.push(
+        work.catch((error: unknown) => {
+          logger.error("deferred work failed", { requestId: c.var.requestId, error: String(error) });
+        }),
+      );
     });
     try {
-      await next();
+      await scope.run(next);
     } finally {
-      const opened = () => db;
-      if (deferred.length > 0 || db) {
-        c.executionCtx.waitUntil(
-          Promise.allSettled(deferred).then(async () => {
-            const client = opened();
-            if (client) await closeDatabase(client);
-          }),
-        );
-      }
+      c.executionCtx.waitUntil(Promise.all(deferred).then(scope.close));
     }
   });
 }

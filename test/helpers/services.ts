@@ -3,7 +3,7 @@
 import { loadConfig } from "../../src/config/index.ts";
 import { deriveServerKeys } from "../../src/crypto/server-keys.ts";
 import { loadSigningKeys, signingKeySetSchema } from "../../src/crypto/signing-keys.ts";
-import { closeDatabase, openDatabase } from "../../src/db/client.ts";
+import { withDatabase } from "../../src/db/client.ts";
 import type { AccountDeps } from "../../src/features/account/service.ts";
 import type { AuthTestContext } from "./auth.ts";
 import { testEnv } from "./env.ts";
@@ -14,9 +14,8 @@ export const NO_CLIENT = { ipHash: null, limitHash: null, scopeHash: null, userA
 /** Runs `use` with the services' dependencies on the test's database, then closes it. */
 export async function withServiceDeps<T>(ctx: AuthTestContext, use: (deps: AccountDeps) => Promise<T>): Promise<T> {
   const config = loadConfig({ ...testEnv, DATABASE_URL: ctx.databaseUrl });
-  const db = openDatabase(config);
-  try {
-    return await use({
+  return withDatabase(config, async (db) =>
+    use({
       db,
       kv: config.kv,
       signingKeys: await loadSigningKeys(signingKeySetSchema.parse(JSON.parse(testEnv.SIGNING_KEYS))),
@@ -24,8 +23,6 @@ export async function withServiceDeps<T>(ctx: AuthTestContext, use: (deps: Accou
       settings: config,
       accountSettings: config,
       now: new Date(),
-    });
-  } finally {
-    await closeDatabase(db);
-  }
+    }),
+  );
 }

@@ -10,7 +10,7 @@ import {
 import { loadConfig } from "../../config/index.ts";
 import { deriveServerKeys } from "../../crypto/server-keys.ts";
 import { loadSigningKeys, signingKeySetSchema } from "../../crypto/signing-keys.ts";
-import { closeDatabase, openDatabase } from "../../db/client.ts";
+import { withDatabase } from "../../db/client.ts";
 import { disableUser } from "./service.ts";
 
 let ctx: AuthTestContext;
@@ -23,8 +23,7 @@ describe("disableUser", () => {
     const first = await signUpApi(ctx);
     const [user] = await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [first.email]);
     const config = loadConfig({ ...testEnv, DATABASE_URL: ctx.databaseUrl });
-    const db = openDatabase(config);
-    try {
+    await withDatabase(config, async (db) => {
       const deps = {
         db,
         kv: config.kv,
@@ -47,9 +46,7 @@ describe("disableUser", () => {
           client: { ipHash: null, limitHash: null, scopeHash: null, userAgent: null },
         }),
       ).toBe(false);
-    } finally {
-      await closeDatabase(db);
-    }
+    });
 
     expect((await ctx.client().request("/auth/session", { bearer: first.accessToken })).status).toBe(401);
     const refresh = await ctx

@@ -2,7 +2,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, setUpAuthTest, signUpApi, testEnv } from "../../../test/helpers/auth.ts";
-import { closeDatabase, openDatabase } from "../../db/client.ts";
+import { withDatabase } from "../../db/client.ts";
 import worker from "../../index.ts";
 import { CLEANUP_BATCH_SIZE, purgeExpired } from "./service.ts";
 
@@ -74,14 +74,11 @@ describe("purgeExpired", () => {
        FROM generate_series(1, 1200) g`,
       [user?.id],
     );
-    const db = openDatabase({ databaseUrl: ctx.databaseUrl, neonLocalRelay: testEnv.NEON_LOCAL_RELAY });
-    try {
+    await withDatabase({ databaseUrl: ctx.databaseUrl, neonLocalRelay: testEnv.NEON_LOCAL_RELAY }, async (db) => {
       const first = await purgeExpired(db, { now: new Date(), lockoutFailures: 100, maxBatches: 1 });
       expect(first.verificationCodes).toBe(CLEANUP_BATCH_SIZE);
       const rest = await purgeExpired(db, { now: new Date(), lockoutFailures: 100 });
       expect(rest.verificationCodes).toBe(1200 - CLEANUP_BATCH_SIZE);
-    } finally {
-      await closeDatabase(db);
-    }
+    });
   });
 });

@@ -15,7 +15,7 @@ import { TestClient } from "../../../test/helpers/client.ts";
 import { codeAt, enrollTotp } from "../../../test/helpers/second-factors.ts";
 import { type WorkerClient, workerWith } from "../../../test/helpers/worker.ts";
 import { deriveServerKeys } from "../../crypto/server-keys.ts";
-import { closeDatabase, openDatabase } from "../../db/client.ts";
+import { withDatabase } from "../../db/client.ts";
 import worker from "../../index.ts";
 import { resealStaleTotpSecrets } from "./rotation.ts";
 
@@ -122,9 +122,8 @@ describe("TOTP secret key rotation", () => {
       "UPDATE totp_credentials SET secret_version = 9 WHERE user_id = (SELECT id FROM users WHERE email = $1)",
       [users[2]?.email],
     );
-    const db = openDatabase({ databaseUrl: fresh.databaseUrl, neonLocalRelay: testEnv.NEON_LOCAL_RELAY });
-    const reports = [];
-    try {
+    const reports: Awaited<ReturnType<typeof resealStaleTotpSecrets>>[] = [];
+    await withDatabase({ databaseUrl: fresh.databaseUrl, neonLocalRelay: testEnv.NEON_LOCAL_RELAY }, async (db) => {
       const serverKeys = await deriveServerKeys(testEnv.AUTH_SECRET, {
         keys: [{ version: 2, key: KEY_2 }],
         currentVersion: 2,
@@ -132,9 +131,7 @@ describe("TOTP secret key rotation", () => {
       reports.push(await resealStaleTotpSecrets({ db, serverKeys }, { batchSize: 1, maxBatches: 2 }));
       reports.push(await resealStaleTotpSecrets({ db, serverKeys }, { batchSize: 1, maxBatches: 5 }));
       reports.push(await resealStaleTotpSecrets({ db, serverKeys }, { batchSize: 1, maxBatches: 5 }));
-    } finally {
-      await closeDatabase(db);
-    }
+    });
     // Two rows a run at most, then the rest; the unreadable one is reported every time and left alone.
     expect((reports[0]?.resealed ?? 0) + (reports[0]?.unreadable ?? 0)).toBe(2);
     expect((reports[0]?.resealed ?? 0) + (reports[1]?.resealed ?? 0)).toBe(2);
