@@ -28,9 +28,9 @@ export type Measurement = {
   roundTrips: {
     /** Answered turns before each connection's first ReadyForQuery, summed over connections. */
     startup: number;
-    /** Longest chain of query round trips, each sent after the previous one's answer, begun before the response. */
+    /** Longest chain of query round trips (each sent after the previous one's answer) answered before the response. */
     beforeResponse: number;
-    /** The same for those begun after the response arrived (deferred work). */
+    /** The same for those answered after the response arrived (deferred work). */
     afterResponse: number;
     /** Every answered query turn on every connection (equals the chains when one connection is used). */
     total: number;
@@ -85,16 +85,21 @@ export async function waitForQuiet(probe: CountProbe, timeoutMs = QUIET_TIMEOUT_
   return false;
 }
 
+/**
+ * A turn answered before the response arrived may have been waited for; one answered later cannot
+ * have been, even when it began a moment before (deferred work starts as the response leaves).
+ */
 function countRoundTrips(connections: ConnectionRecord[], responseAt: number): Measurement["roundTrips"] {
   const turns = connections.flatMap((connection) => connection.turns);
   const queries = turns.filter((turn) => !turn.startup);
+  const answeredBefore = (turn: Turn) => turn.answeredAt !== null && turn.answeredAt < responseAt;
   const answered = (list: Turn[]) => list.filter((turn) => turn.answeredAt !== null).length;
   return {
     startup: answered(turns.filter((turn) => turn.startup)),
-    beforeResponse: sequentialRoundTrips(queries.filter((turn) => turn.startedAt < responseAt)),
-    afterResponse: sequentialRoundTrips(queries.filter((turn) => turn.startedAt >= responseAt)),
+    beforeResponse: sequentialRoundTrips(queries.filter(answeredBefore)),
+    afterResponse: sequentialRoundTrips(queries.filter((turn) => !answeredBefore(turn))),
     total: answered(queries),
-    beforeResponseWithStartup: sequentialRoundTrips(turns.filter((turn) => turn.startedAt < responseAt)),
+    beforeResponseWithStartup: sequentialRoundTrips(turns.filter(answeredBefore)),
   };
 }
 
