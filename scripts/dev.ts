@@ -5,7 +5,7 @@ import type pg from "pg";
 import { buildClientScript } from "./build-client.ts";
 import { ensureDatabase, withClient } from "./lib/databases.ts";
 import { type DemoOrigin, hasConfiguredRoutes, startDemoOrigin } from "./lib/demo-origin.ts";
-import { isLoopbackDatabase, readDevSettings } from "./lib/dev-settings.ts";
+import { isLoopbackDatabase, readDevSettings, STATEMENT_TRACKING_SETTINGS } from "./lib/dev-settings.ts";
 import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
 import { MigrationError, migrate } from "./lib/migrate.ts";
 import { paths } from "./lib/paths.ts";
@@ -61,7 +61,11 @@ async function main(): Promise<void> {
   let databaseUrl = settings.databaseUrl;
   if (!databaseUrl) {
     say(`starting PostgreSQL on 127.0.0.1:${settings.postgresPort}`);
-    postgres = await startLocalPostgres({ dataDir: join(settings.dataDir, "postgres"), port: settings.postgresPort });
+    postgres = await startLocalPostgres({
+      dataDir: join(settings.dataDir, "postgres"),
+      port: settings.postgresPort,
+      ...(settings.trackStatements ? { settings: STATEMENT_TRACKING_SETTINGS } : {}),
+    });
     say(`PostgreSQL is up (data in ${postgres.dataDir})`);
     databaseUrl = postgres.urlFor(LOCAL_DATABASE_NAME);
   }
@@ -83,7 +87,11 @@ async function main(): Promise<void> {
   }
   if (isLoopbackDatabase(databaseUrl)) {
     const target = new URL(databaseUrl);
-    relay = await startRelay({ port: 0, allowedTargets: [`${target.hostname}:${target.port || 5432}`] });
+    relay = await startRelay({
+      port: 0,
+      allowedTargets: [`${target.hostname}:${target.port || 5432}`],
+      recordTurns: settings.recordRelayTurns,
+    });
     vars.push(`NEON_LOCAL_RELAY:${relay.address}`);
     say(`relay for the Neon driver on ws://${relay.address}`);
   }

@@ -1,13 +1,14 @@
 // `npm run bench`: time from `npm run dev` to the first 200 on /healthz (cold and warm data dir), the latency
 // of /healthz and its one-row Prisma read through the relay, the edge session check, login, refresh and the
-// password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only).
+// password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only);
+// `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts).
 // Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DevProcess, spawnDev, waitForGateway } from "../lib/dev-process.ts";
-import { findFreePort } from "../lib/free-port.ts";
 import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
+import { countRoundTrips } from "./count.ts";
+import { stop, timeToFirstOk } from "./dev-gateway.ts";
 import { benchHash } from "./hash.ts";
 import { benchPageWeights, benchSignInTtfb } from "./pages.ts";
 import { percentile } from "./stats.ts";
@@ -18,30 +19,6 @@ const MEASURED_REQUESTS = 300;
 const AUTH_REQUESTS = 100;
 
 const median = (values: number[]) => percentile(values, 50);
-
-async function stop(dev: DevProcess): Promise<void> {
-  dev.child.kill("SIGINT");
-  await dev.exited;
-}
-
-/** Milliseconds from spawning the orchestrator to the first 200 on /healthz. */
-async function timeToFirstOk(dataDir: string): Promise<{ ms: number; dev: DevProcess; port: number }> {
-  const [port, pgPort] = await Promise.all([findFreePort(), findFreePort()]);
-  const started = performance.now();
-  // Sign-ups in the benchmarks sign in at once: they measure sessions, not the verification mail.
-  const dev = spawnDev({
-    PORTCULLIS_DATA_DIR: dataDir,
-    PORT: String(port),
-    PORTCULLIS_PG_PORT: String(pgPort),
-    REQUIRE_EMAIL_VERIFICATION: "false",
-  });
-  for (;;) {
-    const response = await waitForGateway(port, dev);
-    if (response.status === 200) break;
-    if (performance.now() - started > 120_000) throw new Error("no 200 within 120 s");
-  }
-  return { ms: performance.now() - started, dev, port };
-}
 
 /** `npm run bench -- --pages`: only the hosted pages' numbers, against one warm start. */
 async function mainPages(root: string): Promise<void> {
@@ -124,7 +101,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes("--pages")) {
+if (process.argv.includes("--count")) {
+  await countRoundTrips({ verbose: process.argv.includes("--verbose") });
+} else if (process.argv.includes("--pages")) {
   const root = await mkdtemp(join(tmpdir(), "portcullis-bench-"));
   await chmod(root, 0o755);
   await mainPages(root).finally(() => rm(root, { recursive: true, force: true }));

@@ -11,6 +11,10 @@ export type DevSettings = {
   port: number;
   /** An external database; when set, no embedded PostgreSQL is started. */
   databaseUrl: string | undefined;
+  /** PORTCULLIS_PG_STATEMENTS=1: the embedded PostgreSQL loads pg_stat_statements (for the bench). */
+  trackStatements: boolean;
+  /** PORTCULLIS_RELAY_STATS=1: the relay records round trips and serves them at GET /stats (for the bench). */
+  recordRelayTurns: boolean;
 };
 
 function portFrom(name: string, fallback: number): number {
@@ -30,8 +34,16 @@ export function readDevSettings(): DevSettings {
     postgresPort: portFrom("PORTCULLIS_PG_PORT", 54329),
     port: portFrom("PORT", 8787),
     databaseUrl: process.env.DATABASE_URL || undefined,
+    trackStatements: process.env.PORTCULLIS_PG_STATEMENTS === "1",
+    recordRelayTurns: process.env.PORTCULLIS_RELAY_STATS === "1",
   };
 }
+
+/** Server settings that make every statement, BEGIN and COMMIT included, visible in pg_stat_statements. */
+export const STATEMENT_TRACKING_SETTINGS = {
+  shared_preload_libraries: "pg_stat_statements",
+  "pg_stat_statements.track_utility": "on",
+};
 
 /** True for database URLs on this machine, which the Neon driver can reach only through the relay. */
 export function isLoopbackDatabase(url: string): boolean {

@@ -6,6 +6,7 @@ import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClient } from "./databases.ts";
+import { STATEMENT_TRACKING_SETTINGS } from "./dev-settings.ts";
 import { findFreePort } from "./free-port.ts";
 import { startLocalPostgres } from "./postgres.ts";
 import { platformBinaries, postgresAccount, reachableBinaries, reachableDataDir } from "./postgres-access.ts";
@@ -39,13 +40,14 @@ describe("local PostgreSQL in a folder the postgres user cannot enter", () => {
     if (userInfo().uid === 0) await expect(stat(dirname(dirname(binaries.initdb)))).rejects.toThrow();
   });
 
-  it("keeps the data where the postgres user can reach it, starts with the settings given, serves queries and stops", async () => {
+  it("keeps the data where the postgres user can reach it, starts with the settings given (an extension's too), serves queries and stops", async () => {
     const wanted = join(closed, "checkout", ".data", "postgres");
     const port = await findFreePort();
     await expect(startLocalPostgres({ dataDir: wanted, port, settings: { "fsync=off -c x": "on" } })).rejects.toThrow(
       "not a PostgreSQL setting name",
     );
-    const server = await startLocalPostgres({ dataDir: wanted, port, settings: { fsync: "off" } });
+    const settings = { fsync: "off", ...STATEMENT_TRACKING_SETTINGS };
+    const server = await startLocalPostgres({ dataDir: wanted, port, settings });
     try {
       if (userInfo().uid === 0) expect(server.dataDir).toMatch(/^\/var\/tmp\/portcullis-[0-9a-f]{16}\/postgres$/);
       else expect(server.dataDir).toBe(wanted);
@@ -53,6 +55,14 @@ describe("local PostgreSQL in a folder the postgres user cannot enter", () => {
         client.query("SELECT 1 AS one, current_setting('fsync') AS fsync"),
       );
       expect(rows.rows).toEqual([{ one: 1, fsync: "off" }]);
+      // The bench's statement counts (PORTCULLIS_PG_STATEMENTS=1): the shipped binaries load the extension.
+      const tracked = await withClient(server.urlFor("postgres"), async (client) => {
+        await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        await client.query("BEGIN");
+        await client.query("COMMIT");
+        return client.query("SELECT calls::int FROM pg_stat_statements WHERE query = 'COMMIT'");
+      });
+      expect(tracked.rows).toEqual([{ calls: 1 }]);
     } finally {
       await server.stop();
     }

@@ -26,7 +26,10 @@ export type LocalPostgresOptions = {
   password?: string;
   /** Receives the server's log lines; silent by default. */
   onLog?: (line: string) => void;
-  /** Server settings for this run (`-c name=value`), e.g. `{ fsync: "off" }` for a throwaway cluster. */
+  /**
+   * Server settings for this run (`-c name=value`), e.g. `{ fsync: "off" }` for a throwaway cluster;
+   * an extension's settings are `extension.name`.
+   */
   settings?: Record<string, string>;
 };
 
@@ -104,7 +107,7 @@ function startServer(binaries: PostgresBinaries, account: RunAs, dataDir: string
 /** Initialises the data folder if it is new, then starts the server on 127.0.0.1 only. */
 export async function startLocalPostgres(options: LocalPostgresOptions): Promise<LocalPostgres> {
   for (const name of Object.keys(options.settings ?? {})) {
-    if (!/^[a-z_]+$/.test(name)) throw new PostgresStartError(`not a PostgreSQL setting name: ${name}`);
+    if (!/^[a-z_]+(\.[a-z_]+)?$/.test(name)) throw new PostgresStartError(`not a PostgreSQL setting name: ${name}`);
   }
   const user = options.user ?? "postgres";
   const password = options.password ?? "postgres";
