@@ -23,7 +23,7 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     config: Config;
-    /** Opens the request's PrismaClient on first call; it is closed after the response via waitUntil. */
+    /** The request's PrismaClient: its connection opens on first query and closes after the response and deferred work. */
     db: () => PrismaClient;
     session: AuthenticatedSession;
     /** Set-Cookie values every response to this request must carry (cookies rotated at the edge, M2). */
