@@ -11,6 +11,8 @@ import { Prisma } from "../../db/generated/client.ts";
 const MAX_DELAY_SECONDS = 15 * 60;
 /** Past 2^20 s the cap applies anyway; bounding the exponent keeps power() from overflowing. */
 const MAX_DELAY_EXPONENT = 20;
+/** A rule without `lockAt` never locks. */
+const NO_LOCK = 2_147_483_647;
 /** Client and signup counters forget after an hour without an attempt. */
 const CLIENT_WINDOW_SECONDS = 3600;
 /** Signups allowed per client per hour before delays start. */
@@ -50,22 +52,21 @@ export type Reservation =
   | { kind: "locked" }
   | { kind: "throttled"; retryAfterSeconds: number };
 
-/**
- * Counts one attempt against `key` unless it is blocked or locked, atomically; the row lock makes
- * concurrent attempts queue. The next delay, 2^(attempts - free) s up to 15 min, is set in the same
- * statement. Returns the refusal, or the count including this attempt.
- */
-export async function reserve(db: Database, key: string, rule: CounterRule, now: Date): Promise<Reservation> {
+type ChainStep = { key: string; rule: CounterRule };
+
+/** `INSERT … ON CONFLICT` counting one attempt on `step.key` for each row `source` yields. */
+function countStep(step: ChainStep, source: Prisma.Sql, now: Date): Prisma.Sql {
+  const { key, rule } = step;
   const windowAnchor =
     rule.windowFrom === "first_attempt"
       ? Prisma.sql`auth_counters.window_started_at`
       : Prisma.sql`auth_counters.updated_at`;
   const windowExpired = Prisma.sql`(${rule.windowSeconds}::int > 0 AND ${windowAnchor} < ${now}::timestamptz - make_interval(secs => ${rule.windowSeconds}::int))`;
   const next = Prisma.sql`(CASE WHEN ${windowExpired} THEN 1 ELSE auth_counters.failures + 1 END)`;
-  const lockAt = rule.lockAt ?? 2_147_483_647;
-  const rows = await db.$queryRaw<Array<{ failures: number }>>`
+  const lockAt = rule.lockAt ?? NO_LOCK;
+  return Prisma.sql`
     INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
-    VALUES (${key}, 1, ${now}, NULL, ${now})
+    SELECT ${key}, 1, ${now}::timestamptz, NULL::timestamptz, ${now}::timestamptz FROM ${source}
     ON CONFLICT (key) DO UPDATE SET
       failures = ${next},
       window_started_at = CASE WHEN ${windowExpired} THEN ${now} ELSE auth_counters.window_started_at END,
@@ -76,12 +77,57 @@ export async function reserve(db: Database, key: string, rule: CounterRule, now:
     WHERE (auth_counters.blocked_until IS NULL OR auth_counters.blocked_until <= ${now} OR ${windowExpired})
       AND (auth_counters.failures < ${lockAt}::int OR ${windowExpired})
     RETURNING failures`;
-  const counted = rows[0];
-  if (counted) return { kind: "open", failures: counted.failures };
-  const row = await db.authCounter.findUnique({ where: { key } });
-  if (row && row.failures >= lockAt) return { kind: "locked" };
-  const waitMs = (row?.blockedUntil?.getTime() ?? now.getTime()) - now.getTime();
-  return { kind: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
+type ChainRow = { locked: boolean } & Record<`counted_${number}` | `failures_${number}`, number | null> &
+  Record<`blocked_until_${number}`, Date | null>;
+
+/**
+ * Counts one attempt on each step's key in order, atomically and in ONE statement (one round trip):
+ * nothing when `lock`'s key has reached its lock, and a step refused (blocked or locked) counts no
+ * later step. Each step's row lock makes concurrent attempts queue. The next delay, 2^(attempts -
+ * free) s up to 15 min, is set in the same statement. Returns the first refusal, or the last step's
+ * count including this attempt.
+ */
+export async function reserveChain(
+  db: Database,
+  lock: { key: string; lockAt: number } | null,
+  steps: ChainStep[],
+  now: Date,
+): Promise<Reservation> {
+  const gate = lock
+    ? Prisma.sql`SELECT EXISTS (SELECT 1 FROM auth_counters WHERE key = ${lock.key} AND failures >= ${lock.lockAt}::int) AS locked`
+    : Prisma.sql`SELECT false AS locked`;
+  const counted = steps.map(
+    (step, i) =>
+      Prisma.sql`${Prisma.raw(`step_${i}`)} AS (${countStep(step, i === 0 ? Prisma.sql`gate WHERE NOT gate.locked` : Prisma.raw(`step_${i - 1}`), now)})`,
+  );
+  // The outer SELECT sees the rows as they were before this statement: for a refused step, as they are.
+  const columns = steps.map(
+    (step, i) => Prisma.sql`(SELECT failures FROM ${Prisma.raw(`step_${i}`)}) AS ${Prisma.raw(`counted_${i}`)},
+      (SELECT failures FROM auth_counters WHERE key = ${step.key}) AS ${Prisma.raw(`failures_${i}`)},
+      (SELECT blocked_until FROM auth_counters WHERE key = ${step.key}) AS ${Prisma.raw(`blocked_until_${i}`)}`,
+  );
+  const [row] = await db.$queryRaw<ChainRow[]>`
+    WITH gate AS (${gate}), ${Prisma.join(counted, ", ")}
+    SELECT (SELECT locked FROM gate) AS locked, ${Prisma.join(columns, ", ")}`;
+  if (!row || row.locked) return { kind: "locked" };
+  for (const [i, step] of steps.entries()) {
+    const failures = row[`counted_${i}`];
+    if (typeof failures === "number") {
+      if (i === steps.length - 1) return { kind: "open", failures };
+      continue;
+    }
+    if ((row[`failures_${i}`] ?? 0) >= (step.rule.lockAt ?? NO_LOCK)) return { kind: "locked" };
+    const waitMs = (row[`blocked_until_${i}`]?.getTime() ?? now.getTime()) - now.getTime();
+    return { kind: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+  return { kind: "locked" };
+}
+
+/** Counts one attempt against `key` unless it is blocked or locked (see reserveChain). */
+export function reserve(db: Database, key: string, rule: CounterRule, now: Date): Promise<Reservation> {
+  return reserveChain(db, null, [{ key, rule }], now);
 }
 
 /**
@@ -119,10 +165,16 @@ export async function reserveGuess(
   now: Date,
 ): Promise<Reservation> {
   const lockAt = settings.lockoutFailures;
-  const delays = await reserveGuessDelays(db, keys, settings, now);
-  if (delays.kind !== "open") return delays;
-  // No delay on the scope itself: it only counts consecutive failures from every client up to the lock.
-  return reserve(db, keys.scope, { freeAttempts: lockAt, windowSeconds: 0, lockAt }, now);
+  return reserveChain(
+    db,
+    { key: keys.scope, lockAt },
+    [
+      ...guessDelaySteps(keys, settings),
+      // No delay on the scope itself: it only counts consecutive failures from every client up to the lock.
+      { key: keys.scope, rule: { freeAttempts: lockAt, windowSeconds: 0, lockAt } },
+    ],
+    now,
+  );
 }
 
 /**
@@ -137,25 +189,14 @@ export function reservePasswordGuess(
   settings: ThrottleSettings,
   now: Date,
 ): Promise<Reservation> {
-  return reserveGuessDelays(db, keys, settings, now);
+  return reserveChain(db, { key: keys.scope, lockAt: settings.lockoutFailures }, guessDelaySteps(keys, settings), now);
 }
 
-async function reserveGuessDelays(
-  db: Database,
-  keys: GuessKeys,
-  settings: ThrottleSettings,
-  now: Date,
-): Promise<Reservation> {
-  if (await isLocked(db, keys.scope, settings.lockoutFailures)) return { kind: "locked" };
-  const client = await reserve(
-    db,
-    keys.client,
-    { freeAttempts: settings.clientFreeFailures, windowSeconds: CLIENT_WINDOW_SECONDS },
-    now,
-  );
-  if (client.kind !== "open") return client;
-  return reserve(db, keys.pair, { freeAttempts: settings.loginFreeFailures, windowSeconds: 0 }, now);
-}
+/** The client's counter (an hour's window), then the pair's (no window: cleared on success). */
+const guessDelaySteps = (keys: GuessKeys, settings: ThrottleSettings): ChainStep[] => [
+  { key: keys.client, rule: { freeAttempts: settings.clientFreeFailures, windowSeconds: CLIENT_WINDOW_SECONDS } },
+  { key: keys.pair, rule: { freeAttempts: settings.loginFreeFailures, windowSeconds: 0 } },
+];
 
 /**
  * Counts a wrong password on the account's scope, but at most `loginFreeFailures` per contributor
