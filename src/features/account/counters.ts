@@ -257,7 +257,8 @@ export function recordLoginSuccess(db: Database, keys: CounterKeys, source: Gues
  * H1). The scope was not counted for it (reservePasswordGuess).
  */
 export async function takeBackPasswordGuess(db: Database, keys: GuessKeys): Promise<void> {
-  for (const key of [keys.client, keys.pair]) await takeBackAttempt(db, key);
+  await db.$executeRaw`
+    UPDATE auth_counters SET failures = GREATEST(failures - 1, 0) WHERE key = ${keys.client} OR key = ${keys.pair}`;
 }
 
 /** Forgets the scope's failures, every contributor's share of them, and this client's pair. */

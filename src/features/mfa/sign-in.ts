@@ -1,6 +1,7 @@
 // The second step of a sign-in: a live challenge (from a correct password, bound to the client) plus
 // a second factor yields the session; wrong factors count on the user's second-factor counters.
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { afterResponse } from "../../http/after-response.ts";
 import {
   clearGuessCounters,
   counterKeysFor,
@@ -8,7 +9,6 @@ import {
   passwordGuessKeys,
   type Reservation,
 } from "../account/counters.ts";
-import { isNewDevice } from "../account/notices.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
@@ -80,7 +80,6 @@ export async function completeMfaSignIn(
   // Disabled after the password step: no session (issue 10, L2); startSession refuses it too.
   if (user.status !== "ACTIVE") return { kind: "disabled" };
   if (!(await consumeMfaChallenge(deps, input.challenge))) return { kind: "invalid_challenge" };
-  const newDevice = await isNewDevice(deps, userId, input.client.userAgent);
   const tokens = await startSession(deps, {
     userId,
     email: user.email,
@@ -91,14 +90,16 @@ export async function completeMfaSignIn(
   });
   // The password changed or the user was disabled since the password step (issue 10, M5, L2).
   if (!tokens) return { kind: "invalid_challenge" };
-  await recordSecondFactorSuccess(deps, userId, input.client);
-  await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys, input.client));
-  await recordAuditEvent(deps.db, {
-    action: "login.succeeded",
-    success: true,
-    userId,
-    ...input.client,
-    metadata: { method: `password+${method}`, sessionId: tokens.sessionId },
+  await afterResponse(deps, async () => {
+    await recordSecondFactorSuccess(deps, userId, input.client);
+    await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys, input.client));
+    await recordAuditEvent(deps.db, {
+      action: "login.succeeded",
+      success: true,
+      userId,
+      ...input.client,
+      metadata: { method: `password+${method}`, sessionId: tokens.sessionId },
+    });
   });
-  return { kind: "signed_in", tokens, user: { email: user.email }, newDevice };
+  return { kind: "signed_in", tokens, user: { email: user.email }, newDevice: tokens.newDevice };
 }
