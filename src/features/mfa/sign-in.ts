@@ -2,13 +2,7 @@
 // a second factor yields the session; wrong factors count on the user's second-factor counters.
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { afterResponse } from "../../http/after-response.ts";
-import {
-  clearGuessCounters,
-  counterKeysFor,
-  isLocked,
-  passwordGuessKeys,
-  type Reservation,
-} from "../account/counters.ts";
+import { clearGuessCounters, counterKeysFor, passwordGuessKeys, type Reservation } from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
@@ -62,8 +56,7 @@ export async function completeMfaSignIn(
   if (!user) return { kind: "invalid_challenge" };
   // An account locked after this challenge was issued stays locked: only a reset lifts a lock.
   const passwordKeys = await counterKeysFor(deps.serverKeys, user.email, input.client.limitHash);
-  if (await isLocked(deps.db, passwordKeys.account, deps.accountSettings.lockoutFailures)) return { kind: "locked" };
-  const reservation = await reserveSecondFactorGuess(deps, userId, input.client);
+  const reservation = await reserveSecondFactorGuess(deps, userId, input.client, passwordKeys.account);
   if (reservation.kind !== "open") return reservation;
   const method = methodOf(input.factor);
   const proven = await verifySecondFactor(deps, {
