@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { type DevProcess, spawnDev, waitForGateway } from "../lib/dev-process.ts";
 import { findFreePort } from "../lib/free-port.ts";
 import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
+import { BUNDLE_GZIP_BUDGET_BYTES, benchBudgets } from "./budgets.ts";
+import { benchGateway } from "./gateway.ts";
 import { benchHash } from "./hash.ts";
 import { benchPageWeights, benchSignInTtfb } from "./pages.ts";
 import { percentile } from "./stats.ts";
@@ -124,10 +126,40 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes("--pages")) {
+/** `npm run bench -- --gateway`: the gateway against the direct path, in a stack of its own. */
+async function mainGateway(root: string): Promise<void> {
+  console.log(JSON.stringify({ gateway: await benchGateway(root) }, null, 2));
+}
+
+/** `npm run bench -- --budgets`: bundle size and start-up CPU; a bundle over budget fails the run. */
+async function mainBudgets(root: string): Promise<void> {
+  const budgets = await benchBudgets(root);
+  console.log(JSON.stringify({ budgets }, null, 2));
+  if (budgets.overBudget) {
+    console.error(
+      `BUDGET EXCEEDED: the bundle is ${budgets.bundle.gzipKb} KB gzip, over the ${BUNDLE_GZIP_BUDGET_BYTES / 1000} KB budget (largest: ${budgets.bundle.largestInIndexJs
+        .slice(0, 3)
+        .map((entry) => entry.name)
+        .join(", ")})`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+async function inTemporaryRoot(run: (root: string) => Promise<void>): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), "portcullis-bench-"));
   await chmod(root, 0o755);
-  await mainPages(root).finally(() => rm(root, { recursive: true, force: true }));
+  await run(root).finally(() => rm(root, { recursive: true, force: true }));
+}
+
+if (process.argv.includes("--pages")) {
+  await inTemporaryRoot(mainPages);
+} else if (process.argv.includes("--gateway")) {
+  await inTemporaryRoot(mainGateway);
+} else if (process.argv.includes("--budgets")) {
+  await inTemporaryRoot(mainBudgets);
 } else {
   await main();
+  await inTemporaryRoot(mainGateway);
+  await inTemporaryRoot(mainBudgets);
 }
