@@ -107,6 +107,21 @@ async function postJson(baseUrl: string, path: string, body: unknown): Promise<R
   });
 }
 
+/**
+ * Rotates the jar's session through POST /auth/refresh when its access cookie has less than a minute
+ * left, so a long run under load keeps measuring valid access tokens, not edge refreshes.
+ */
+export async function keepAccessCookieFresh(baseUrl: string, jar: CookieJar): Promise<void> {
+  const expiresAt = Number(decodeJwt(jar.values.get(jar.nameEndingIn("portcullis_at")) ?? "").exp);
+  if (expiresAt - Date.now() / 1000 > 60) return;
+  const response = await fetch(`${baseUrl}/auth/refresh`, {
+    method: "POST",
+    headers: { cookie: jar.header(), origin: baseUrl },
+  });
+  if (response.status !== 200) throw new Error(`refresh failed: ${response.status} ${await response.text()}`);
+  jar.update(response);
+}
+
 /** One sign-up, then `count` browser sign-ins (each its own session and cookie jar). */
 export async function browserSessions(baseUrl: string, count: number): Promise<CookieJar[]> {
   const email = `bench-${randomUUID()}@example.com`;

@@ -8,6 +8,7 @@ import {
   benchRoutes,
   browserSessions,
   type CookieJar,
+  keepAccessCookieFresh,
   RESPONSE_BYTES,
   ROUTE_PREFIX,
   startOrigin,
@@ -47,6 +48,7 @@ async function send(kind: Kind, targets: Targets, jar: CookieJar): Promise<numbe
   }[kind];
   const viaGateway = kind === "sessionCheck" || kind === "gateway" || kind === "gatewayRefresh";
   const headers: Record<string, string> = { accept: "application/json" };
+  if (kind === "sessionCheck" || kind === "gateway") await keepAccessCookieFresh(targets.baseUrl, jar);
   if (viaGateway) headers.cookie = jar.header();
   const started = performance.now();
   const response = await fetch(url, { headers });
