@@ -1,6 +1,7 @@
 // `npm run bench`: time from `npm run dev` to the first 200 on /healthz (cold and warm data dir), the latency
 // of /healthz and its one-row Prisma read through the relay, the edge session check, login, refresh and the
-// password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only).
+// password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only);
+// then the gateway against the direct path (`-- --gateway`) and the bundle and start-up budgets (`-- --budgets`).
 // Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
