@@ -1,4 +1,4 @@
-// Builds the Hono app: request id → config → database → (auth: body limit, CSRF) → auth routes → gateway.
+// Builds the Hono app: (development: /dev/ping) → request id → config → database → (auth: body limit, CSRF) → auth routes → gateway.
 import { Hono } from "hono";
 import { database } from "./db/middleware.ts";
 import { accountRoutes } from "./features/account/routes.ts";
@@ -15,12 +15,14 @@ import type { AppEnv } from "./http/app-env.ts";
 import { limitBodySize } from "./http/body.ts";
 import { config } from "./http/config-middleware.ts";
 import { csrfProtection } from "./http/csrf.ts";
+import { DEV_PING_PATH, devPing } from "./http/dev-ping.ts";
 import { handleError, handleNotFound } from "./http/error-handler.ts";
 import { requestId } from "./http/request-id.ts";
 import { pageSecurityRoutes, uiRoutes } from "./ui/routes.ts";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
+  app.use(DEV_PING_PATH, devPing());
   app.use(requestId(), config(), database());
   app.route("/", pageSecurityRoutes);
   // Proxied bodies stream to the origin unlimited; the gateway's own API takes small JSON only.

@@ -1,14 +1,17 @@
 // `npm run bench`: time from `npm run dev` to the first 200 on /healthz (cold and warm data dir), the latency
 // of /healthz and its one-row Prisma read through the relay, the edge session check, login, refresh and the
 // password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only);
+// then the gateway against the direct path (`-- --gateway`) and the bundle and start-up budgets (`-- --budgets`);
 // `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts).
 // Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
+import { BUNDLE_GZIP_BUDGET_BYTES, benchBudgets } from "./budgets.ts";
 import { countRoundTrips } from "./count.ts";
 import { stop, timeToFirstOk } from "./dev-gateway.ts";
+import { benchGateway } from "./gateway.ts";
 import { benchHash } from "./hash.ts";
 import { benchPageWeights, benchSignInTtfb } from "./pages.ts";
 import { percentile } from "./stats.ts";
@@ -101,12 +104,42 @@ async function main(): Promise<void> {
   }
 }
 
+/** `npm run bench -- --gateway`: the gateway against the direct path, in a stack of its own. */
+async function mainGateway(root: string): Promise<void> {
+  console.log(JSON.stringify({ gateway: await benchGateway(root) }, null, 2));
+}
+
+/** `npm run bench -- --budgets`: bundle size and start-up CPU; a bundle over budget fails the run. */
+async function mainBudgets(root: string): Promise<void> {
+  const budgets = await benchBudgets(root);
+  console.log(JSON.stringify({ budgets }, null, 2));
+  if (budgets.overBudget) {
+    console.error(
+      `BUDGET EXCEEDED: the bundle is ${budgets.bundle.gzipKb} KB gzip, over the ${BUNDLE_GZIP_BUDGET_BYTES / 1000} KB budget (largest: ${budgets.bundle.largestInIndexJs
+        .slice(0, 3)
+        .map((entry) => entry.name)
+        .join(", ")})`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+async function inTemporaryRoot(run: (root: string) => Promise<void>): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "portcullis-bench-"));
+  await chmod(root, 0o755);
+  await run(root).finally(() => rm(root, { recursive: true, force: true }));
+}
+
 if (process.argv.includes("--count")) {
   await countRoundTrips({ verbose: process.argv.includes("--verbose") });
 } else if (process.argv.includes("--pages")) {
-  const root = await mkdtemp(join(tmpdir(), "portcullis-bench-"));
-  await chmod(root, 0o755);
-  await mainPages(root).finally(() => rm(root, { recursive: true, force: true }));
+  await inTemporaryRoot(mainPages);
+} else if (process.argv.includes("--gateway")) {
+  await inTemporaryRoot(mainGateway);
+} else if (process.argv.includes("--budgets")) {
+  await inTemporaryRoot(mainBudgets);
 } else {
   await main();
+  await inTemporaryRoot(mainGateway);
+  await inTemporaryRoot(mainBudgets);
 }

@@ -5,7 +5,14 @@ import { withAliases } from "../http/aliases.ts";
 import { canonicalHost, canonicalizePath, foldCase } from "./canonical.ts";
 
 /** Paths the gateway serves itself and never proxies. */
-export const RESERVED_PATH_PREFIXES = ["/auth", "/.well-known", "/healthz", "/dev/outbox", "/dev/mail"] as const;
+export const RESERVED_PATH_PREFIXES = [
+  "/auth",
+  "/.well-known",
+  "/healthz",
+  "/dev/outbox",
+  "/dev/mail",
+  "/dev/ping",
+] as const;
 
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000;
 

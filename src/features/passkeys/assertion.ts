@@ -1,18 +1,17 @@
 // Passkey assertions (WebAuthn authentication ceremonies): options for anyone (usernameless) or for one
 // known user's passkeys, and verification against the stored credential, the challenge binding and
 // the signature counter. Used for sign-in, the second step of a password sign-in, step-up and reset.
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import type { User } from "../../db/generated/client.ts";
 import { reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { type ChallengeBinding, type ChallengePurpose, challengeConsumer, storeChallenge } from "./challenges.ts";
+import { loadWebAuthnServer } from "./webauthn.ts";
 
 export type WebauthnSettings = {
   rpId: string;
@@ -50,6 +49,7 @@ export async function usernamelessAssertionOptions(
     deps.now,
   );
   if (allowed.kind === "throttled") return allowed;
+  const { generateAuthenticationOptions } = await loadWebAuthnServer();
   const options = await generateAuthenticationOptions({
     rpID: deps.webauthn.rpId,
     userVerification: "required",
@@ -69,6 +69,7 @@ export async function assertionOptionsForUser(
     select: { credentialId: true, transports: true },
   });
   if (passkeys.length === 0) return null;
+  const { generateAuthenticationOptions } = await loadWebAuthnServer();
   const options = await generateAuthenticationOptions({
     rpID: deps.webauthn.rpId,
     userVerification: deps.webauthn.userVerification,
@@ -109,6 +110,7 @@ export async function verifyPasskeyAssertion(
   };
   if (!passkey) return reject("unknown_credential", binding.userId);
   if (binding.userId && passkey.userId !== binding.userId) return reject("unknown_credential", binding.userId);
+  const { verifyAuthenticationResponse } = await loadWebAuthnServer();
   let newCounter: number;
   let userVerified: boolean;
   try {

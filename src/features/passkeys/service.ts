@@ -1,20 +1,17 @@
 // Passkeys (WebAuthn via @simplewebauthn/server): registration for a signed-in user, usernameless
 // sign-in with discoverable credentials. Challenges are server-side, single use, short-lived and bound
 // to the client; user verification is required; a signature-counter regression is refused and audited.
-import {
-  type AuthenticationResponseJSON,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
-} from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { recordAuditEvent } from "../audit/service.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
 import { type PasskeyDeps, verifyPasskeyAssertion } from "./assertion.ts";
 import { challengeConsumer, storeChallenge } from "./challenges.ts";
+import { loadWebAuthnServer } from "./webauthn.ts";
 
 export async function registrationOptions(deps: PasskeyDeps, user: { id: string; email: string }, client: ClientInfo) {
   const existing = await deps.db.passkey.findMany({ where: { userId: user.id }, select: { credentialId: true } });
+  const { generateRegistrationOptions } = await loadWebAuthnServer();
   const options = await generateRegistrationOptions({
     rpName: deps.webauthn.rpName,
     rpID: deps.webauthn.rpId,
@@ -32,6 +29,7 @@ export async function registerPasskey(
   deps: PasskeyDeps,
   input: { userId: string; response: RegistrationResponseJSON; name: string; client: ClientInfo },
 ): Promise<{ id: string } | null> {
+  const { verifyRegistrationResponse } = await loadWebAuthnServer();
   try {
     const result = await verifyRegistrationResponse({
       response: input.response,
