@@ -1,12 +1,14 @@
 // `npm run bench`: time from `npm run dev` to the first 200 on /healthz (cold and warm data dir), the latency
 // of /healthz and its one-row Prisma read through the relay, the edge session check, login, refresh and the
 // password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only);
-// `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts).
+// `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts);
+// `-- --compare [<git-ref>]` times the endpoints before and after, interleaved (compare.ts).
 // Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
+import { compareWithBaseline } from "./compare.ts";
 import { countRoundTrips } from "./count.ts";
 import { stop, timeToFirstOk } from "./dev-gateway.ts";
 import { benchHash } from "./hash.ts";
@@ -101,7 +103,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes("--count")) {
+if (process.argv.includes("--compare")) {
+  await compareWithBaseline();
+} else if (process.argv.includes("--count")) {
   await countRoundTrips({ verbose: process.argv.includes("--verbose") });
 } else if (process.argv.includes("--pages")) {
   const root = await mkdtemp(join(tmpdir(), "portcullis-bench-"));
