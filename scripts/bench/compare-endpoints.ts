@@ -96,7 +96,11 @@ async function timed(request: Request): Promise<number> {
  * Times `endpoint` on both stacks, one request at a time, alternating which stack goes first in each
  * pair so that neither always follows the other's deferred work.
  */
-export async function timeInterleaved(endpoint: Endpoint, [a, b]: [Stack, Stack]): Promise<[number[], number[]]> {
+export async function timeInterleaved(
+  endpoint: Endpoint,
+  [a, b]: [Stack, Stack],
+  signal: AbortSignal,
+): Promise<[number[], number[]]> {
   const requestA = await endpoint.prepare(a);
   const requestB = await endpoint.prepare(b);
   for (let i = 0; i < endpoint.warmups; i++) {
@@ -106,6 +110,7 @@ export async function timeInterleaved(endpoint: Endpoint, [a, b]: [Stack, Stack]
   const durationsA: number[] = [];
   const durationsB: number[] = [];
   for (let i = 0; i < endpoint.requests; i++) {
+    signal.throwIfAborted();
     if (i % 2 === 0) {
       durationsA.push(await timed(requestA));
       durationsB.push(await timed(requestB));

@@ -31,7 +31,7 @@ function currentCommit(): string {
   return `${git("rev-parse", "--short", "HEAD")}${dirty ? " + uncommitted changes" : ""}`;
 }
 
-async function checkOutBaseline(commit: string, worktree: string): Promise<void> {
+async function checkOutBaseline(commit: string, worktree: string, signal: AbortSignal): Promise<void> {
   say(`git worktree add --detach ${worktree} ${commit}`);
   git("worktree", "add", "--detach", worktree, commit);
   say("npm ci in the baseline worktree (about a minute)");
@@ -39,6 +39,7 @@ async function checkOutBaseline(commit: string, worktree: string): Promise<void>
     cwd: worktree,
     timeout: NPM_CI_TIMEOUT_MS,
     maxBuffer: 64 * 1024 * 1024,
+    signal,
   });
 }
 
@@ -50,6 +51,49 @@ async function removeBaseline(worktree: string): Promise<void> {
     await rm(worktree, { recursive: true, force: true });
     git("worktree", "prune");
   }
+}
+
+type Run = {
+  ref: string;
+  baselineCommit: string;
+  root: string;
+  worktree: string;
+  env: Record<string, string>;
+  /** Filled as the stacks start, so that the caller stops whatever started. */
+  gateways: BenchGateway[];
+  /** Aborted by Ctrl-C: the run stops at its next step, and the caller cleans up. */
+  signal: AbortSignal;
+};
+
+/** Starts both stacks, times every endpoint on both and returns the report. */
+async function measureBoth({ ref, baselineCommit, root, worktree, env, gateways, signal }: Run): Promise<string> {
+  say(`starting the baseline stack (${baselineCommit})`);
+  const before = await timeToFirstOk(join(root, "before-data"), env, worktree);
+  gateways.push(before);
+  signal.throwIfAborted();
+  say("starting this checkout's stack");
+  const after = await timeToFirstOk(join(root, "after-data"), env);
+  gateways.push(after);
+  signal.throwIfAborted();
+  const stacks: [Stack, Stack] = [
+    { label: "before", baseUrl: `http://127.0.0.1:${before.port}`, network: 18 },
+    { label: "after", baseUrl: `http://127.0.0.1:${after.port}`, network: 19 },
+  ];
+  const loadAtStart = currentLoad();
+  const comparisons: Comparison[] = [];
+  for (const endpoint of ENDPOINTS) {
+    say(`timing ${endpoint.name}: ${endpoint.requests} per stack after ${endpoint.warmups} warm-ups`);
+    const [beforeMs, afterMs] = await timeInterleaved(endpoint, stacks, signal);
+    comparisons.push(compare(endpoint.name, beforeMs, afterMs));
+  }
+  const header = {
+    date: new Date().toISOString(),
+    before: { ref, commit: baselineCommit },
+    after: { commit: currentCommit() },
+    loadAtStart,
+    loadAtEnd: currentLoad(),
+  };
+  return report(header, comparisons);
 }
 
 export async function compareWithBaseline(): Promise<void> {
@@ -71,38 +115,19 @@ export async function compareWithBaseline(): Promise<void> {
     ]),
   };
   const gateways: BenchGateway[] = [];
+  // Ctrl-C still stops both stacks and removes the worktree (a second one exits at once).
+  const stopping = new AbortController();
+  const onSignal = (name: string) => stopping.abort(new Error(`${name}: stopped before the end`));
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
-    await checkOutBaseline(baselineCommit, worktree);
-    say(`starting the baseline stack (${baselineCommit})`);
-    const before = await timeToFirstOk(join(root, "before-data"), env, worktree);
-    gateways.push(before);
-    say("starting this checkout's stack");
-    const after = await timeToFirstOk(join(root, "after-data"), env);
-    gateways.push(after);
-    const stacks: [Stack, Stack] = [
-      { label: "before", baseUrl: `http://127.0.0.1:${before.port}`, network: 18 },
-      { label: "after", baseUrl: `http://127.0.0.1:${after.port}`, network: 19 },
-    ];
-
-    const loadAtStart = currentLoad();
-    const comparisons: Comparison[] = [];
-    for (const endpoint of ENDPOINTS) {
-      say(`timing ${endpoint.name}: ${endpoint.requests} per stack after ${endpoint.warmups} warm-ups`);
-      const [beforeMs, afterMs] = await timeInterleaved(endpoint, stacks);
-      comparisons.push(compare(endpoint.name, beforeMs, afterMs));
-    }
-    const header = {
-      date: new Date().toISOString(),
-      before: { ref, commit: baselineCommit },
-      after: { commit: currentCommit() },
-      loadAtStart,
-      loadAtEnd: currentLoad(),
-    };
-    console.log(report(header, comparisons));
+    await checkOutBaseline(baselineCommit, worktree, stopping.signal);
+    const signal = stopping.signal;
+    console.log(await measureBoth({ ref, baselineCommit, root, worktree, env, gateways, signal }));
   } finally {
     for (const gateway of gateways) await stop(gateway.dev);
     await new Promise((resolve) => origin.server.close(resolve));
     await removeBaseline(worktree).catch((error: unknown) => say(`could not remove ${worktree}: ${String(error)}`));
     await rm(root, { recursive: true, force: true });
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
   }
 }
