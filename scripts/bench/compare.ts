@@ -44,6 +44,8 @@ async function checkOutBaseline(commit: string, worktree: string, signal: AbortS
 }
 
 async function removeBaseline(worktree: string): Promise<void> {
+  // `git worktree remove` deletes file by file; node_modules (untracked) goes much faster this way.
+  await rm(join(worktree, "node_modules"), { recursive: true, force: true });
   try {
     git("worktree", "remove", "--force", worktree);
   } catch (error) {
