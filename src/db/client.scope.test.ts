@@ -46,7 +46,19 @@ function testApp() {
   app.get("/defers/:name", async (c) => {
     const db = c.var.db();
     note(c.req.param("name"), await backendPid(db));
-    c.var.defer(backendPid(db, 0.2).then((pid) => note(c.req.param("name"), pid)));
+    const name = c.req.param("name");
+    c.var.defer(async () => note(name, await backendPid(db, 0.2)));
+    return c.body(null, 204);
+  });
+  app.get("/defers-failing/:name", async (c) => {
+    const db = c.var.db();
+    const name = c.req.param("name");
+    note(name, await backendPid(db));
+    c.var.defer(async () => {
+      note(name, await backendPid(db));
+      throw new Error("deferred work failed on purpose");
+    });
+    c.var.defer(async () => note(name, await backendPid(db)));
     return c.body(null, 204);
   });
   app.get("/keeps/:name", async (c) => {
@@ -112,6 +124,14 @@ describe("database scopes", () => {
     expect((await call("/defers/later")).status).toBe(204);
     const pids = seen.get("later") ?? [];
     expect(pids).toHaveLength(2);
+    expect(new Set(pids).size).toBe(1);
+    expect(await stillConnected(pids)).toBe(0);
+  });
+
+  it("answers as planned when deferred work fails, still runs the work after it, then closes the connection", async () => {
+    expect((await call("/defers-failing/unlucky")).status).toBe(204);
+    const pids = seen.get("unlucky") ?? [];
+    expect(pids).toHaveLength(3);
     expect(new Set(pids).size).toBe(1);
     expect(await stillConnected(pids)).toBe(0);
   });

@@ -8,19 +8,25 @@ import { openDatabaseScope } from "./client.ts";
 export function database() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const scope = openDatabaseScope(c.var.config);
-    const deferred: Promise<unknown>[] = [];
+    const deferred: Array<() => Promise<unknown>> = [];
     c.set("db", () => scope.db);
     c.set("defer", (work) => {
-      deferred.push(
-        work.catch((error: unknown) => {
-          logger.error("deferred work failed", { requestId: c.var.requestId, error: String(error) });
-        }),
-      );
+      deferred.push(work);
     });
+    const runDeferred = async () => {
+      // In order, since they share one connection; a failure does not stop the rest.
+      for (const work of deferred) {
+        try {
+          await work();
+        } catch (error) {
+          logger.error("deferred work failed", { requestId: c.var.requestId, error: String(error) });
+        }
+      }
+    };
     try {
       await scope.run(next);
     } finally {
-      c.executionCtx.waitUntil(Promise.all(deferred).then(scope.close));
+      c.executionCtx.waitUntil(scope.run(runDeferred).finally(scope.close));
     }
   });
 }

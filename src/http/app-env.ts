@@ -28,8 +28,11 @@ export type AppEnv = {
     session: AuthenticatedSession;
     /** Set-Cookie values every response to this request must carry (cookies rotated at the edge, M2). */
     pendingSetCookies?: string[];
-    /** Runs `work` after the response is sent (the database stays open until it ends). */
-    defer: (work: Promise<unknown>) => void;
+    /**
+     * Starts `work` once the response is ready (waitUntil), on the request's connection, which stays
+     * open until it ends; a failure is logged and can no longer change the answer.
+     */
+    defer: (work: () => Promise<unknown>) => void;
     /** Hosted pages only: the response's CSP nonce. */
     cspNonce?: string;
     /** Hosted pages only: renders an error as an HTML page instead of the JSON shape. */

@@ -15,7 +15,15 @@ export async function authDependencies(c: Context<AppEnv>): Promise<SessionDeps>
     loadSigningKeys(config.signingKeySet),
     deriveServerKeys(config.authSecret, config.encryption),
   ]);
-  return { db: c.var.db(), kv: config.kv, signingKeys, serverKeys, settings: config, now: new Date() };
+  return {
+    db: c.var.db(),
+    kv: config.kv,
+    signingKeys,
+    serverKeys,
+    settings: config,
+    now: new Date(),
+    defer: c.var.defer,
+  };
 }
 
 /**

@@ -84,20 +84,22 @@ type ChainRow = { locked: boolean } & Record<`counted_${number}` | `failures_${n
 
 /**
  * Counts one attempt on each step's key in order, atomically and in ONE statement (one round trip):
- * nothing when `lock`'s key has reached its lock, and a step refused (blocked or locked) counts no
+ * nothing when any of `locks` has reached its lock, and a step refused (blocked or locked) counts no
  * later step. Each step's row lock makes concurrent attempts queue. The next delay, 2^(attempts -
  * free) s up to 15 min, is set in the same statement. Returns the first refusal, or the last step's
  * count including this attempt.
  */
 export async function reserveChain(
   db: Database,
-  lock: { key: string; lockAt: number } | null,
+  locks: Array<{ key: string; lockAt: number }>,
   steps: ChainStep[],
   now: Date,
 ): Promise<Reservation> {
-  const gate = lock
-    ? Prisma.sql`SELECT EXISTS (SELECT 1 FROM auth_counters WHERE key = ${lock.key} AND failures >= ${lock.lockAt}::int) AS locked`
-    : Prisma.sql`SELECT false AS locked`;
+  const reached = locks.map((lock) => Prisma.sql`(key = ${lock.key} AND failures >= ${lock.lockAt}::int)`);
+  const gate =
+    reached.length > 0
+      ? Prisma.sql`SELECT EXISTS (SELECT 1 FROM auth_counters WHERE ${Prisma.join(reached, " OR ")}) AS locked`
+      : Prisma.sql`SELECT false AS locked`;
   const counted = steps.map(
     (step, i) =>
       Prisma.sql`${Prisma.raw(`step_${i}`)} AS (${countStep(step, i === 0 ? Prisma.sql`gate WHERE NOT gate.locked` : Prisma.raw(`step_${i - 1}`), now)})`,
@@ -127,7 +129,7 @@ export async function reserveChain(
 
 /** Counts one attempt against `key` unless it is blocked or locked (see reserveChain). */
 export function reserve(db: Database, key: string, rule: CounterRule, now: Date): Promise<Reservation> {
-  return reserveChain(db, null, [{ key, rule }], now);
+  return reserveChain(db, [], [{ key, rule }], now);
 }
 
 /**
@@ -156,18 +158,21 @@ export const passwordGuessKeys = (keys: CounterKeys, source: GuessSource): Guess
  * answered first, without counting anything. Used for second factors, where every guess needs the
  * password (or a session, or the mailbox) first, so the lock is the point and is reserved before the
  * check: a burst cannot get more guesses checked than the lock allows. The guess stays counted as a
- * failure unless `recordGuessSuccess` takes it back.
+ * failure unless `recordGuessSuccess` takes it back. `alsoLockedBy`: another scope whose lock
+ * refuses this guess too (a password lock refuses the second step of that sign-in).
  */
 export async function reserveGuess(
   db: Database,
   keys: GuessKeys,
   settings: ThrottleSettings,
   now: Date,
+  alsoLockedBy?: string,
 ): Promise<Reservation> {
   const lockAt = settings.lockoutFailures;
+  const locks = [keys.scope, ...(alsoLockedBy ? [alsoLockedBy] : [])].map((key) => ({ key, lockAt }));
   return reserveChain(
     db,
-    { key: keys.scope, lockAt },
+    locks,
     [
       ...guessDelaySteps(keys, settings),
       // No delay on the scope itself: it only counts consecutive failures from every client up to the lock.
@@ -189,7 +194,12 @@ export function reservePasswordGuess(
   settings: ThrottleSettings,
   now: Date,
 ): Promise<Reservation> {
-  return reserveChain(db, { key: keys.scope, lockAt: settings.lockoutFailures }, guessDelaySteps(keys, settings), now);
+  return reserveChain(
+    db,
+    [{ key: keys.scope, lockAt: settings.lockoutFailures }],
+    guessDelaySteps(keys, settings),
+    now,
+  );
 }
 
 /** The client's counter (an hour's window), then the pair's (no window: cleared on success). */
@@ -257,7 +267,8 @@ export function recordLoginSuccess(db: Database, keys: CounterKeys, source: Gues
  * H1). The scope was not counted for it (reservePasswordGuess).
  */
 export async function takeBackPasswordGuess(db: Database, keys: GuessKeys): Promise<void> {
-  for (const key of [keys.client, keys.pair]) await takeBackAttempt(db, key);
+  await db.$executeRaw`
+    UPDATE auth_counters SET failures = GREATEST(failures - 1, 0) WHERE key = ${keys.client} OR key = ${keys.pair}`;
 }
 
 /** Forgets the scope's failures, every contributor's share of them, and this client's pair. */

@@ -1,9 +1,10 @@
 // Signing in with email and password: throttled before any password work, the same answer for
 // unknown emails and wrong passwords, and a second step when two-step sign-in is on.
 import { hashPassword, verifyPassword } from "../../crypto/password.ts";
+import { afterResponse } from "../../http/after-response.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { createMfaChallenge } from "../mfa/challenge.ts";
-import { hasSecondFactor, type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
+import { hasSecondFactor, methodsOf, type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
 import { type ClientInfo, type IssuedTokens, revokeSessions, startSession } from "../session/service.ts";
 import {
   counterKeysFor,
@@ -13,8 +14,7 @@ import {
   takeBackPasswordGuess,
 } from "./counters.ts";
 import { recordWrongPassword } from "./lockout.ts";
-import { isNewDevice } from "./notices.ts";
-import { findUserWithPassword, replacePasswordHash } from "./repository.ts";
+import { findSignInCandidate, replacePasswordHash } from "./repository.ts";
 import { type AccountDeps, dummyPasswordHash, PASSWORD_AMR, type Refusal } from "./service.ts";
 
 export type LogInResult =
@@ -35,46 +35,47 @@ export async function logIn(
   input: { email: string; password: string; client: ClientInfo },
 ): Promise<LogInResult> {
   const keys = await counterKeysFor(deps.serverKeys, input.email, input.client.limitHash);
-  const [reservation, found] = await Promise.all([
-    reserveLoginAttempt(deps.db, keys, input.client, deps.accountSettings, deps.now),
-    findUserWithPassword(deps.db, input.email),
-  ]);
-  const audit = { userId: found?.user.id ?? null, ...input.client };
+  // One connection runs statements one after another: the reservation, then the lookup.
+  const reservation = await reserveLoginAttempt(deps.db, keys, input.client, deps.accountSettings, deps.now);
   if (reservation.kind !== "open") {
-    await recordAuditEvent(deps.db, {
-      action: "login.throttled",
-      success: false,
-      ...audit,
-      metadata: { method: "password", state: reservation.kind },
-    });
+    const found = await findSignInCandidate(deps.db, input.email);
+    await afterResponse(deps, () =>
+      recordAuditEvent(deps.db, {
+        action: "login.throttled",
+        success: false,
+        userId: found?.user.id ?? null,
+        ...input.client,
+        metadata: { method: "password", state: reservation.kind },
+      }),
+    );
     return reservation;
   }
+  const found = await findSignInCandidate(deps.db, input.email);
+  const audit = { userId: found?.user.id ?? null, ...input.client };
 
   const params = deps.accountSettings.passwordHashParams;
   const stored = found?.passwordAccount?.passwordHash ?? (await dummyPasswordHash(params));
   const check = await verifyPassword(stored, input.password, params);
   if (!found?.passwordAccount?.passwordHash || !check.ok) {
-    await recordAuditEvent(deps.db, {
-      action: "login.failed",
-      success: false,
-      ...audit,
-      metadata: { method: "password" },
-    });
     await recordWrongPassword(deps, { keys, user: found?.user ?? null, client: input.client });
+    await afterResponse(deps, () =>
+      recordAuditEvent(deps.db, { action: "login.failed", success: false, ...audit, metadata: { method: "password" } }),
+    );
     return { kind: "invalid_credentials" };
   }
 
   const { user, passwordAccount } = found;
-  const methods = await secondFactorMethods(deps, user.id);
+  const methods = methodsOf(found.mfa);
   // With a second factor the password is only half a sign-in: it takes back its own attempt and
   // clears nothing; the counters are cleared once the second factor is right (issue 10, H1).
   if (methods.length > 0) await takeBackPasswordGuess(deps.db, passwordGuessKeys(keys, input.client));
-  else await recordLoginSuccess(deps.db, keys, input.client);
   if (
     check.needsRehash &&
     (await replacePasswordHash(deps.db, passwordAccount.id, stored, await hashPassword(input.password, params)))
   ) {
-    await recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit });
+    await afterResponse(deps, () =>
+      recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit }),
+    );
   }
   if (user.status === "DISABLED") return { kind: "disabled" };
   if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
@@ -82,7 +83,6 @@ export async function logIn(
     const challenge = await createMfaChallenge(deps, user, input.client);
     return { kind: "mfa_required", challenge, methods };
   }
-  const newDevice = await isNewDevice(deps, user.id, input.client.userAgent);
   const tokens = await startSession(deps, {
     userId: user.id,
     email: user.email,
@@ -97,19 +97,19 @@ export async function logIn(
   // behind (confirmation ends only the sessions that exist then); a second look closes that window.
   if (await hasSecondFactor(deps, user.id)) {
     await revokeSessions(deps, user.id, { only: [tokens.sessionId] }, "mfa_enabled");
+    await takeBackPasswordGuess(deps.db, passwordGuessKeys(keys, input.client));
     const challenge = await createMfaChallenge(deps, user, input.client);
     return { kind: "mfa_required", challenge, methods: await secondFactorMethods(deps, user.id) };
   }
-  await recordAuditEvent(deps.db, {
-    action: "login.succeeded",
-    success: true,
-    ...audit,
-    metadata: { method: "password", sessionId: tokens.sessionId },
+  // The counters and the audit row do not change this answer: they are written after it.
+  await afterResponse(deps, async () => {
+    await recordLoginSuccess(deps.db, keys, input.client);
+    await recordAuditEvent(deps.db, {
+      action: "login.succeeded",
+      success: true,
+      ...audit,
+      metadata: { method: "password", sessionId: tokens.sessionId },
+    });
   });
-  return {
-    kind: "signed_in",
-    tokens,
-    user: { email: user.email },
-    newDevice,
-  };
+  return { kind: "signed_in", tokens, user: { email: user.email }, newDevice: tokens.newDevice };
 }

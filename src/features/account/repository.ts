@@ -3,6 +3,56 @@ import type { Database } from "../../db/client.ts";
 
 export const PASSWORD_PROVIDER = "password";
 
+export type SignInCandidate = {
+  user: { id: string; email: string; status: string; emailVerifiedAt: Date | null; credentialEpoch: number };
+  passwordAccount: { id: string; passwordHash: string | null } | null;
+  mfa: { totp: boolean; passkeys: number; recoveryCodesLeft: number };
+};
+
+/**
+ * What a password sign-in needs about the user with this (normalized) email, in one statement: the
+ * user, their password hash and their second factors (see mfaStatus).
+ */
+export async function findSignInCandidate(db: Database, email: string): Promise<SignInCandidate | null> {
+  const rows = await db.$queryRaw<
+    Array<{
+      id: string;
+      email: string;
+      status: string;
+      email_verified_at: Date | null;
+      credential_epoch: number;
+      account_id: string | null;
+      password_hash: string | null;
+      totp: boolean;
+      passkeys: number;
+      recovery_codes_left: number;
+    }>
+  >`
+    SELECT u.id, u.email, u.status::text AS status, u.email_verified_at, u.credential_epoch,
+           a.id AS account_id, a.password_hash,
+           EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS totp,
+           (SELECT count(*)::int FROM passkeys p WHERE p.user_id = u.id) AS passkeys,
+           (SELECT count(*)::int FROM recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL) AS recovery_codes_left
+    FROM users u
+    LEFT JOIN LATERAL (
+      SELECT id, password_hash FROM accounts WHERE user_id = u.id AND provider = ${PASSWORD_PROVIDER} LIMIT 1
+    ) a ON true
+    WHERE u.email = ${email}`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    user: {
+      id: row.id,
+      email: row.email,
+      status: row.status,
+      emailVerifiedAt: row.email_verified_at,
+      credentialEpoch: row.credential_epoch,
+    },
+    passwordAccount: row.account_id ? { id: row.account_id, passwordHash: row.password_hash } : null,
+    mfa: { totp: row.totp, passkeys: row.passkeys, recoveryCodesLeft: row.recovery_codes_left },
+  };
+}
+
 /** The user with this (normalized) email and their password hash, if they have one. */
 export async function findUserWithPassword(db: Database, email: string) {
   const user = await db.user.findUnique({

@@ -73,7 +73,7 @@ export const accountRoutes = new Hono<AppEnv>()
     if (result.kind === "weak_password") return weakPassword(c, result.problem);
     if (result.kind === "throttled" || result.kind === "locked") return refuse(c, result);
     // After the response, for a new and a taken address alike: the answer and its timing stay the same.
-    c.var.defer(sendSignUpMail(deps, c.var.config, { email: body.email, newUserId: result.newUserId, client }));
+    c.var.defer(() => sendSignUpMail(deps, c.var.config, { email: body.email, newUserId: result.newUserId, client }));
     if (result.kind === "verification_required") {
       return c.json({ status: "verification_required", message: "Check your inbox to finish signing up." }, 202);
     }
@@ -88,7 +88,7 @@ export const accountRoutes = new Hono<AppEnv>()
       case "signed_in":
         if (result.newDevice) {
           // After the response: a slow mail provider must not slow the sign-in down.
-          c.var.defer(
+          c.var.defer(() =>
             sendNewDeviceNotice(deps, c.var.config.mail, {
               email: result.user.email,
               userAgent: c.req.header("user-agent"),

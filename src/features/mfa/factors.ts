@@ -34,6 +34,8 @@ export async function lacksSecondFactorProof(
   return !session.amr.includes("mfa") && (await hasSecondFactor(deps, session.userId));
 }
 
+export type MfaStatus = { totp: boolean; passkeys: number; recoveryCodesLeft: number };
+
 /** The user's second factors: whether TOTP is on, how many passkeys and unused recovery codes there are. */
 export async function mfaStatus(deps: Pick<SessionDeps, "db">, userId: string) {
   const [credential, passkeys, recoveryCodesLeft] = await Promise.all([
@@ -49,7 +51,11 @@ export async function secondFactorMethods(
   deps: Pick<SessionDeps, "db">,
   userId: string,
 ): Promise<SecondFactorMethod[]> {
-  const status = await mfaStatus(deps, userId);
+  return methodsOf(await mfaStatus(deps, userId));
+}
+
+/** See secondFactorMethods. */
+export function methodsOf(status: MfaStatus): SecondFactorMethod[] {
   if (!status.totp) return [];
   const methods: SecondFactorMethod[] = ["totp"];
   if (status.passkeys > 0) methods.push("passkey");

@@ -27,13 +27,17 @@ const resetDelayKey = (userId: string) => `code:reset_second_factor:${userId}`;
 export const secondFactorGuessKeys = (userId: string, client: ClientInfo): GuessKeys =>
   guessKeysFor(scopeOf(userId), client);
 
-/** Counts a guess at the user's second factor; refused while delayed or locked. */
+/**
+ * Counts a guess at the user's second factor; refused while delayed or locked, or while the
+ * `alsoLockedBy` scope (the password's, during a sign-in) is locked.
+ */
 export function reserveSecondFactorGuess(
   deps: GuessDeps & { accountSettings: ThrottleSettings },
   userId: string,
   client: ClientInfo,
+  alsoLockedBy?: string,
 ): Promise<Reservation> {
-  return reserveGuess(deps.db, secondFactorGuessKeys(userId, client), deps.accountSettings, deps.now);
+  return reserveGuess(deps.db, secondFactorGuessKeys(userId, client), deps.accountSettings, deps.now, alsoLockedBy);
 }
 
 /**

@@ -166,7 +166,7 @@ export const mfaRoutes = new Hono<AppEnv>()
       case "signed_in":
         if (result.newDevice) {
           // After the response, as at POST /auth/login: a slow mail provider must not slow the sign-in.
-          c.var.defer(
+          c.var.defer(() =>
             sendNewDeviceNotice(deps, c.var.config.mail, {
               email: result.user.email,
               userAgent: c.req.header("user-agent"),

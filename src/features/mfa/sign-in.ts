@@ -1,14 +1,8 @@
 // The second step of a sign-in: a live challenge (from a correct password, bound to the client) plus
 // a second factor yields the session; wrong factors count on the user's second-factor counters.
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import {
-  clearGuessCounters,
-  counterKeysFor,
-  isLocked,
-  passwordGuessKeys,
-  type Reservation,
-} from "../account/counters.ts";
-import { isNewDevice } from "../account/notices.ts";
+import { afterResponse } from "../../http/after-response.ts";
+import { clearGuessCounters, counterKeysFor, passwordGuessKeys, type Reservation } from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
@@ -62,8 +56,7 @@ export async function completeMfaSignIn(
   if (!user) return { kind: "invalid_challenge" };
   // An account locked after this challenge was issued stays locked: only a reset lifts a lock.
   const passwordKeys = await counterKeysFor(deps.serverKeys, user.email, input.client.limitHash);
-  if (await isLocked(deps.db, passwordKeys.account, deps.accountSettings.lockoutFailures)) return { kind: "locked" };
-  const reservation = await reserveSecondFactorGuess(deps, userId, input.client);
+  const reservation = await reserveSecondFactorGuess(deps, userId, input.client, passwordKeys.account);
   if (reservation.kind !== "open") return reservation;
   const method = methodOf(input.factor);
   const proven = await verifySecondFactor(deps, {
@@ -80,7 +73,6 @@ export async function completeMfaSignIn(
   // Disabled after the password step: no session (issue 10, L2); startSession refuses it too.
   if (user.status !== "ACTIVE") return { kind: "disabled" };
   if (!(await consumeMfaChallenge(deps, input.challenge))) return { kind: "invalid_challenge" };
-  const newDevice = await isNewDevice(deps, userId, input.client.userAgent);
   const tokens = await startSession(deps, {
     userId,
     email: user.email,
@@ -91,14 +83,16 @@ export async function completeMfaSignIn(
   });
   // The password changed or the user was disabled since the password step (issue 10, M5, L2).
   if (!tokens) return { kind: "invalid_challenge" };
-  await recordSecondFactorSuccess(deps, userId, input.client);
-  await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys, input.client));
-  await recordAuditEvent(deps.db, {
-    action: "login.succeeded",
-    success: true,
-    userId,
-    ...input.client,
-    metadata: { method: `password+${method}`, sessionId: tokens.sessionId },
+  await afterResponse(deps, async () => {
+    await recordSecondFactorSuccess(deps, userId, input.client);
+    await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys, input.client));
+    await recordAuditEvent(deps.db, {
+      action: "login.succeeded",
+      success: true,
+      userId,
+      ...input.client,
+      metadata: { method: `password+${method}`, sessionId: tokens.sessionId },
+    });
   });
-  return { kind: "signed_in", tokens, user: { email: user.email }, newDevice };
+  return { kind: "signed_in", tokens, user: { email: user.email }, newDevice: tokens.newDevice };
 }

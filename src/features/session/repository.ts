@@ -16,21 +16,24 @@ export type NewSession = {
   credentialEpoch: number;
 };
 
-export type InsertedSession = { id: string; userId: string; amr: string[]; authTime: Date };
+/** `newDevice`: the user had sessions before, none from this user agent (read before this one). */
+export type InsertedSession = { id: string; userId: string; amr: string[]; authTime: Date; newDevice: boolean };
 
 /**
  * Creates the session and its first refresh token in one statement, only while the user is active
  * and their credential epoch is still the one read with the credential (issue 10, M5, L2). The user
  * row is share-locked, so a password change or disable running at the same moment either waits for
  * this insert (and then revokes the session it lists) or is seen by it (and no session is created).
- * Null when refused.
+ * Whether the device is new is read in the same statement. Null when refused.
  */
 export async function insertSessionWithRefreshToken(
   db: Database,
   session: NewSession,
 ): Promise<InsertedSession | null> {
   const sessionId = uuidv7();
-  const rows = await db.$queryRaw<Array<{ id: string; user_id: string; amr: string[]; auth_time: Date }>>`
+  const rows = await db.$queryRaw<
+    Array<{ id: string; user_id: string; amr: string[]; auth_time: Date; new_device: boolean }>
+  >`
     WITH owner AS (
       SELECT id, credential_epoch FROM users
       WHERE id = ${session.userId}::uuid AND status = 'ACTIVE' AND credential_epoch = ${session.credentialEpoch}::int
@@ -45,10 +48,16 @@ export async function insertSessionWithRefreshToken(
     ), token AS (
       INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at)
       SELECT ${uuidv7()}::uuid, created.id, ${session.refreshTokenHash}, ${session.idleExpiresAt} FROM created
+    ), earlier AS (
+      SELECT count(*) AS sessions,
+             count(*) FILTER (WHERE user_agent IS NOT DISTINCT FROM ${session.userAgent}::text) AS from_this_agent
+      FROM sessions WHERE user_id = ${session.userId}::uuid
     )
-    SELECT id, user_id, amr, auth_time FROM created`;
+    SELECT id, user_id, amr, auth_time, (earlier.sessions > 0 AND earlier.from_this_agent = 0) AS new_device
+    FROM created, earlier`;
   const row = rows[0];
-  return row ? { id: row.id, userId: row.user_id, amr: row.amr ?? [], authTime: row.auth_time } : null;
+  if (!row) return null;
+  return { id: row.id, userId: row.user_id, amr: row.amr ?? [], authTime: row.auth_time, newDevice: row.new_device };
 }
 
 export function findRefreshTokenWithSession(db: Database, tokenHash: string) {

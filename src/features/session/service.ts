@@ -7,6 +7,7 @@ import { generateRandomToken, hmacSha256, sha256Hex } from "../../crypto/bytes.t
 import type { ServerKeys } from "../../crypto/server-keys.ts";
 import type { SigningKeys } from "../../crypto/signing-keys.ts";
 import type { Database } from "../../db/client.ts";
+import type { Deferral } from "../../http/after-response.ts";
 import { markSessionsRevoked } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { amrAfterStepUp } from "./amr.ts";
@@ -35,7 +36,7 @@ export type SessionDeps = {
   serverKeys: ServerKeys;
   settings: SessionSettings;
   now: Date;
-};
+} & Deferral;
 
 /**
  * Who is calling, as stored. `ipHash` (the full address's HMAC) goes into audit rows and binds
@@ -58,6 +59,9 @@ export type IssuedTokens = {
   refreshToken: string;
   refreshTokenExpiresAt: Date;
 };
+
+/** A new session's tokens, and whether it is the user's first from this device (see InsertedSession). */
+export type StartedSession = IssuedTokens & { newDevice: boolean };
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const addSeconds = (date: Date, s: number) => new Date(date.getTime() + s * 1000);
@@ -122,7 +126,7 @@ export async function startSession(
     client: ClientInfo;
     credentialEpoch: number;
   },
-): Promise<IssuedTokens | null> {
+): Promise<StartedSession | null> {
   const refreshToken = generateRandomToken();
   const expiresAt = addSeconds(deps.now, deps.settings.sessionAbsoluteTtlSeconds);
   const idleExpiresAt = earliest(addSeconds(deps.now, deps.settings.sessionIdleTtlSeconds), expiresAt);
@@ -144,6 +148,7 @@ export async function startSession(
     ...(await issueAccessToken(deps, { ...session, email: input.email, emailVerified: input.emailVerified })),
     refreshToken,
     refreshTokenExpiresAt: idleExpiresAt,
+    newDevice: session.newDevice,
   };
 }
 

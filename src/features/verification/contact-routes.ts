@@ -59,7 +59,7 @@ export const contactRoutes = new Hono<AppEnv>()
         limitHash: (await clientInfo(c)).limitHash,
       });
       if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-      c.var.defer(result.delivery);
+      c.var.defer(() => result.delivery);
       return c.json({ status: "sent" }, 202);
     },
   )

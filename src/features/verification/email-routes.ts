@@ -64,9 +64,10 @@ export const emailVerificationRoutes = new Hono<AppEnv>()
     const body = hasBody ? await readJsonBody(c, RequestBody) : {};
     const deps = await verificationDependencies(c);
     const client = await clientInfo(c);
-    if (body.email !== undefined) {
+    const email = body.email;
+    if (email !== undefined) {
       // The work happens after the response, so the answer and its timing are the same for every address.
-      c.var.defer(requestEmailVerificationByAddress(deps, body.email, client));
+      c.var.defer(() => requestEmailVerificationByAddress(deps, email, client));
       return c.json(VERIFICATION_REQUESTED, 202);
     }
     const result = await requestEmailVerification(deps, await signedInUser(c), client);

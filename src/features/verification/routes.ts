@@ -75,7 +75,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     const deps = await verificationDependencies(c);
     const client = await clientInfo(c);
     // The work happens after the response, so the answer and its timing are the same for every address.
-    c.var.defer(requestPasswordReset(deps, body.email, client));
+    c.var.defer(() => requestPasswordReset(deps, body.email, client));
     return c.json(RESET_REQUESTED, 202);
   })
   .post("/auth/password/reset/passkey/options", async (c) => {

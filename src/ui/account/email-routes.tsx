@@ -122,7 +122,7 @@ export const accountEmailRoutes = new Hono<AppEnv>()
       );
     }
     // A taken address is answered the same way, and its (absent) mail goes out after the response too.
-    c.var.defer(result.delivery);
+    c.var.defer(() => result.delivery);
     return seeOther(c, CONFIRM_PATH);
   })
   .get(CONFIRM_PATH, async (c) => {

@@ -41,7 +41,8 @@ export const forgotPasswordRoutes = new Hono<AppEnv>()
     const deps = { ...(await authDependencies(c)), mail: config.mail, appUrl: config.appUrl, policy: config };
     // After the response, so the answer and its timing are the same for every address (the service
     // counts the send limits before it looks the address up).
-    c.var.defer(requestPasswordReset(deps, parsed.data, await clientInfo(c), returnTo));
+    const client = await clientInfo(c);
+    c.var.defer(() => requestPasswordReset(deps, parsed.data, client, returnTo));
     const query = new URLSearchParams({ sent: "1" });
     if (returnTo !== "/") query.set("return_to", returnTo);
     return seeOther(c, `/auth/forgot-password?${query}`);

@@ -112,7 +112,7 @@ export const signInRoutes = new Hono<AppEnv>()
     switch (result.kind) {
       case "signed_in":
         if (result.newDevice) {
-          c.var.defer(
+          c.var.defer(() =>
             sendNewDeviceNotice(deps, c.var.config.mail, {
               email: result.user.email,
               userAgent: c.req.header("user-agent"),

@@ -97,7 +97,7 @@ export const signUpRoutes = new Hono<AppEnv>()
         return show(c, returnTo, ({ t }) => ({ values, formError: t.common.accountLocked }), 423);
     }
     // After the response, for a new and a taken address alike, as POST /auth/signup does (H3).
-    c.var.defer(sendSignUpMail(deps, c.var.config, { email, newUserId: result.newUserId, client, returnTo }));
+    c.var.defer(() => sendSignUpMail(deps, c.var.config, { email, newUserId: result.newUserId, client, returnTo }));
     if (result.kind === "signed_in") {
       deliverTokens(c, result.tokens, "browser", deps.now);
       return seeOther(c, returnTo);

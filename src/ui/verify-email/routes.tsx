@@ -135,7 +135,8 @@ export const verifyEmailRoutes = new Hono<AppEnv>()
     // After the response, and the same answer for every address: known or not, verified or not, over
     // the limit or not (the service counts it in send-limits before it looks anything up).
     const deps = await verificationDependencies(c);
-    c.var.defer(requestEmailVerificationByAddress(deps, parsed.data, await clientInfo(c), returnTo));
+    const client = await clientInfo(c);
+    c.var.defer(() => requestEmailVerificationByAddress(deps, parsed.data, client, returnTo));
     rememberAddressToVerify(c, parsed.data);
     return seeOther(c, verifyEmailLocation(returnTo, "resent=1"));
   });
