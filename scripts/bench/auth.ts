@@ -4,19 +4,29 @@ import { type Summary, summarize, timeEach } from "./stats.ts";
 
 const PASSWORD = "correct horse battery staple 42";
 
-type ApiSession = { accessToken: string; refreshToken: string };
+export type ApiSession = { accessToken: string; refreshToken: string };
 
-async function post(baseUrl: string, path: string, json: unknown): Promise<Response> {
+/** POSTs `json`; `headers` go on top (e.g. a CF-Connecting-IP of the caller's own). */
+export async function post(
+  baseUrl: string,
+  path: string,
+  json: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${baseUrl}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(json),
   });
 }
 
-async function signUp(baseUrl: string): Promise<{ email: string; session: ApiSession }> {
+/** A fresh API-client user (bearer tokens, no cookies), signed in by the signup itself. */
+export async function signUp(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+): Promise<{ email: string; session: ApiSession }> {
   const email = `bench-${randomUUID()}@example.com`;
-  const response = await post(baseUrl, "/auth/signup", { email, password: PASSWORD, client: "api" });
+  const response = await post(baseUrl, "/auth/signup", { email, password: PASSWORD, client: "api" }, headers);
   if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${await response.text()}`);
   return { email, session: ((await response.json()) as { session: ApiSession }).session };
 }
@@ -45,11 +55,16 @@ export async function benchSessionCheck(baseUrl: string, requests: number) {
   return { unprotected: a, protected: b, addedMedianMs: Math.round((b.median - a.median) * 10) / 10 };
 }
 
+/** POST /auth/login as an API client with the password `signUp` gave the user. */
+export function logIn(baseUrl: string, email: string, headers: Record<string, string> = {}): Promise<Response> {
+  return post(baseUrl, "/auth/login", { email, password: PASSWORD, client: "api" }, headers);
+}
+
 /** POST /auth/login as an API client, including the Argon2id verification. */
 export async function benchLogin(baseUrl: string, requests: number): Promise<Summary> {
   const { email } = await signUp(baseUrl);
   const durations = await timeEach(requests, async () => {
-    const response = await post(baseUrl, "/auth/login", { email, password: PASSWORD, client: "api" });
+    const response = await logIn(baseUrl, email);
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
   });

@@ -23,7 +23,7 @@ const RELAY_LINE = /relay for the Neon driver on ws:\/\/(127\.0\.0\.1:\d+)/;
 export type CountOptions = { verbose: boolean; runs?: number };
 
 /** The smallest origin: a 1-line text answer to every request. */
-async function startTinyOrigin(): Promise<{ server: Server; url: string }> {
+export async function startTinyOrigin(): Promise<{ server: Server; url: string }> {
   const server = createServer((_request, response) => {
     response.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
   });

@@ -2,13 +2,15 @@
 // of /healthz and its one-row Prisma read through the relay, the edge session check, login, refresh and the
 // password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only);
 // then the gateway against the direct path (`-- --gateway`) and the bundle and start-up budgets (`-- --budgets`);
-// `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts).
+// `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts);
+// `-- --compare [<git-ref>]` times the endpoints before and after, interleaved (compare.ts).
 // Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
 import { BUNDLE_GZIP_BUDGET_BYTES, benchBudgets } from "./budgets.ts";
+import { compareWithBaseline } from "./compare.ts";
 import { countRoundTrips } from "./count.ts";
 import { stop, timeToFirstOk } from "./dev-gateway.ts";
 import { benchGateway } from "./gateway.ts";
@@ -130,7 +132,9 @@ async function inTemporaryRoot(run: (root: string) => Promise<void>): Promise<vo
   await run(root).finally(() => rm(root, { recursive: true, force: true }));
 }
 
-if (process.argv.includes("--count")) {
+if (process.argv.includes("--compare")) {
+  await compareWithBaseline();
+} else if (process.argv.includes("--count")) {
   await countRoundTrips({ verbose: process.argv.includes("--verbose") });
 } else if (process.argv.includes("--pages")) {
   await inTemporaryRoot(mainPages);

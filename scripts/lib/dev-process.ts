@@ -9,11 +9,14 @@ export type DevProcess = {
   exited: Promise<number | null>;
 };
 
-/** Spawns scripts/dev.ts with `env` on top of this process's environment, minus DATABASE_URL. */
-export function spawnDev(env: Record<string, string>): DevProcess {
+/**
+ * Spawns scripts/dev.ts of the checkout at `root` (this one unless given) with `env` on top of this
+ * process's environment, minus DATABASE_URL.
+ */
+export function spawnDev(env: Record<string, string>, root = paths.root): DevProcess {
   const { DATABASE_URL: _external, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], {
-    cwd: paths.root,
+    cwd: root,
     env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
