@@ -1,0 +1,42 @@
+// Step-up from the gateway's requireMfa route (/secure in the dev demo: requireMfa, maxAgeSeconds 300):
+// a session signed in with the password alone is sent to /auth/reauthenticate, proves a second factor
+// there with a passkey, and comes back to /secure.
+import { describe, expect, it } from "vitest";
+import { signedInAccount } from "./helpers/api.ts";
+import { addVirtualAuthenticator } from "./helpers/authenticator.ts";
+import { useNewPagePerTest } from "./helpers/browser.ts";
+import { expectCleanPage } from "./helpers/checks.ts";
+import { expectDemoIdentity } from "./helpers/demo.ts";
+import { redirectsOnTheWayTo } from "./helpers/pages.ts";
+import { addPasskeyOnSecurityPage } from "./helpers/passkeys.ts";
+
+const browserTest = useNewPagePerTest();
+
+describe("step-up from a requireMfa gateway route", () => {
+  it("sends a password-only session to /auth/reauthenticate and back to /secure after a passkey", async () => {
+    const { context, page } = browserTest;
+    const { email } = await signedInAccount(page, "step-up");
+    const authenticator = await addVirtualAuthenticator(context, page);
+    // Adding a passkey does not change how this session signed in: with the password alone.
+    await addPasskeyOnSecurityPage(page, "Laptop");
+    await page.goto("/");
+    expect((await expectDemoIdentity(page, "/")).amr).toEqual(["pwd"]);
+
+    expect(await redirectsOnTheWayTo(page, "/secure?tab=2")).toEqual([
+      `/auth/sign-in?return_to=${encodeURIComponent("/secure?tab=2")}&step_up=1`,
+      `/auth/reauthenticate?return_to=${encodeURIComponent("/secure?tab=2")}`,
+    ]);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Confirm it is you");
+    expect(await page.locator("main").textContent()).toContain(`Signed in as ${email}.`);
+    const passkeyButton = page.getByRole("button", { name: "Confirm with a passkey" });
+    await passkeyButton.waitFor({ state: "visible" });
+    await expectCleanPage(page, "reauthenticate-passkey");
+
+    await Promise.all([page.waitForURL((url) => url.pathname === "/secure"), passkeyButton.click()]);
+    const identity = await expectDemoIdentity(page, "/secure?tab=2");
+    expect(identity).toMatchObject({ email, route: "demo-secure" });
+    expect(identity.amr).toEqual(expect.arrayContaining(["pwd", "hwk", "mfa"]));
+    await expectCleanPage(page);
+    expect(await authenticator.credentials()).toMatchObject([{ signCount: 2 }]);
+  });
+});
