@@ -50,7 +50,7 @@ describe("passkeys on the hosted pages", () => {
     await page.waitForURL(/\/auth\/sign-in\?return_to=/);
     const button = page.getByRole("button", { name: "Sign in with a passkey" });
     await button.waitFor({ state: "visible" });
-    await expectCleanPage(page, "sign-in-passkey");
+    await expectCleanPage(page);
     await Promise.all([page.waitForURL((url) => url.pathname === "/"), button.click()]);
 
     const identity = await expectDemoIdentity(page, "/?from=passkey");
