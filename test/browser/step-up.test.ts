@@ -13,7 +13,7 @@ import { addPasskeyOnSecurityPage } from "./helpers/passkeys.ts";
 const browserTest = useNewPagePerTest();
 
 describe("step-up from a requireMfa gateway route", () => {
-  it("sends a password-only session to /auth/reauthenticate and back to /secure after a passkey", async () => {
+  it("sends a password-only session to /auth/reauthenticate, announces a cancelled passkey, and returns to /secure after one", async () => {
     const { context, page } = browserTest;
     const { email } = await signedInAccount(page, "step-up");
     const authenticator = await addVirtualAuthenticator(context, page);
@@ -31,6 +31,16 @@ describe("step-up from a requireMfa gateway route", () => {
     const passkeyButton = page.getByRole("button", { name: "Confirm with a passkey" });
     await passkeyButton.waitFor({ state: "visible" });
     await expectCleanPage(page, "reauthenticate-passkey");
+
+    // The person cancels the passkey prompt: the page stays, says so, and the button works again.
+    await authenticator.setUserVerified(false);
+    await passkeyButton.click();
+    const failure = page.getByRole("alert").filter({ hasText: "That passkey could not be used." });
+    await failure.waitFor({ state: "visible", timeout: 10_000 });
+    expect(new URL(page.url()).pathname).toBe("/auth/reauthenticate");
+    expect(await passkeyButton.isEnabled()).toBe(true);
+    await expectCleanPage(page);
+    await authenticator.setUserVerified(true);
 
     await Promise.all([page.waitForURL((url) => url.pathname === "/secure"), passkeyButton.click()]);
     const identity = await expectDemoIdentity(page, "/secure?tab=2");
