@@ -4,11 +4,13 @@
 import { describe, expect, it } from "vitest";
 import { signedInAccount } from "./helpers/api.ts";
 import { addVirtualAuthenticator } from "./helpers/authenticator.ts";
+import { enrollAuthenticatorApp } from "./helpers/authenticator-app.ts";
 import { useNewPagePerTest } from "./helpers/browser.ts";
 import { expectCleanPage } from "./helpers/checks.ts";
 import { expectDemoIdentity } from "./helpers/demo.ts";
 import { redirectsOnTheWayTo } from "./helpers/pages.ts";
 import { addPasskeyOnSecurityPage } from "./helpers/passkeys.ts";
+import { ageSignIn } from "./helpers/session-age.ts";
 
 const browserTest = useNewPagePerTest();
 
@@ -48,5 +50,34 @@ describe("step-up from a requireMfa gateway route", () => {
     expect(identity.amr).toEqual(expect.arrayContaining(["pwd", "hwk", "mfa"]));
     await expectCleanPage(page);
     expect(await authenticator.credentials()).toMatchObject([{ signCount: 2 }]);
+  });
+
+  it("sends a session older than maxAgeSeconds to /auth/reauthenticate and back to /secure after a recovery code", async () => {
+    const { context, page } = browserTest;
+    const { email } = await signedInAccount(page, "stale");
+    const { recoveryCodes } = await enrollAuthenticatorApp(page);
+    // Confirming the app proved a code just now: multi-factor and recent, so /secure opens at once.
+    await page.goto("/secure");
+    expect(await expectDemoIdentity(page, "/secure")).toMatchObject({ email, route: "demo-secure" });
+
+    // The same session, its sign-in an hour old (the route allows 300 s).
+    await ageSignIn(context);
+    expect(await redirectsOnTheWayTo(page, "/secure")).toEqual([
+      `/auth/sign-in?return_to=${encodeURIComponent("/secure")}&step_up=1`,
+      `/auth/reauthenticate?return_to=${encodeURIComponent("/secure")}`,
+    ]);
+    expect(await page.locator("main").textContent()).toContain("This needs your second factor.");
+    expect(await page.getByLabel("Password", { exact: true }).count()).toBe(0);
+    await expectCleanPage(page, "reauthenticate-second-factor");
+
+    await page.getByLabel("Recovery code", { exact: true }).fill(recoveryCodes[0] ?? "");
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/secure"),
+      page.getByRole("button", { name: "Confirm with recovery code" }).click(),
+    ]);
+    const identity = await expectDemoIdentity(page, "/secure");
+    expect(identity).toMatchObject({ email, route: "demo-secure" });
+    expect(identity.amr).toContain("mfa");
+    await expectCleanPage(page);
   });
 });
