@@ -30,6 +30,9 @@ describe("step-up from a requireMfa gateway route", () => {
     ]);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Confirm it is you");
     expect(await page.locator("main").textContent()).toContain(`Signed in as ${email}.`);
+    // The password would leave the session password-only, and /secure would send the browser straight back.
+    expect(await page.locator("main").textContent()).toContain("The page you were going to needs a second factor.");
+    expect(await page.getByLabel("Password", { exact: true }).count()).toBe(0);
     const passkeyButton = page.getByRole("button", { name: "Confirm with a passkey" });
     await passkeyButton.waitFor({ state: "visible" });
     await expectCleanPage(page, "reauthenticate-passkey");
@@ -66,7 +69,7 @@ describe("step-up from a requireMfa gateway route", () => {
       `/auth/sign-in?return_to=${encodeURIComponent("/secure")}&step_up=1`,
       `/auth/reauthenticate?return_to=${encodeURIComponent("/secure")}`,
     ]);
-    expect(await page.locator("main").textContent()).toContain("This needs your second factor.");
+    expect(await page.locator("main").textContent()).toContain("The page you were going to needs a second factor.");
     expect(await page.getByLabel("Password", { exact: true }).count()).toBe(0);
     await expectCleanPage(page, "reauthenticate-second-factor");
 
