@@ -8,7 +8,7 @@ import { baseUrl, launchBrowser, newContext } from "./helpers/browser.ts";
 import { expectNoCspViolations } from "./helpers/csp.ts";
 import { uniqueEmail, uniquePassword } from "./helpers/identities.ts";
 import { codeFrom, codeIn, openNewestMailInDevMail, waitForMail } from "./helpers/mail.ts";
-import { submitSignIn } from "./helpers/pages.ts";
+import { redirectsOnTheWayTo, submitSignIn } from "./helpers/pages.ts";
 import { saveScreenshot } from "./helpers/screenshots.ts";
 
 let browser: Browser;
@@ -25,18 +25,6 @@ beforeEach(async () => {
 });
 afterEach(() => context?.close());
 
-/** Navigates to `path` and returns the Location of every redirect on the way (the target may not exist yet). */
-async function redirectsOnTheWayTo(path: string): Promise<string[]> {
-  const locations: string[] = [];
-  const record = (response: { status: () => number; headers: () => Record<string, string> }) => {
-    if (response.status() === 302) locations.push(response.headers().location ?? "");
-  };
-  page.on("response", record);
-  await page.goto(path);
-  page.off("response", record);
-  return locations;
-}
-
 describe("the dev demo behind the gateway", () => {
   it("answers /healthz in the browser", async () => {
     const response = await page.goto("/healthz");
@@ -45,10 +33,10 @@ describe("the dev demo behind the gateway", () => {
   });
 
   it("sends a browser without a session from / to sign-in with return_to", async () => {
-    expect((await redirectsOnTheWayTo("/secure/area?tab=1"))[0]).toBe(
+    expect((await redirectsOnTheWayTo(page, "/secure/area?tab=1"))[0]).toBe(
       `/auth/sign-in?return_to=${encodeURIComponent("/secure/area?tab=1")}`,
     );
-    expect((await redirectsOnTheWayTo("/"))[0]).toBe(`/auth/sign-in?return_to=${encodeURIComponent("/")}`);
+    expect((await redirectsOnTheWayTo(page, "/"))[0]).toBe(`/auth/sign-in?return_to=${encodeURIComponent("/")}`);
     expect(new URL(page.url()).pathname).toBe("/auth/sign-in");
   });
 
@@ -117,7 +105,7 @@ describe("the dev demo behind the gateway", () => {
     const signup = await signUpFromPage(page, { email: uniqueEmail("step-up"), password: uniquePassword() });
     expect(signup.status).toBe(200);
     // The gateway's answer; where the sign-in page sends a signed-in user next is the pages' business.
-    expect((await redirectsOnTheWayTo("/secure"))[0]).toBe(
+    expect((await redirectsOnTheWayTo(page, "/secure"))[0]).toBe(
       `/auth/sign-in?return_to=${encodeURIComponent("/secure")}&step_up=1`,
     );
   });

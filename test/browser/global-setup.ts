@@ -7,6 +7,7 @@ import chromium from "@sparticuz/chromium";
 import type { TestProject } from "vitest/node";
 import { type DevProcess, spawnDev, waitForGateway } from "../../scripts/lib/dev-process.ts";
 import { findFreePort } from "../../scripts/lib/free-port.ts";
+import { loadOrCreateDevSecrets } from "../../scripts/lib/secrets.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module "vitest" {
     baseUrl: string;
     /** The Chromium binary from @sparticuz/chromium, decompressed once here for every file. */
     chromiumPath: string;
+    /** The gateway's SIGNING_KEYS, made here, so a test can age a session's access cookie (helpers/session-age.ts). */
+    signingKeys: string;
   }
 }
 
@@ -38,6 +41,8 @@ export default async function setup(project: TestProject) {
   await chmod(dataDir, 0o755);
   const [port, postgresPort] = await Promise.all([findFreePort(), findFreePort()]);
   const baseUrl = `http://localhost:${port}`;
+  // Made here, where `npm run dev` keeps them, so the tests also know the signing keys.
+  const { secrets } = await loadOrCreateDevSecrets(join(dataDir, "dev-secrets.json"));
   const dev = spawnDev({
     PORTCULLIS_DATA_DIR: dataDir,
     PORTCULLIS_PG_PORT: String(postgresPort),
@@ -55,6 +60,7 @@ export default async function setup(project: TestProject) {
     if (!dev.output().includes("demo app on")) throw new Error(`the demo origin did not start:\n${dev.output()}`);
     project.provide("baseUrl", baseUrl);
     project.provide("chromiumPath", chromiumPath);
+    project.provide("signingKeys", secrets.SIGNING_KEYS);
   } catch (error) {
     await stop(dev);
     await rm(dataDir, { recursive: true, force: true });

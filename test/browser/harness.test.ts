@@ -23,6 +23,20 @@ beforeEach(async () => {
 });
 afterEach(() => context?.close());
 
+/** Creates a discoverable passkey for localhost in the page (run with page.evaluate); its type. */
+async function createPasskey(): Promise<string | undefined> {
+  const credential = await navigator.credentials.create({
+    publicKey: {
+      challenge: crypto.getRandomValues(new Uint8Array(32)),
+      rp: { id: "localhost", name: "Portcullis" },
+      user: { id: crypto.getRandomValues(new Uint8Array(16)), name: "ada@example.com", displayName: "Ada" },
+      pubKeyCredParams: [{ type: "public-key", alg: -7 }],
+      authenticatorSelection: { residentKey: "required", userVerification: "required" },
+    },
+  });
+  return credential?.type;
+}
+
 describe("browser test helpers", () => {
   it("collect a CSP violation on a page whose policy allows nothing", async () => {
     // A page on the gateway's origin, answered by the browser itself: its image breaks the policy.
@@ -82,20 +96,20 @@ describe("browser test helpers", () => {
   it("create a passkey for localhost in the virtual authenticator", async () => {
     await page.goto("/healthz");
     const authenticator = await addVirtualAuthenticator(context, page);
-    const created = await page.evaluate(async () => {
-      const credential = await navigator.credentials.create({
-        publicKey: {
-          challenge: crypto.getRandomValues(new Uint8Array(32)),
-          rp: { id: "localhost", name: "Portcullis" },
-          user: { id: crypto.getRandomValues(new Uint8Array(16)), name: "ada@example.com", displayName: "Ada" },
-          pubKeyCredParams: [{ type: "public-key", alg: -7 }],
-          authenticatorSelection: { residentKey: "required", userVerification: "required" },
-        },
-      });
-      return credential?.type;
-    });
+    const created = await page.evaluate(createPasskey);
     expect(created).toBe("public-key");
     expect(await authenticator.credentials()).toMatchObject([{ isResidentCredential: true, rpId: "localhost" }]);
+    await authenticator.remove();
+  });
+
+  it("keep the virtual authenticator and its passkeys through CSP checks of the page", async () => {
+    await page.goto("/healthz");
+    const authenticator = await addVirtualAuthenticator(context, page);
+    expect(await page.evaluate(createPasskey)).toBe("public-key");
+    await expectNoCspViolations(page);
+    await readCspIssues(page);
+    expect(await authenticator.credentials()).toHaveLength(1);
+    expect(await page.evaluate(createPasskey)).toBe("public-key");
     await authenticator.remove();
   });
 

@@ -184,6 +184,9 @@ export const en = {
     wrongRecoveryCode: "That recovery code is wrong or was already used.",
     notOffered: "This account cannot be confirmed that way. Use one of the methods below.",
     noMethod: "This account has no way to confirm it here. Sign out and sign in again.",
+    introRouteNeedsSecondFactor: "The page you were going to needs a second factor. Prove it with one to continue.",
+    noSecondFactor: "The page you were going to needs a second factor, and this account has none yet.",
+    addSecondFactor: "Add an authenticator app or a passkey",
     cancel: "Cancel",
   },
   account: {

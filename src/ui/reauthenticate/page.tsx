@@ -13,19 +13,33 @@ export type ReauthenticatePageProps = {
   returnTo: string;
   email: string;
   methods: ReauthMethod[];
+  /** return_to is a gateway route with requireMfa: only a second factor lets the user through. */
+  routeNeedsSecondFactor: boolean;
   passkeyScript: string | undefined;
 };
 
-export function ReauthenticatePage({ view, state, returnTo, email, methods, passkeyScript }: ReauthenticatePageProps) {
+export function ReauthenticatePage(props: ReauthenticatePageProps) {
+  const { view, state, returnTo, email, methods, routeNeedsSecondFactor, passkeyScript } = props;
   const { t } = view;
   const r = t.reauthenticate;
   return (
     <div class="card">
       <h1>{r.heading}</h1>
       <ErrorSummary view={view} state={state} />
-      <p>{methods.includes("totp") ? r.introSecondFactor : r.intro}</p>
+      <p>
+        {routeNeedsSecondFactor
+          ? r.introRouteNeedsSecondFactor
+          : methods.includes("totp")
+            ? r.introSecondFactor
+            : r.intro}
+      </p>
       <p class="muted">{r.signedInAs(email)}</p>
-      {methods.length === 0 ? <Notice>{r.noMethod}</Notice> : null}
+      {methods.length === 0 && routeNeedsSecondFactor ? (
+        <Notice>
+          {r.noSecondFactor} <a href="/auth/account/security">{r.addSecondFactor}</a>
+        </Notice>
+      ) : null}
+      {methods.length === 0 && !routeNeedsSecondFactor ? <Notice>{r.noMethod}</Notice> : null}
       {methods.includes("password") ? (
         <PostForm action={REAUTHENTICATE_ACTION} returnTo={returnTo}>
           <Field

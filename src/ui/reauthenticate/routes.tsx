@@ -13,6 +13,7 @@ import {
 } from "../../features/mfa/reauthenticate.ts";
 import { assertionOptionsForUser } from "../../features/passkeys/assertion.ts";
 import { deliverAccessToken } from "../../features/session/respond.ts";
+import { isGatewayOwnPath, resolveRoute } from "../../gateway/route-table.ts";
 import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { clientInfo } from "../../http/auth-context.ts";
@@ -34,9 +35,35 @@ function signInFirst(c: Context<AppEnv>, returnTo: string, status: 302 | 303): R
   return c.redirect(`/auth/sign-in${query}`, status);
 }
 
+type ReauthPage = {
+  returnTo: string;
+  session: AuthenticatedSession;
+  methods: ReauthMethod[];
+  routeNeedsSecondFactor: boolean;
+};
+
+/**
+ * What the page offers on the way to `returnTo`. A gateway route with requireMfa lets through only a
+ * session that proved a second factor, and a password alone makes the session password-only again
+ * (amrAfterStepUp): offering it there would send the user back here, round and round.
+ */
+async function reauthPage(c: Context<AppEnv>, session: AuthenticatedSession, returnTo: string): Promise<ReauthPage> {
+  const methods = await reauthenticationMethods(await mfaDependencies(c), session.userId);
+  const target = resolveRoute(c.var.config.gatewayRoutes, new URL(returnTo, c.req.url));
+  // The gateway never proxies its own paths (/auth/account/… under a "/" route stays a page of ours).
+  const routeNeedsSecondFactor =
+    target.kind === "route" && target.route.requireMfa && !isGatewayOwnPath(new URL(returnTo, c.req.url).pathname);
+  return {
+    returnTo,
+    session,
+    methods: routeNeedsSecondFactor ? methods.filter((method) => method !== "password") : methods,
+    routeNeedsSecondFactor,
+  };
+}
+
 async function show(
   c: Context<AppEnv>,
-  page: { returnTo: string; session: AuthenticatedSession; methods: ReauthMethod[] },
+  page: ReauthPage,
   state: FormState | ((view: View) => FormState),
   status: PageOptions["status"] = 200,
 ) {
@@ -48,6 +75,7 @@ async function show(
       returnTo={page.returnTo}
       email={page.session.email}
       methods={page.methods}
+      routeNeedsSecondFactor={page.routeNeedsSecondFactor}
       passkeyScript={script}
     />
   ));
@@ -84,8 +112,7 @@ export const reauthenticateRoutes = new Hono<AppEnv>()
     const returnTo = returnToOf(c.req.query("return_to"));
     const session = await pageSession(c);
     if (!session) return signInFirst(c, returnTo, 302);
-    const methods = await reauthenticationMethods(await mfaDependencies(c), session.userId);
-    return show(c, { returnTo, session, methods }, {});
+    return show(c, await reauthPage(c, session, returnTo), {});
   })
   .post(REAUTHENTICATE_OPTIONS, async (c) => {
     beginOptionsRoute(c);
@@ -105,7 +132,7 @@ export const reauthenticateRoutes = new Hono<AppEnv>()
     const session = await pageSession(c);
     if (!session) return signInFirst(c, returnTo, 303);
     const deps = await mfaDependencies(c);
-    const page = { returnTo, session, methods: await reauthenticationMethods(deps, session.userId) };
+    const page = await reauthPage(c, session, returnTo);
     const form = proofOfForm(fields, page.methods);
     if (form.kind === "invalid") return show(c, page, form.state, 400);
     const result = await reauthenticate(deps, {

@@ -1,5 +1,6 @@
 // Calls the gateway's JSON API from inside the page, so cookies it sets land in the browser context.
 import type { Page } from "playwright-core";
+import { uniqueEmail, uniquePassword } from "./identities.ts";
 import { codeFrom, waitForMail } from "./mail.ts";
 
 export type PageResponse = { status: number; body: unknown };
@@ -34,4 +35,13 @@ export async function signUpFromPage(page: Page, account: { email: string; passw
   const verify = await postJsonFromPage(page, "/auth/email/verify", { email: account.email, code });
   if (verify.status !== 200) return verify;
   return postJsonFromPage(page, "/auth/login", { ...account, client: "browser" });
+}
+
+/** A new verified account (named after `label`) signed in with its password in `page`'s context, from /healthz. */
+export async function signedInAccount(page: Page, label: string): Promise<{ email: string; password: string }> {
+  const account = { email: uniqueEmail(label), password: uniquePassword() };
+  await page.goto("/healthz");
+  const signIn = await signUpFromPage(page, account);
+  if (signIn.status !== 200) throw new Error(`sign-up and sign-in answered ${signIn.status}`);
+  return account;
 }

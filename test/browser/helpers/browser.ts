@@ -1,7 +1,13 @@
 // One headless Chromium per test file (from @sparticuz/chromium), a fresh context per test.
 import chromium from "@sparticuz/chromium";
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium as playwright } from "playwright-core";
-import { inject } from "vitest";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  chromium as playwright,
+} from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
 import { collectCspViolations } from "./csp.ts";
 
 // @sparticuz/chromium's flags are tuned for AWS Lambda; these would weaken what the tests check
@@ -73,4 +79,41 @@ export async function newContext(browser: Browser, options: ContextOptions = {})
   context.setDefaultNavigationTimeout(30_000);
   if (options.javaScriptEnabled !== false) await collectCspViolations(context);
   return context;
+}
+
+export type TestPage = { readonly browser: Browser; readonly context: BrowserContext; readonly page: Page };
+
+/**
+ * Registers the file's hooks: one Chromium for the file, and for each test a new context (newContext)
+ * with one page, closed after it. Read the members inside a test.
+ */
+export function useNewPagePerTest(): TestPage {
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+  beforeEach(async () => {
+    if (!browser) throw new Error("no browser");
+    context = await newContext(browser);
+    page = await context.newPage();
+  });
+  afterEach(() => context?.close());
+  const present = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`no ${name} outside a test`);
+    return value;
+  };
+  return {
+    get browser() {
+      return present(browser, "browser");
+    },
+    get context() {
+      return present(context, "context");
+    },
+    get page() {
+      return present(page, "page");
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // Finds CSP violations two ways: `securitypolicyviolation` events collected in every document of a
 // context, and the issues Chrome reports over CDP (which also covers pages with JavaScript disabled).
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
 
 export type CspViolation = {
   documentURI: string;
@@ -47,11 +47,36 @@ export async function readCspViolations(page: Page): Promise<CspViolation[]> {
 
 export type CspIssue = { violatedDirective: string; blockedURL?: string; isReportOnly: boolean; url?: string };
 
+type AuditIssue = {
+  code: string;
+  details: {
+    contentSecurityPolicyIssueDetails?: {
+      violatedDirective: string;
+      blockedURL?: string;
+      isReportOnly: boolean;
+      sourceCodeLocation?: { url: string };
+    };
+  };
+};
+
+// One CDP session per page, never detached: detaching any CDP session of a page turns Chrome's virtual
+// WebAuthn environment off for that page, and its authenticators and passkeys go with it.
+const auditSessions = new WeakMap<Page, Promise<CDPSession>>();
+
+function auditSessionOf(page: Page): Promise<CDPSession> {
+  let session = auditSessions.get(page);
+  if (!session) {
+    session = page.context().newCDPSession(page);
+    auditSessions.set(page, session);
+  }
+  return session;
+}
+
 /** The CSP issues Chrome raised in this page so far (Audits replays them when enabled), JavaScript or not. */
 export async function readCspIssues(page: Page): Promise<CspIssue[]> {
-  const session = await page.context().newCDPSession(page);
+  const session = await auditSessionOf(page);
   const issues: CspIssue[] = [];
-  session.on("Audits.issueAdded", ({ issue }) => {
+  const collect = ({ issue }: { issue: AuditIssue }) => {
     const details = issue.details.contentSecurityPolicyIssueDetails;
     if (issue.code !== "ContentSecurityPolicyIssue" || !details) return;
     issues.push({
@@ -60,12 +85,15 @@ export async function readCspIssues(page: Page): Promise<CspIssue[]> {
       isReportOnly: details.isReportOnly,
       url: details.sourceCodeLocation?.url,
     });
-  });
+  };
+  session.on("Audits.issueAdded", collect);
   try {
     await session.send("Audits.enable");
     await new Promise((resolve) => setTimeout(resolve, 100));
   } finally {
-    await session.detach();
+    session.off("Audits.issueAdded", collect);
+    // Disabled again, so that the next read is replayed the issues of the page as it is then.
+    await session.send("Audits.disable");
   }
   return issues;
 }

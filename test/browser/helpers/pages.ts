@@ -46,3 +46,21 @@ export async function signUpAndSignInThroughPages(page: Page, account: Account):
   await page.goto("/auth/sign-in");
   await submitSignIn(page, account);
 }
+
+/** Signs out with the sign-out page's button and waits for the signed-out page. */
+export async function signOutThroughPage(page: Page): Promise<void> {
+  await page.goto("/auth/sign-out");
+  await Promise.all([page.waitForURL("**/auth/signed-out**"), page.getByRole("button", { name: "Sign out" }).click()]);
+}
+
+/** Navigates `page` to `path` and returns the Location of every 302 on the way (the target may not exist yet). */
+export async function redirectsOnTheWayTo(page: Page, path: string): Promise<string[]> {
+  const locations: string[] = [];
+  const record = (response: { status: () => number; headers: () => Record<string, string> }) => {
+    if (response.status() === 302) locations.push(response.headers().location ?? "");
+  };
+  page.on("response", record);
+  await page.goto(path);
+  page.off("response", record);
+  return locations;
+}
