@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, setUpAuthTest } from "../../../test/helpers/auth.ts";
 import { NO_CLIENT, withServiceDeps } from "../../../test/helpers/services.ts";
+import type { Database } from "../../db/client.ts";
 import { counterKeysFor, passwordGuessKeys, reserveLoginAttempt, takeBackPasswordGuess } from "./counters.ts";
 
 let ctx: AuthTestContext;
@@ -48,7 +49,8 @@ describe("counter statements and lock order", () => {
         await tx.$executeRaw`UPDATE auth_counters SET updated_at = now() WHERE key = ${guess.pair}`;
         pairHeld();
         await waitForBackend("wait_event_type = 'Lock'");
-        await takeBackPasswordGuess(tx, guess);
+        // Inside the same transaction, which still holds the pair's row; the take-back only runs raw SQL.
+        await takeBackPasswordGuess(tx as unknown as Database, guess);
         return "taken back";
       }),
     );
