@@ -1,11 +1,10 @@
 // Lock order between the counters' statements: reserveChain holds the client's row while it waits for
-// the pair's, so a statement that holds the pair and then needs the client (takeBackPasswordGuess
-// updates both rows in whatever order it scans them) deadlocks with it, and Postgres aborts one of
-// them after deadlock_timeout: a double-submitted sign-in answers 500.
+// the pair's, so a statement that could hold the pair and then need the client (one UPDATE of both
+// rows, in whatever order it scans them) would deadlock with it, and Postgres would abort one of them
+// after deadlock_timeout: a double-submitted sign-in would answer 500.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, setUpAuthTest } from "../../../test/helpers/auth.ts";
 import { NO_CLIENT, withServiceDeps } from "../../../test/helpers/services.ts";
-import type { Database } from "../../db/client.ts";
 import { counterKeysFor, passwordGuessKeys, reserveLoginAttempt, takeBackPasswordGuess } from "./counters.ts";
 
 let ctx: AuthTestContext;
@@ -39,27 +38,34 @@ describe("counter statements and lock order", () => {
         [key],
       );
     }
-    let pairHeld = () => {};
-    const holding = new Promise<void>((resolve) => {
-      pairHeld = resolve;
+    // A reservation holds the client's row (it takes it first, then waits for the pair's).
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
     });
-    // The first request's take-back, having reached the pair's row first (its scan order).
-    const takeBack = withServiceDeps(ctx, (deps) =>
+    const reservationHolding = withServiceDeps(ctx, (deps) =>
       deps.db.$transaction(async (tx) => {
-        await tx.$executeRaw`UPDATE auth_counters SET updated_at = now() WHERE key = ${guess.pair}`;
-        pairHeld();
-        await waitForBackend("wait_event_type = 'Lock'");
-        // Inside the same transaction, which still holds the pair's row; the take-back only runs raw SQL.
-        await takeBackPasswordGuess(tx as unknown as Database, guess);
-        return "taken back";
+        await tx.$executeRaw`UPDATE auth_counters SET updated_at = now() WHERE key = ${guess.client}`;
+        await released;
       }),
     );
-    await holding;
     await waitForBackend("state = 'idle in transaction'");
-    // The second request of a double submit: its reservation.
-    const reservation = withServiceDeps(ctx, (deps) => reserveLoginAttempt(deps.db, keys, client, settings, deps.now));
-    const results = await Promise.allSettled([takeBack, reservation]);
-    const outcomes = results.map((result) => (result.status === "fulfilled" ? "finished" : String(result.reason)));
-    expect(outcomes).toEqual(["finished", "finished"]);
+    // The take-back (the real one) waits for the client's row: it must not hold the pair's meanwhile,
+    // or the reservation, waiting for the pair's next, would deadlock with it.
+    const takeBack = withServiceDeps(ctx, (deps) => takeBackPasswordGuess(deps.db, guess));
+    await waitForBackend("wait_event_type = 'Lock'");
+    const pairFree = await ctx
+      .sql("SELECT key FROM auth_counters WHERE key = $1 FOR UPDATE NOWAIT", [guess.pair])
+      .then(() => "free")
+      .catch((error: unknown) => String(error));
+    release();
+    const results = await Promise.allSettled([reservationHolding, takeBack]);
+    expect(pairFree).toBe("free");
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled"]);
+    const rows = await ctx.sql<{ key: string; failures: number }>(
+      "SELECT key, failures FROM auth_counters WHERE key = ANY($1::text[]) ORDER BY key",
+      [[guess.client, guess.pair]],
+    );
+    expect(rows.map((row) => row.failures)).toEqual([0, 0]);
   });
 });

@@ -79,8 +79,7 @@ function countStep(step: ChainStep, source: Prisma.Sql, now: Date): Prisma.Sql {
     RETURNING failures`;
 }
 
-type ChainRow = { locked: boolean } & Record<`counted_${number}` | `failures_${number}`, number | null> &
-  Record<`blocked_until_${number}`, Date | null>;
+type ChainRow = { locked: boolean } & Record<`counted_${number}`, number | null>;
 
 /**
  * Counts one attempt on each step's key in order, atomically and in ONE statement (one round trip):
@@ -104,11 +103,8 @@ export async function reserveChain(
     (step, i) =>
       Prisma.sql`${Prisma.raw(`step_${i}`)} AS (${countStep(step, i === 0 ? Prisma.sql`gate WHERE NOT gate.locked` : Prisma.raw(`step_${i - 1}`), now)})`,
   );
-  // The outer SELECT sees the rows as they were before this statement: for a refused step, as they are.
   const columns = steps.map(
-    (step, i) => Prisma.sql`(SELECT failures FROM ${Prisma.raw(`step_${i}`)}) AS ${Prisma.raw(`counted_${i}`)},
-      (SELECT failures FROM auth_counters WHERE key = ${step.key}) AS ${Prisma.raw(`failures_${i}`)},
-      (SELECT blocked_until FROM auth_counters WHERE key = ${step.key}) AS ${Prisma.raw(`blocked_until_${i}`)}`,
+    (_step, i) => Prisma.sql`(SELECT failures FROM ${Prisma.raw(`step_${i}`)}) AS ${Prisma.raw(`counted_${i}`)}`,
   );
   const [row] = await db.$queryRaw<ChainRow[]>`
     WITH gate AS (${gate}), ${Prisma.join(counted, ", ")}
@@ -120,8 +116,10 @@ export async function reserveChain(
       if (i === steps.length - 1) return { kind: "open", failures };
       continue;
     }
-    if ((row[`failures_${i}`] ?? 0) >= (step.rule.lockAt ?? NO_LOCK)) return { kind: "locked" };
-    const waitMs = (row[`blocked_until_${i}`]?.getTime() ?? now.getTime()) - now.getTime();
+    // The statement's snapshot may predate the attempt it queued behind: read the row as it is now.
+    const current = await db.authCounter.findUnique({ where: { key: step.key } });
+    if ((current?.failures ?? 0) >= (step.rule.lockAt ?? NO_LOCK)) return { kind: "locked" };
+    const waitMs = (current?.blockedUntil?.getTime() ?? now.getTime()) - now.getTime();
     return { kind: "throttled", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
   return { kind: "locked" };
@@ -267,15 +265,20 @@ export function recordLoginSuccess(db: Database, keys: CounterKeys, source: Gues
  * H1). The scope was not counted for it (reservePasswordGuess).
  */
 export async function takeBackPasswordGuess(db: Database, keys: GuessKeys): Promise<void> {
-  await db.$executeRaw`
-    UPDATE auth_counters SET failures = GREATEST(failures - 1, 0) WHERE key = ${keys.client} OR key = ${keys.pair}`;
+  // One row per statement, in the chain's order: a statement holding both rows could deadlock with
+  // a reservation that holds the client's row while it waits for the pair's.
+  for (const key of [keys.client, keys.pair]) await takeBackAttempt(db, key);
 }
 
-/** Forgets the scope's failures, every contributor's share of them, and this client's pair. */
+/**
+ * Forgets the scope's failures, every contributor's share of them, and this client's pair. In the
+ * order reservations take these rows (pair, shares, scope), never more than one kind per statement,
+ * so it cannot deadlock with a reservation holding an earlier row while it waits for a later one.
+ */
 export async function clearGuessCounters(db: Database, keys: GuessKeys): Promise<void> {
-  await db.$executeRaw`
-    DELETE FROM auth_counters
-    WHERE key = ${keys.scope} OR key = ${keys.pair} OR starts_with(key, ${`${keys.scope}#`})`;
+  await db.$executeRaw`DELETE FROM auth_counters WHERE key = ${keys.pair}`;
+  await db.$executeRaw`DELETE FROM auth_counters WHERE starts_with(key, ${`${keys.scope}#`})`;
+  await db.$executeRaw`DELETE FROM auth_counters WHERE key = ${keys.scope}`;
 }
 
 /**
