@@ -14,7 +14,7 @@ import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
 import { normalizeEmail } from "./email.ts";
 import { logIn } from "./log-in.ts";
-import { sendNewDeviceNotice } from "./notices.ts";
+import { deferNewDeviceNotice } from "./notices.ts";
 import {
   normalizePassword,
   PASSWORD_MAX_LENGTH,
@@ -86,15 +86,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const result = await logIn(deps, { email: body.email, password: body.password, client: await clientInfo(c) });
     switch (result.kind) {
       case "signed_in":
-        if (result.newDevice) {
-          // After the response: a slow mail provider must not slow the sign-in down.
-          c.var.defer(() =>
-            sendNewDeviceNotice(deps, c.var.config.mail, {
-              email: result.user.email,
-              userAgent: c.req.header("user-agent"),
-            }),
-          );
-        }
+        deferNewDeviceNotice(c, deps, result);
         return c.json({
           status: "signed_in",
           session: deliverTokens(c, result.tokens, body.client, deps.now),

@@ -10,7 +10,7 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
-import { sendNewDeviceNotice } from "../account/notices.ts";
+import { deferNewDeviceNotice } from "../account/notices.ts";
 import { normalizePassword } from "../account/password-policy.ts";
 import { assertionOptionsForUser } from "../passkeys/assertion.ts";
 import { PasskeyAssertion } from "../passkeys/schemas.ts";
@@ -164,15 +164,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     });
     switch (result.kind) {
       case "signed_in":
-        if (result.newDevice) {
-          // After the response, as at POST /auth/login: a slow mail provider must not slow the sign-in.
-          c.var.defer(() =>
-            sendNewDeviceNotice(deps, c.var.config.mail, {
-              email: result.user.email,
-              userAgent: c.req.header("user-agent"),
-            }),
-          );
-        }
+        deferNewDeviceNotice(c, deps, result);
         return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) });
       case "invalid_challenge":
         throw new AppError("invalid_challenge");

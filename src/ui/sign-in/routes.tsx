@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { normalizeEmail } from "../../features/account/email.ts";
 import { logIn } from "../../features/account/log-in.ts";
-import { sendNewDeviceNotice } from "../../features/account/notices.ts";
+import { deferNewDeviceNotice } from "../../features/account/notices.ts";
 import { normalizePassword, PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
 import { MFA_CHALLENGE_TTL_SECONDS } from "../../features/mfa/challenge.ts";
 import { usernamelessAssertionOptions } from "../../features/passkeys/assertion.ts";
@@ -111,14 +111,7 @@ export const signInRoutes = new Hono<AppEnv>()
     });
     switch (result.kind) {
       case "signed_in":
-        if (result.newDevice) {
-          c.var.defer(() =>
-            sendNewDeviceNotice(deps, c.var.config.mail, {
-              email: result.user.email,
-              userAgent: c.req.header("user-agent"),
-            }),
-          );
-        }
+        deferNewDeviceNotice(c, deps, result);
         deliverTokens(c, result.tokens, "browser", deps.now);
         return seeOther(c, returnTo);
       case "mfa_required":

@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { sendNewDeviceNotice } from "../../features/account/notices.ts";
+import { deferNewDeviceNotice } from "../../features/account/notices.ts";
 import { peekMfaChallenge } from "../../features/mfa/challenge.ts";
 import { type SecondFactorMethod, secondFactorMethods } from "../../features/mfa/factors.ts";
 import { completeMfaSignIn, passkeyOptionsForChallenge } from "../../features/mfa/sign-in.ts";
@@ -99,14 +99,7 @@ export const twoFactorRoutes = new Hono<AppEnv>()
     });
     switch (result.kind) {
       case "signed_in":
-        if (result.newDevice) {
-          c.var.defer(() =>
-            sendNewDeviceNotice(deps, c.var.config.mail, {
-              email: result.user.email,
-              userAgent: c.req.header("user-agent"),
-            }),
-          );
-        }
+        deferNewDeviceNotice(c, deps, result);
         clearFlowCookie(c, MFA_CHALLENGE_COOKIE);
         deliverTokens(c, result.tokens, "browser", deps.now);
         return seeOther(c, returnTo);
