@@ -77,8 +77,17 @@ export async function logIn(
       recordAuditEvent(deps.db, { action: "password.rehashed", success: true, ...audit }),
     );
   }
-  if (user.status === "DISABLED") return { kind: "disabled" };
-  if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) return { kind: "email_not_verified" };
+  // A right password without a second factor ends the run of failures even when no session follows:
+  // the owner of an unverified or disabled account is told so, not throttled into a 429.
+  const endsFailures = () => afterResponse(deps, () => recordLoginSuccess(deps.db, keys, input.client));
+  if (user.status === "DISABLED") {
+    if (methods.length === 0) await endsFailures();
+    return { kind: "disabled" };
+  }
+  if (deps.accountSettings.requireEmailVerification && !user.emailVerifiedAt) {
+    if (methods.length === 0) await endsFailures();
+    return { kind: "email_not_verified" };
+  }
   if (methods.length > 0) {
     const challenge = await createMfaChallenge(deps, user, input.client);
     return { kind: "mfa_required", challenge, methods };

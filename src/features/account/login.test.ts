@@ -166,10 +166,15 @@ describe("POST /auth/login", () => {
       "INSERT INTO accounts (id, user_id, provider, provider_account_id, password_hash, updated_at) VALUES (gen_random_uuid(), $1, 'password', $2, $3, now())",
       [user?.id, email, hash],
     );
-    const send = (password: string) => strict.client().request("/auth/login", { json: { email, password } });
+    const browser = strict.client();
+    const send = (password: string) => browser.request("/auth/login", { json: { email, password } });
     expect(((await (await send("not the password!")).json()) as ErrorBody).error.code).toBe("invalid_credentials");
-    const right = await send(STRONG_PASSWORD);
-    expect([right.status, ((await right.json()) as ErrorBody).error.code]).toEqual([403, "email_not_verified"]);
+    // The right password ends the run of attempts: an owner retrying while they look for the mail is
+    // told to verify every time, never throttled (LOGIN_FREE_FAILURES is 5).
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const right = await send(STRONG_PASSWORD);
+      expect([right.status, ((await right.json()) as ErrorBody).error.code]).toEqual([403, "email_not_verified"]);
+    }
     await strict.sql("UPDATE users SET email_verified_at = now() WHERE id = $1", [user?.id]);
     expect((await send(STRONG_PASSWORD)).status).toBe(200);
   });
