@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, STRONG_PASSWORD, setUpAuthTest, signUpBrowser } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
+import { echoOriginUrl } from "../../../test/helpers/gateway.ts";
 import { inputNamed, readPage, submitForm } from "../../../test/helpers/html.ts";
 import { codeAt, enrollTotp } from "../../../test/helpers/second-factors.ts";
 import { ageAccessCookie } from "../../../test/helpers/tokens.ts";
@@ -72,6 +73,45 @@ describe("the page and the gateway agree on where a second factor is needed", ()
     expect(disagreements).toEqual([]);
     expect(verdicts["/%53ENSITIVE/x"]).toEqual({ gateway: true, page: true });
     expect(verdicts["/docs"]).toEqual({ gateway: false, page: false });
+  });
+
+  it("by host too: a requireMfa route for one host, in any spelling of it, and not for another", async () => {
+    const origin = echoOriginUrl();
+    const hosted = await setUpAuthTest({
+      GATEWAY_ROUTES: JSON.stringify([
+        { name: "admin", host: "admin.localhost", origin, policy: "authenticated", requireMfa: true },
+        { name: "rest", origin, policy: "authenticated" },
+      ]),
+    });
+    const signedIn = await signUpBrowser(hosted);
+    const verdicts: Record<string, { gateway: boolean; page: boolean }> = {};
+    const bases = [
+      "http://admin.localhost",
+      "http://ADMIN.localhost.",
+      "http://admin.localhost:8787",
+      "http://localhost",
+    ];
+    for (const base of bases) {
+      const client = hosted.client(base);
+      for (const [name, value] of signedIn.cookies) client.cookies.set(name, value);
+      // The gateway's own paths stay ours under the host's "/" route (daa6e6d).
+      for (const path of ["/x", "/auth/account", "/AUTH/account"]) {
+        const page = await reauthenticatePage(client, path);
+        const gateway = await gatewayAsksForSecondFactor(client, path);
+        verdicts[`${base}${path}`] = { gateway, page: !inputNamed(page, "password") };
+      }
+    }
+    const expected = (base: string, path: string) => base !== "http://localhost" && path === "/x";
+    expect(verdicts).toEqual(
+      Object.fromEntries(
+        bases.flatMap((base) =>
+          ["/x", "/auth/account", "/AUTH/account"].map((path) => [
+            `${base}${path}`,
+            { gateway: expected(base, path), page: expected(base, path) },
+          ]),
+        ),
+      ),
+    );
   });
 
   it("refuses a password posted for any requireMfa spelling: 400, no counter, audit event or session changed", async () => {
