@@ -175,6 +175,12 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
   routes.forEach((route, index) => {
     if (names.has(route.name)) throw new RouteTableError(`${describe(route, index)}: the name is used twice`);
     names.add(route.name);
+    // A public route is forwarded without a session, so a step-up there would protect nothing.
+    if (route.policy === "public" && (route.requireMfa || route.maxAgeSeconds !== undefined)) {
+      throw new RouteTableError(
+        `${describe(route, index)}: requireMfa and maxAgeSeconds need a signed-in policy, not "public"`,
+      );
+    }
     for (const reserved of RESERVED_PATH_PREFIXES) {
       // A catch-all "/" is fine (reserved paths are excluded when matching); a route inside one is not.
       if (prefixCovers(reserved, route.pathPrefix)) {
