@@ -13,7 +13,7 @@ import {
 } from "../../features/mfa/reauthenticate.ts";
 import { assertionOptionsForUser } from "../../features/passkeys/assertion.ts";
 import { deliverAccessToken } from "../../features/session/respond.ts";
-import { isGatewayOwnPath, resolveRoute } from "../../gateway/route-table.ts";
+import { resolveRoute } from "../../gateway/route-table.ts";
 import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { clientInfo } from "../../http/auth-context.ts";
@@ -50,9 +50,8 @@ type ReauthPage = {
 async function reauthPage(c: Context<AppEnv>, session: AuthenticatedSession, returnTo: string): Promise<ReauthPage> {
   const methods = await reauthenticationMethods(await mfaDependencies(c), session.userId);
   const target = resolveRoute(c.var.config.gatewayRoutes, new URL(returnTo, c.req.url));
-  // The gateway never proxies its own paths (/auth/account/… under a "/" route stays a page of ours).
-  const routeNeedsSecondFactor =
-    target.kind === "route" && target.route.requireMfa && !isGatewayOwnPath(new URL(returnTo, c.req.url).pathname);
+  // The gateway's own choice of route (its own paths, /auth/…, never match one).
+  const routeNeedsSecondFactor = target.kind === "route" && target.route.requireMfa;
   return {
     returnTo,
     session,
