@@ -1,8 +1,8 @@
 // Hono middleware that gives each request its own database scope (one connection, opened on first
 // use) and closes it afterwards, after any work the route deferred past the response.
 import { createMiddleware } from "hono/factory";
+import { runDeferred } from "../http/after-response.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import { logger } from "../http/logger.ts";
 import { openDatabaseScope } from "./client.ts";
 
 export function database() {
@@ -13,20 +13,14 @@ export function database() {
     c.set("defer", (work) => {
       deferred.push(work);
     });
-    const runDeferred = async () => {
-      // In order, since they share one connection; a failure does not stop the rest.
-      for (const work of deferred) {
-        try {
-          await work();
-        } catch (error) {
-          logger.error("deferred work failed", { requestId: c.var.requestId, error: String(error) });
-        }
-      }
+    // In order, since they share one connection; a failure does not stop the rest.
+    const runAll = async () => {
+      for (const work of deferred) await runDeferred(work, { requestId: c.var.requestId });
     };
     try {
       await scope.run(next);
     } finally {
-      c.executionCtx.waitUntil(scope.run(runDeferred).finally(scope.close));
+      c.executionCtx.waitUntil(scope.run(runAll).finally(scope.close));
     }
   });
 }

@@ -6,15 +6,17 @@ export type Deferral = {
   defer?: (work: () => Promise<unknown>) => void;
 };
 
-/** Runs `work` after the response when the caller can defer, else now; a failure is logged, never thrown. */
-export async function afterResponse(deps: Deferral, work: () => Promise<unknown>): Promise<void> {
-  if (deps.defer) {
-    deps.defer(work);
-    return;
-  }
+/** Runs deferred `work`; a failure is logged with `fields`, never thrown (the answer is already given). */
+export async function runDeferred(work: () => Promise<unknown>, fields: Record<string, unknown> = {}): Promise<void> {
   try {
     await work();
   } catch (error) {
-    logger.error("deferred work failed", { error: String(error) });
+    logger.error("deferred work failed", { ...fields, error: String(error) });
   }
+}
+
+/** Runs `work` after the response when the caller can defer, else now (see runDeferred). */
+export async function afterResponse(deps: Deferral, work: () => Promise<unknown>): Promise<void> {
+  if (deps.defer) deps.defer(work);
+  else await runDeferred(work);
 }
