@@ -6,6 +6,7 @@ import { buildClientScript } from "./build-client.ts";
 import { ensureDatabase, withClient } from "./lib/databases.ts";
 import { type DemoOrigin, hasConfiguredRoutes, startDemoOrigin } from "./lib/demo-origin.ts";
 import { isLoopbackDatabase, readDevSettings, STATEMENT_TRACKING_SETTINGS } from "./lib/dev-settings.ts";
+import { findFreePort } from "./lib/free-port.ts";
 import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
 import { MigrationError, migrate } from "./lib/migrate.ts";
 import { paths } from "./lib/paths.ts";
@@ -105,7 +106,10 @@ async function main(): Promise<void> {
     vars.push(`GATEWAY_ROUTES:${process.env.GATEWAY_ROUTES}`);
   }
 
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(settings.port)];
+  // A free inspector port of its own: wrangler's default (9229, then the next one) collides when several
+  // stacks start at once (the test suite runs them in parallel).
+  const inspectorPort = await findFreePort();
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(settings.port), "--inspector-port", String(inspectorPort)];
   args.push("--persist-to", join(settings.dataDir, "wrangler"), "--show-interactive-dev-session=false");
   for (const v of vars) args.push("--var", v);
   wrangler = spawn(join(paths.root, "node_modules/.bin/wrangler"), args, {
