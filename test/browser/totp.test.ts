@@ -67,8 +67,11 @@ describe("two-factor sign-in with an authenticator app", () => {
     await page.goto("/auth/account/security");
     await page.getByRole("button", { name: "Set up an authenticator app" }).click();
     await page.locator("#totp-key").waitFor();
+    // Polled for up to 10 s: on a loaded 2-core machine the image can take longer than the default second.
     await expect
-      .poll(() => page.locator("#totp-qr").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .poll(() => page.locator("#totp-qr").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), {
+        timeout: 10_000,
+      })
       .toBe(true);
     await checkPage("account-security-totp-qr");
     // The key as a user reads it under the QR code: groups of four, spaces ignored by the app.
