@@ -103,3 +103,19 @@ export function phoneCodeMessage(input: { code: string; minutes: number }) {
     html: null,
   };
 }
+
+/** To the account owner: a sign-in method from another provider was linked to or removed from the account. */
+export function identityChangeNoticeMessage(input: { change: "linked" | "unlinked"; provider: string; at: Date }): RenderedMessage {
+  const linked = input.change === "linked";
+  const subject = linked ? "A sign-in method was added to your account" : "A sign-in method was removed from your account";
+  const what = linked
+    ? `Your ${input.provider} account can now be used to sign in to your account (${input.at.toISOString()}).`
+    : `Your ${input.provider} account can no longer be used to sign in to your account (${input.at.toISOString()}).`;
+  const advice = "If this was not you, reset your password and review the sign-in methods on your account page.";
+  return {
+    template: linked ? "identity_linked_notice" : "identity_unlinked_notice",
+    subject,
+    text: `${what}\n\n${advice}\n`,
+    html: layout(subject, [escapeHtml(what), escapeHtml(advice)]),
+  };
+}

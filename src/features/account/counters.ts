@@ -316,7 +316,8 @@ export async function lockScope(db: Database, key: string, lockAt: number, now: 
     ON CONFLICT (key) DO UPDATE SET failures = GREATEST(auth_counters.failures, ${lockAt}::int), updated_at = ${now}`;
 }
 
-async function takeBackAttempt(db: Database, key: string): Promise<void> {
+/** Takes back one counted attempt on `key` (the attempt it reserved succeeded). */
+export async function takeBackAttempt(db: Database, key: string): Promise<void> {
   await db.$executeRaw`UPDATE auth_counters SET failures = GREATEST(failures - 1, 0) WHERE key = ${key}`;
 }
 

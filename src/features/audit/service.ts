@@ -32,7 +32,12 @@ export type AuditAction =
   | "passkey.registered"
   | "passkey.removed"
   | "passkey.counter_regression"
-  | "passkey.rejected";
+  | "passkey.rejected"
+  | "identity.linked"
+  | "identity.unlinked"
+  | "identity.link_requested"
+  | "identity.link_refused"
+  | "identity.reconsent_required";
 
 export type AuditEventInput = {
   action: AuditAction;

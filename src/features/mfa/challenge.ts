@@ -6,6 +6,9 @@ import type { ClientInfo, SessionDeps } from "../session/service.ts";
 
 export const MFA_CHALLENGE_TTL_SECONDS = 5 * 60;
 
+/** What the first step proved (RFC 8176 amr): a password, or an external identity ("fed"). */
+export type FirstFactor = "pwd" | "fed";
+
 const hashChallenge = (deps: SessionDeps, token: string) => hashCodeForStorage(deps.serverKeys, "mfa-challenge", token);
 
 /**
@@ -16,12 +19,14 @@ export async function createMfaChallenge(
   deps: SessionDeps,
   user: { id: string; credentialEpoch: number },
   client: ClientInfo,
+  firstFactor: FirstFactor = "pwd",
 ): Promise<string> {
   const token = generateRandomToken();
   await deps.db.mfaChallenge.create({
     data: {
       userId: user.id,
       credentialEpoch: user.credentialEpoch,
+      firstFactor,
       tokenHash: await hashChallenge(deps, token),
       clientHash: client.ipHash,
       expiresAt: new Date(deps.now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
@@ -35,10 +40,14 @@ export async function peekMfaChallenge(
   deps: SessionDeps,
   token: string,
   client: ClientInfo,
-): Promise<{ userId: string; credentialEpoch: number } | null> {
+): Promise<{ userId: string; credentialEpoch: number; firstFactor: FirstFactor } | null> {
   const row = await deps.db.mfaChallenge.findUnique({ where: { tokenHash: await hashChallenge(deps, token) } });
   if (!row || row.consumedAt || row.expiresAt <= deps.now || row.clientHash !== client.ipHash) return null;
-  return { userId: row.userId, credentialEpoch: row.credentialEpoch };
+  return {
+    userId: row.userId,
+    credentialEpoch: row.credentialEpoch,
+    firstFactor: row.firstFactor === "fed" ? "fed" : "pwd",
+  };
 }
 
 /** Consumes the challenge atomically; false when another request already did. */

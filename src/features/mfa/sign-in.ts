@@ -77,7 +77,7 @@ export async function completeMfaSignIn(
     userId,
     email: user.email,
     emailVerified: user.emailVerifiedAt !== null,
-    amr: withMultiFactorMarker(["pwd", ...proven]),
+    amr: withMultiFactorMarker([challenge.firstFactor, ...proven]),
     client: input.client,
     credentialEpoch: challenge.credentialEpoch,
   });
@@ -91,7 +91,7 @@ export async function completeMfaSignIn(
       success: true,
       userId,
       ...input.client,
-      metadata: { method: `password+${method}`, sessionId: tokens.sessionId },
+      metadata: { method: `${challenge.firstFactor === "fed" ? "external" : "password"}+${method}`, sessionId: tokens.sessionId },
     });
   });
   return { kind: "signed_in", tokens, user: { email: user.email }, newDevice: tokens.newDevice };

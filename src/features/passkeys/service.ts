@@ -3,6 +3,7 @@
 // to the client; user verification is required; a signature-counter regression is refused and audited.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { recordAuditEvent } from "../audit/service.ts";
+import { countSignInMethods } from "../identities/repository.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
 import { type PasskeyDeps, verifyPasskeyAssertion } from "./assertion.ts";
@@ -138,12 +139,13 @@ export async function removePasskey(
   id: string,
   client: ClientInfo,
 ): Promise<"removed" | "not_found" | "last_method"> {
-  const [passkeys, password] = await Promise.all([
+  const [passkeys, methods] = await Promise.all([
     deps.db.passkey.findMany({ where: { userId }, select: { id: true } }),
-    deps.db.account.findFirst({ where: { userId, provider: "password", passwordHash: { not: null } } }),
+    countSignInMethods(deps.db, userId),
   ]);
   if (!passkeys.some((p) => p.id === id)) return "not_found";
-  if (!password && passkeys.length === 1) return "last_method";
+  // A password, another passkey or a linked external identity must remain.
+  if (methods <= 1) return "last_method";
   await deps.db.passkey.deleteMany({ where: { id, userId } });
   await recordAuditEvent(deps.db, {
     action: "passkey.removed",

@@ -1,13 +1,14 @@
 // Authentication method references (RFC 8176) as sessions record them.
 
 /**
- * Adds "mfa" when the methods span two factors: a password with a one-time code or a key, or a
- * hardware key used with user verification (possession plus a PIN or biometrics).
+ * Adds "mfa" when the methods span two factors: a password or an external identity ("fed", not in
+ * RFC 8176: a sign-in at a social provider or a federated issuer) with a one-time code or a key, or
+ * a hardware key used with user verification (possession plus a PIN or biometrics).
  */
 export function withMultiFactorMarker(amr: readonly string[]): string[] {
   const methods = [...new Set(amr)];
   const has = (method: string) => methods.includes(method);
-  const multiFactor = (has("pwd") && (has("otp") || has("hwk"))) || (has("hwk") && has("user"));
+  const multiFactor = ((has("pwd") || has("fed")) && (has("otp") || has("hwk"))) || (has("hwk") && has("user"));
   if (multiFactor && !has("mfa")) methods.push("mfa");
   return methods;
 }
