@@ -105,9 +105,15 @@ export function phoneCodeMessage(input: { code: string; minutes: number }) {
 }
 
 /** To the account owner: a sign-in method from another provider was linked to or removed from the account. */
-export function identityChangeNoticeMessage(input: { change: "linked" | "unlinked"; provider: string; at: Date }): RenderedMessage {
+export function identityChangeNoticeMessage(input: {
+  change: "linked" | "unlinked";
+  provider: string;
+  at: Date;
+}): RenderedMessage {
   const linked = input.change === "linked";
-  const subject = linked ? "A sign-in method was added to your account" : "A sign-in method was removed from your account";
+  const subject = linked
+    ? "A sign-in method was added to your account"
+    : "A sign-in method was removed from your account";
   const what = linked
     ? `Your ${input.provider} account can now be used to sign in to your account (${input.at.toISOString()}).`
     : `Your ${input.provider} account can no longer be used to sign in to your account (${input.at.toISOString()}).`;

@@ -87,8 +87,7 @@ export async function completeLink(
     return { kind: "invalid_token" };
   if (row.userId !== input.session.userId) return { kind: "wrong_account" };
   const user = await deps.db.user.findUnique({ where: { id: row.userId } });
-  if (!user || user.status !== "ACTIVE" || !user.emailVerifiedAt || user.email !== row.email)
-    return { kind: "invalid_token" };
+  if (user?.status !== "ACTIVE" || !user.emailVerifiedAt || user.email !== row.email) return { kind: "invalid_token" };
   // auth_time has second precision: a sign-in in the intent's own second counts as after it.
   const provenAfterIntent = input.session.authTime >= Math.floor(row.createdAt.getTime() / 1000);
   const secondFactorShown = input.session.amr.includes("mfa") || !(await hasSecondFactor(deps, row.userId));

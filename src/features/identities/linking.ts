@@ -37,7 +37,7 @@ export async function linkIdentityToUser(
 ): Promise<LinkResult> {
   const email = input.profile.email ? normalizeEmail(input.profile.email) : null;
   const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { status: true } });
-  if (!user || user.status !== "ACTIVE") return { kind: "disabled" };
+  if (user?.status !== "ACTIVE") return { kind: "disabled" };
   const existing = await findIdentityWithOwner(deps.db, input.profile);
   if (existing) {
     if (existing.user.id !== input.userId) return { kind: "identity_in_use" };

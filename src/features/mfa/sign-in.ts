@@ -91,7 +91,10 @@ export async function completeMfaSignIn(
       success: true,
       userId,
       ...input.client,
-      metadata: { method: `${challenge.firstFactor === "fed" ? "external" : "password"}+${method}`, sessionId: tokens.sessionId },
+      metadata: {
+        method: `${challenge.firstFactor === "fed" ? "external" : "password"}+${method}`,
+        sessionId: tokens.sessionId,
+      },
     });
   });
   return { kind: "signed_in", tokens, user: { email: user.email }, newDevice: tokens.newDevice };
