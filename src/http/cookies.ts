@@ -34,7 +34,18 @@ export type SessionCookieValues = {
  * The hosted pages' flow cookies. None may outlive a sign-in or a sign-out: on a shared browser the next
  * person would be shown the last address typed, or handed the last user's pending challenge (review F2, F3).
  */
-export const FLOW_COOKIES = { mfaChallenge: "portcullis_mfa", verifyAddress: "portcullis_verify" } as const;
+export const FLOW_COOKIES = {
+  mfaChallenge: "portcullis_mfa",
+  verifyAddress: "portcullis_verify",
+  /** Binds a social sign-in's state to the browser that started it. */
+  oauthBrowser: "portcullis_oauth",
+} as const;
+
+/**
+ * The pending identity link (a social sign-in whose email has an account): it must outlive the sign-in
+ * that proves the account, so only a sign-out clears it; it links only to the account it names.
+ */
+export const IDENTITY_LINK_COOKIE = "portcullis_link";
 
 /** Deletes every flow cookie the request carries. */
 export function clearFlowCookies(c: Context<AppEnv>): void {
@@ -78,6 +89,7 @@ export function clearedSessionCookieHeaders(c: Context<AppEnv>): string[] {
 
 export function clearSessionCookies(c: Context<AppEnv>): void {
   clearFlowCookies(c);
+  if (readFlowCookie(c, IDENTITY_LINK_COOKIE) !== undefined) deleteCookie(c, IDENTITY_LINK_COOKIE, cookieOptions(c));
   const options = cookieOptions(c);
   deleteCookie(c, ACCESS, options);
   deleteCookie(c, REFRESH, options);
@@ -103,6 +115,15 @@ export function hasSessionCookie(c: Context<AppEnv>): boolean {
  */
 export function setFlowCookie(c: Context<AppEnv>, name: string, value: string, ttlSeconds: number): void {
   setCookie(c, name, value, { ...cookieOptions(c), maxAge: ttlSeconds });
+}
+
+/**
+ * A flow cookie that must come back on a cross-site POST (Apple's form_post callback): SameSite=None,
+ * which needs Secure; on plain-http local development, where that is impossible, Lax as elsewhere.
+ */
+export function setCrossSiteFlowCookie(c: Context<AppEnv>, name: string, value: string, ttlSeconds: number): void {
+  const options = cookieOptions(c);
+  setCookie(c, name, value, { ...options, ...(options.secure ? { sameSite: "None" } : {}), maxAge: ttlSeconds });
 }
 
 export function readFlowCookie(c: Context<AppEnv>, name: string): string | undefined {

@@ -47,6 +47,24 @@ export const ERROR_CODES = {
     message: "Confirm with a second factor: a code from your authenticator app, a passkey or a recovery code.",
   },
   invalid_challenge: { status: 401, message: "This sign-in step has expired; sign in again." },
+  identity_not_found: { status: 404, message: "No such linked identity." },
+  identity_in_use: { status: 409, message: "This account at the provider is already linked to another user." },
+  provider_token_not_stored: { status: 404, message: "No provider token is kept for this identity." },
+  provider_reconsent_required: {
+    status: 409,
+    message: "The provider no longer accepts the stored grant; sign in with it again to renew consent.",
+  },
+  unsupported_grant_type: { status: 400, message: "This grant type is not supported." },
+  invalid_grant: { status: 400, message: "The token was refused." },
+  external_email_unverified: {
+    status: 403,
+    message: "The identity provider does not vouch for this email address; verify it there or sign up another way.",
+  },
+  external_email_missing: { status: 400, message: "The identity provider did not share an email address." },
+  account_unverified: {
+    status: 409,
+    message: "An account with this address exists but its address was never confirmed; reset its password to confirm it.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -45,6 +45,8 @@ export async function purgeExpired(
     ["outbox", "outbox_messages", `created_at < $1 - interval '${OUTBOX_RETENTION_DAYS} days'`],
     ["challenges", "mfa_challenges", "expires_at < $1"],
     ["challenges", "webauthn_challenges", "expires_at < $1"],
+    ["challenges", "oauth_flows", "expires_at < $1"],
+    ["challenges", "identity_link_intents", "expires_at < $1"],
   ];
   const report: CleanupReport = {
     verificationCodes: 0,

@@ -1,0 +1,150 @@
+// Social sign-in: GET /auth/oauth/:provider/start sends the browser to the provider with a stored,
+// browser-bound state; GET|POST /auth/oauth/:provider/callback (POST: Apple's form_post, cross-site,
+// where the state is the CSRF defence) validates everything and signs in, signs up, links or refuses.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { Config } from "../../config/index.ts";
+import type { AppEnv } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { FLOW_COOKIES, readFlowCookie, setCrossSiteFlowCookie } from "../../http/cookies.ts";
+import { logger } from "../../http/logger.ts";
+import { safeReturnTo } from "../../http/return-to.ts";
+import { reserve, takeBackAttempt } from "../account/counters.ts";
+import type { AccountDeps } from "../account/service.ts";
+import { resolveGatewayCaller } from "../session/caller.ts";
+import { browserOutcome, oauthErrorLocation, redirectAfterCallback } from "./browser-outcome.ts";
+import { consumeOAuthFlow, generateBrowserBinding, OAUTH_FLOW_TTL_SECONDS, startOAuthFlow } from "./flows.ts";
+import { deferIdentityNotice, linkIdentityToUser } from "./linking.ts";
+import { signInWithExternalIdentity } from "./sign-in.ts";
+import {
+  buildAuthorizationUrl,
+  completeAuthorization,
+  findOAuthProvider,
+  type OAuthProvider,
+  ProviderUnavailableError,
+} from "./social/index.ts";
+
+const BINDING_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const ACCOUNT_SECURITY_PATH = "/auth/account/security";
+
+/** The exact redirect URI registered with the provider: the flow is bound to it. */
+export const redirectUriFor = (config: Config, providerId: string) =>
+  `${config.issuer}/auth/oauth/${providerId}/callback`;
+
+const providerDeps = (config: Config, now: Date) => ({ kv: config.kv, now, environment: config.environment });
+
+/** Failed callbacks per client (IPv6 by /64) per hour before delays start. */
+const callbackRule = (config: Config) => ({ freeAttempts: config.clientFreeFailures, windowSeconds: 3600 });
+const callbackCounterKey = (limitHash: string | null) => `oauth-callback:${limitHash ?? "unknown"}`;
+
+function providerOf(c: Context<AppEnv>): OAuthProvider {
+  const provider = findOAuthProvider(c.var.config.oauthProviders, c.req.param("provider") ?? "");
+  if (!provider) throw new AppError("not_found", { message: "No such sign-in provider." });
+  return provider;
+}
+
+async function accountDeps(c: Context<AppEnv>): Promise<AccountDeps> {
+  return { ...(await authDependencies(c)), accountSettings: c.var.config };
+}
+
+/** The callback's parameters: the query, or Apple's form_post body. */
+async function callbackParameters(c: Context<AppEnv>): Promise<URLSearchParams> {
+  if (c.req.method !== "POST") return new URL(c.req.url).searchParams;
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(c.req.header("content-type") ?? ""))
+    throw new AppError("unsupported_media_type");
+  return new URLSearchParams(await c.req.text());
+}
+
+async function handleCallback(c: Context<AppEnv>): Promise<Response> {
+  const provider = providerOf(c);
+  const params = await callbackParameters(c);
+  const deps = await accountDeps(c);
+  const client = await clientInfo(c);
+  const counterKey = callbackCounterKey(client.limitHash);
+  const reservation = await reserve(deps.db, counterKey, callbackRule(c.var.config), deps.now);
+  if (reservation.kind !== "open") return redirectAfterCallback(c, oauthErrorLocation("too_many_attempts", "/"));
+
+  const flow = await consumeOAuthFlow(deps, {
+    state: params.get("state") ?? "",
+    providerId: provider.id,
+    redirectUri: redirectUriFor(c.var.config, provider.id),
+    browserBinding: readFlowCookie(c, FLOW_COOKIES.oauthBrowser),
+  });
+  if (!flow) return redirectAfterCallback(c, oauthErrorLocation("expired", "/"));
+  const returnTo = flow.returnTo ?? "/";
+  const outcome = await completeAuthorization(provider, flow.secrets, params, providerDeps(c.var.config, deps.now));
+  if (outcome.kind === "denied") {
+    await takeBackAttempt(deps.db, counterKey);
+    const location = flow.purpose === "link" ? `${ACCOUNT_SECURITY_PATH}?identity=denied` : oauthErrorLocation("denied", returnTo);
+    return redirectAfterCallback(c, location);
+  }
+  if (outcome.kind === "invalid") {
+    logger.warn("oauth callback refused", { provider: provider.id, reason: outcome.reason });
+    return redirectAfterCallback(c, oauthErrorLocation("failed", returnTo));
+  }
+  await takeBackAttempt(deps.db, counterKey);
+  const tokens = provider.storeTokens ? outcome.tokens : null;
+
+  if (flow.purpose === "link" && flow.userId) {
+    const linked = await linkIdentityToUser(deps, { userId: flow.userId, profile: outcome.profile, tokens, client });
+    if (linked.kind === "linked") {
+      const owner = await deps.db.user.findUnique({ where: { id: flow.userId }, select: { email: true } });
+      if (owner) await deferIdentityNotice(deps, c.var.config.mail, { email: owner.email, change: "linked", provider: provider.displayName });
+    }
+    const state = linked.kind === "linked" || linked.kind === "already_linked" ? "linked" : linked.kind;
+    return redirectAfterCallback(c, `${ACCOUNT_SECURITY_PATH}?identity=${state}`);
+  }
+  const result = await signInWithExternalIdentity(deps, {
+    profile: outcome.profile,
+    autoLink: provider.autoLink,
+    tokens,
+    client,
+    via: "oauth",
+    returnTo,
+  });
+  return browserOutcome(c, deps, result, returnTo);
+}
+
+export const oauthRoutes = new Hono<AppEnv>()
+  .get("/auth/oauth/:provider/start", async (c) => {
+    const provider = providerOf(c);
+    const config = c.var.config;
+    const linking = c.req.query("intent") === "link";
+    const returnTo = safeReturnTo(c.req.query("return_to"), linking ? ACCOUNT_SECURITY_PATH : "/");
+    let userId: string | null = null;
+    if (linking) {
+      // Adding a way in is a sensitive change: a signed-in, recently authenticated user only.
+      const session = (await resolveGatewayCaller(c))?.session;
+      if (!session) return c.redirect(`/auth/sign-in?return_to=${encodeURIComponent(ACCOUNT_SECURITY_PATH)}`, 302);
+      if (Math.floor(Date.now() / 1000) - session.authTime > config.reauthMaxAgeSeconds) {
+        const here = new URL(c.req.url);
+        return c.redirect(`/auth/reauthenticate?return_to=${encodeURIComponent(here.pathname + here.search)}`, 302);
+      }
+      userId = session.userId;
+    }
+    const existing = readFlowCookie(c, FLOW_COOKIES.oauthBrowser);
+    const browserBinding = existing && BINDING_PATTERN.test(existing) ? existing : generateBrowserBinding();
+    const deps = await authDependencies(c);
+    const secrets = await startOAuthFlow(deps, {
+      providerId: provider.id,
+      redirectUri: redirectUriFor(config, provider.id),
+      browserBinding,
+      purpose: linking ? "link" : "sign_in",
+      userId,
+      returnTo,
+    });
+    let location: URL;
+    try {
+      location = await buildAuthorizationUrl(provider, secrets, providerDeps(config, deps.now));
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailableError)) throw error;
+      logger.warn("oauth provider unavailable", { provider: provider.id });
+      return c.redirect(oauthErrorLocation("provider_unavailable", returnTo), 302);
+    }
+    setCrossSiteFlowCookie(c, FLOW_COOKIES.oauthBrowser, browserBinding, OAUTH_FLOW_TTL_SECONDS);
+    c.header("Cache-Control", "no-store");
+    return c.redirect(location.toString(), 302);
+  })
+  .get("/auth/oauth/:provider/callback", handleCallback)
+  .post("/auth/oauth/:provider/callback", handleCallback);
