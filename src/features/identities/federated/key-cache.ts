@@ -126,11 +126,19 @@ export function createKeyCache(): KeyCache {
     return true;
   }
 
-  async function refetchForUnknownKid(deps: FederatedDeps, issuer: FederatedIssuer) {
-    const running = fetching.get(issuer.id);
-    if (running) return { kind: "fetched" as const, keys: await running };
-    if (!(await refetchAllowed(deps, issuer))) return { kind: "throttled" as const };
-    return { kind: "fetched" as const, keys: await share(fetching, issuer.id, () => fetchAndStore(deps, issuer)) };
+  type Refetch = { kind: "throttled" } | { kind: "fetched"; keys: LoadedKeys | null };
+  const refetching = new Map<string, Promise<Refetch>>();
+
+  // Shared from its first line: concurrent tokens with a new kid wait for one decision and one fetch.
+  function refetchForUnknownKid(deps: FederatedDeps, issuer: FederatedIssuer): Promise<Refetch> {
+    const running = refetching.get(issuer.id);
+    if (running) return running;
+    const promise = (async (): Promise<Refetch> => {
+      if (!(await refetchAllowed(deps, issuer))) return { kind: "throttled" };
+      return { kind: "fetched", keys: await share(fetching, issuer.id, () => fetchAndStore(deps, issuer)) };
+    })().finally(() => refetching.delete(issuer.id));
+    refetching.set(issuer.id, promise);
+    return promise;
   }
 
   return {
