@@ -142,7 +142,7 @@ const oidcEntry = z.strictObject({
 });
 
 const entrySchema = z.discriminatedUnion("type", [firebaseEntry, cognitoEntry, auth0Entry, oktaEntry, oidcEntry], {
-  error: `type must be one of ${FEDERATED_ISSUER_TYPES.join(", ")}`,
+  error: `must be one of ${FEDERATED_ISSUER_TYPES.join(", ")}`,
 });
 type Entry = z.output<typeof entrySchema>;
 
