@@ -1,12 +1,12 @@
-import { env } from "cloudflare:workers";
 import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { testEnv } from "../../../../test/helpers/env.ts";
 import { createKeyScope } from "../../../../test/helpers/federated-scope.ts";
 import { federatedSigningKey, MINT_BY_PRESET } from "../../../../test/helpers/federated-tokens.ts";
 import type { FederatedPresetName } from "../../../../test/providers/federated-presets.ts";
 import { findIssuerOfToken, verifyFederatedIdToken } from "./verify.ts";
 
-const deps = () => ({ kv: env.AUTH_KV, now: new Date(), environment: "test" as const });
+const deps = () => ({ kv: testEnv.AUTH_KV, now: new Date(), environment: "test" as const });
 const PRESETS: FederatedPresetName[] = ["firebase", "cognito", "auth0", "okta", "oidc"];
 
 function claimsOf(token: string): Record<string, unknown> {

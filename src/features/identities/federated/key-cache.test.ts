@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { testEnv } from "../../../../test/helpers/env.ts";
 import { createKeyScope } from "../../../../test/helpers/federated-scope.ts";
@@ -7,11 +6,11 @@ import { createKeyCache, keysKvKey } from "./key-cache.ts";
 import { keyTtlFromCacheControl } from "./key-fetch.ts";
 import { verifyFederatedIdToken, verifyFederatedIdTokenWith } from "./verify.ts";
 
-const deps = (now = new Date()) => ({ kv: env.AUTH_KV, now, environment: "test" as const });
+const deps = (now = new Date()) => ({ kv: testEnv.AUTH_KV, now, environment: "test" as const });
 const strangerKey = (kid: string) => ({ ...federatedSigningKey("cognito"), kid });
 
 async function kvExpirationOf(issuerId: string): Promise<number | undefined> {
-  const listed = await env.AUTH_KV.list({ prefix: keysKvKey(issuerId) });
+  const listed = await testEnv.AUTH_KV.list({ prefix: keysKvKey(issuerId) });
   return listed.keys.find((key) => key.name === keysKvKey(issuerId))?.expiration;
 }
 
@@ -20,7 +19,7 @@ describe("federated key cache", () => {
     const keyScope = createKeyScope();
     const issuer = keyScope.issuer("cognito");
     expect((await verifyFederatedIdToken(deps(), keyScope.issuers, await mintCognitoToken())).kind).toBe("profile");
-    const stored = JSON.parse((await env.AUTH_KV.get(keysKvKey(issuer.id), "text")) ?? "null") as {
+    const stored = JSON.parse((await testEnv.AUTH_KV.get(keysKvKey(issuer.id), "text")) ?? "null") as {
       format: string;
       source: string;
       jwks: { keys: Array<{ kid: string; d?: string }> };
@@ -35,7 +34,9 @@ describe("federated key cache", () => {
   it("keeps Firebase's certificate map in KV", async () => {
     const keyScope = createKeyScope();
     expect((await verifyFederatedIdToken(deps(), keyScope.issuers, await mintFirebaseToken())).kind).toBe("profile");
-    const stored = JSON.parse((await env.AUTH_KV.get(keysKvKey(keyScope.issuer("firebase").id), "text")) ?? "null") as {
+    const stored = JSON.parse(
+      (await testEnv.AUTH_KV.get(keysKvKey(keyScope.issuer("firebase").id), "text")) ?? "null",
+    ) as {
       format: string;
       certificates: Record<string, string>;
     };

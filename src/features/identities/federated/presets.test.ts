@@ -1,11 +1,11 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { testEnv } from "../../../../test/helpers/env.ts";
 import { createKeyScope } from "../../../../test/helpers/federated-scope.ts";
 import { federatedSigningKey, MINT_BY_PRESET } from "../../../../test/helpers/federated-tokens.ts";
 import type { FederatedPresetName } from "../../../../test/providers/federated-presets.ts";
 import { verifyFederatedIdToken } from "./verify.ts";
 
-const deps = (now = new Date()) => ({ kv: env.AUTH_KV, now, environment: "test" as const });
+const deps = (now = new Date()) => ({ kv: testEnv.AUTH_KV, now, environment: "test" as const });
 const PRESETS: FederatedPresetName[] = ["firebase", "cognito", "auth0", "okta", "oidc"];
 
 describe.each(PRESETS)("%s ID tokens", (preset) => {

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { testEnv } from "../../../../test/helpers/env.ts";
 import { createKeyScope } from "../../../../test/helpers/federated-scope.ts";
 import {
   mintAuth0Token,
@@ -13,7 +13,7 @@ import {
 import { TEST_AUTH0, TEST_COGNITO } from "../../../../test/providers/federated-presets.ts";
 import { verifyFederatedIdToken } from "./verify.ts";
 
-const deps = () => ({ kv: env.AUTH_KV, now: new Date(), environment: "test" as const });
+const deps = () => ({ kv: testEnv.AUTH_KV, now: new Date(), environment: "test" as const });
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 async function profileOf(issuers: Parameters<typeof verifyFederatedIdToken>[1], token: string) {
