@@ -2,6 +2,7 @@
 // browser tests driving Chromium against the gateway as `npm run dev` serves it.
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { federatedIssuerEntries } from "./test/providers/federated-presets.ts";
 
 // Vitest 5's reporter calls Map.groupBy (Node ≥ 21) when it prints failures; these machines run
 // Node 20, where a failing run would otherwise crash the reporter instead of listing the failures.
@@ -98,6 +99,11 @@ export default defineConfig({
                 SIGNING_KEYS: inject("signingKeys"),
                 AUTH_SECRET: inject("authSecret"),
                 GATEWAY_ROUTES: JSON.stringify(testRoutes(inject("originUrl"), inject("deadOriginUrl"))),
+                // Firebase, Cognito, Auth0, Okta and generic OIDC (ids firebase, cognito, auth0, okta, oidc-fed),
+                // their keys served by test/providers/federated-keys.ts.
+                FEDERATED_ISSUERS: JSON.stringify(federatedIssuerEntries(inject("federatedKeyServerUrl"))),
+                FEDERATED_SIGNING_KEYS: inject("federatedSigningKeys"),
+                FEDERATED_KEY_SERVER_URL: inject("federatedKeyServerUrl"),
               },
             },
           })),

@@ -13,6 +13,7 @@ import { startLocalPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
 import { generateGatewaySecrets } from "../scripts/lib/secrets.ts";
 import { startOriginServer } from "./origin-server.ts";
+import { startFederatedKeyServer } from "./providers/federated-keys.ts";
 
 export const TEMPLATE_DATABASE = "portcullis_template";
 
@@ -34,6 +35,10 @@ declare module "vitest" {
     /** The test origin behind the gateway, and an origin URL nothing listens on. */
     originUrl: string;
     deadOriginUrl: string;
+    /** The federated issuers' key server (test/providers/federated-keys.ts). */
+    federatedKeyServerUrl: string;
+    /** JSON: each preset's initial signing key, `{ [preset]: { kid, privateJwk } }`, for minting ID tokens. */
+    federatedSigningKeys: string;
   }
 }
 
@@ -74,9 +79,13 @@ export default async function setup(project: TestProject) {
   const origin = await startOriginServer(secrets.SIGNING_KEYS, "http://localhost");
   project.provide("originUrl", origin.url);
   project.provide("deadOriginUrl", `http://127.0.0.1:${deadPort}`);
+  const federatedKeys = await startFederatedKeyServer();
+  project.provide("federatedKeyServerUrl", federatedKeys.url);
+  project.provide("federatedSigningKeys", JSON.stringify(federatedKeys.keys));
 
   return async () => {
     await origin.close();
+    await federatedKeys.close();
     await relay?.close();
     await postgres.stop();
     await rm(root, { recursive: true, force: true });

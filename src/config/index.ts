@@ -52,6 +52,7 @@ export function loadConfig(bindings: Bindings): Config {
     lockoutFailures: env.LOCKOUT_FAILURES,
     gatewayRoutes: env.GATEWAY_ROUTES.ok ? env.GATEWAY_ROUTES.routes : [],
     routeTableProblem: env.GATEWAY_ROUTES.ok ? undefined : env.GATEWAY_ROUTES.problem,
+    federatedIssuers: env.FEDERATED_ISSUERS,
     signInUrl: env.SIGN_IN_URL,
     appUrl: (env.APP_URL ?? env.ISSUER).replace(/\/$/, ""),
     mail: {

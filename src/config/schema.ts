@@ -5,6 +5,11 @@ import type { Argon2Params } from "../crypto/argon2.ts";
 import type { EncryptionKey, EncryptionSettings } from "../crypto/server-keys.ts";
 import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
 import type { DeliverySettings } from "../delivery/mailer.ts";
+import {
+  type FederatedIssuer,
+  federatedIssuersSchema,
+  findPlainHttpUrls,
+} from "../features/identities/federated/issuers.ts";
 import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
 
 /** Defaults for every optional setting, in one place. */
@@ -166,6 +171,8 @@ export const envSchema = z
     CLIENT_FREE_FAILURES: positiveInteger.max(1000).default(DEFAULT_CONFIG.clientFreeFailures),
     LOCKOUT_FAILURES: positiveInteger.min(10).max(100).default(DEFAULT_CONFIG.lockoutFailures),
     GATEWAY_ROUTES: routeTable,
+    // Issuers whose ID tokens may be exchanged (JSON array, see federated/issuers.ts); a bad entry fails config.
+    FEDERATED_ISSUERS: federatedIssuersSchema.optional().transform((issuers) => issuers ?? []),
     // Where browsers without a session are sent; must be a same-origin path.
     SIGN_IN_URL: z
       .string()
@@ -244,6 +251,12 @@ export const envSchema = z
   .refine((env) => !(env.ENVIRONMENT === "production" && env.SMS_PROVIDER === "outbox"), {
     path: ["SMS_PROVIDER"],
     error: "outbox keeps message bodies (codes) and is for development only",
+  })
+  .superRefine((env, ctx) => {
+    if (env.ENVIRONMENT !== "production") return;
+    for (const message of findPlainHttpUrls(env.FEDERATED_ISSUERS)) {
+      ctx.addIssue({ code: "custom", path: ["FEDERATED_ISSUERS"], message });
+    }
   });
 
 /** The development outbox outside production; a real provider in production. */
@@ -285,6 +298,8 @@ export type Config = {
   gatewayRoutes: GatewayRoute[];
   /** Why GATEWAY_ROUTES cannot be used: the gateway then answers 500 and /healthz 503. */
   routeTableProblem: string | undefined;
+  /** Issuers whose ID tokens POST /auth/token accepts (FEDERATED_ISSUERS). */
+  federatedIssuers: FederatedIssuer[];
   signInUrl: string;
   appUrl: string;
   mail: DeliverySettings;

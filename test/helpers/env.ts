@@ -12,6 +12,10 @@ export type TestBindings = Bindings & {
   AUTH_SECRET: string;
   ISSUER: string;
   GATEWAY_ROUTES: string;
+  FEDERATED_ISSUERS: string;
+  /** JSON `{ [preset]: { kid, privateJwk } }` from test/providers/federated-keys.ts. */
+  FEDERATED_SIGNING_KEYS: string;
+  FEDERATED_KEY_SERVER_URL: string;
 };
 
 export const testEnv = env as unknown as TestBindings;
