@@ -27,6 +27,8 @@ export type Bindings = {
   LOCKOUT_FAILURES?: string;
   /** JSON text (env var or secret), or an array of route objects when written as TOML under [vars]. */
   GATEWAY_ROUTES?: string | readonly Record<string, unknown>[];
+  /** Social sign-in entries: JSON text, or an array of tables from TOML. Secrets live in the bindings they name. */
+  OAUTH_PROVIDERS?: string | readonly Record<string, unknown>[];
   SIGN_IN_URL?: string;
   APP_URL?: string;
   MAIL_PROVIDER?: string;

@@ -5,6 +5,7 @@ import type { Argon2Params } from "../crypto/argon2.ts";
 import type { EncryptionKey, EncryptionSettings } from "../crypto/server-keys.ts";
 import { type SigningKeySet, signingKeySetSchema } from "../crypto/signing-keys.ts";
 import type { DeliverySettings } from "../delivery/mailer.ts";
+import type { OAuthProvider } from "../features/identities/social/provider-types.ts";
 import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
 
 /** Defaults for every optional setting, in one place. */
@@ -166,6 +167,8 @@ export const envSchema = z
     CLIENT_FREE_FAILURES: positiveInteger.max(1000).default(DEFAULT_CONFIG.clientFreeFailures),
     LOCKOUT_FAILURES: positiveInteger.min(10).max(100).default(DEFAULT_CONFIG.lockoutFailures),
     GATEWAY_ROUTES: routeTable,
+    // Social sign-in entries (JSON); parsed in loadConfig, which also reads the secret bindings they name.
+    OAUTH_PROVIDERS: z.unknown().optional(),
     // Where browsers without a session are sent; must be a same-origin path.
     SIGN_IN_URL: z
       .string()
@@ -285,6 +288,8 @@ export type Config = {
   gatewayRoutes: GatewayRoute[];
   /** Why GATEWAY_ROUTES cannot be used: the gateway then answers 500 and /healthz 503. */
   routeTableProblem: string | undefined;
+  /** Social sign-in providers (OAUTH_PROVIDERS), secrets resolved; empty when none are configured. */
+  oauthProviders: OAuthProvider[];
   signInUrl: string;
   appUrl: string;
   mail: DeliverySettings;
