@@ -13,6 +13,7 @@ import { startLocalPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
 import { generateGatewaySecrets } from "../scripts/lib/secrets.ts";
 import { startOriginServer } from "./origin-server.ts";
+import { type LocalProviders, startLocalProviders } from "./providers/index.ts";
 
 export const TEMPLATE_DATABASE = "portcullis_template";
 
@@ -34,6 +35,10 @@ declare module "vitest" {
     /** The test origin behind the gateway, and an origin URL nothing listens on. */
     originUrl: string;
     deadOriginUrl: string;
+    /** Base URLs of the local social providers (test/providers), for OAUTH_PROVIDERS. */
+    oauthProviderUrls: LocalProviders["urls"];
+    /** Their secrets, by the binding names the OAUTH_PROVIDERS entries give. */
+    oauthSecretBindings: Record<string, string>;
   }
 }
 
@@ -74,8 +79,12 @@ export default async function setup(project: TestProject) {
   const origin = await startOriginServer(secrets.SIGNING_KEYS, "http://localhost");
   project.provide("originUrl", origin.url);
   project.provide("deadOriginUrl", `http://127.0.0.1:${deadPort}`);
+  const providers = await startLocalProviders();
+  project.provide("oauthProviderUrls", providers.urls);
+  project.provide("oauthSecretBindings", providers.secretBindings);
 
   return async () => {
+    await providers.close();
     await origin.close();
     await relay?.close();
     await postgres.stop();

@@ -57,3 +57,6 @@ export const ASYMMETRIC_ALGORITHMS = [
   "ES512",
   "EdDSA",
 ] as const;
+
+/** Microsoft's tenant of personal accounts (the consumers endpoint). */
+export const MICROSOFT_CONSUMER_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";

@@ -1,6 +1,7 @@
 // ID token (and userinfo) claims → the normalized profile, with each provider's own rules.
 import { z } from "zod";
 import type { ExternalProfile, ProfileClaims } from "../external-profile.ts";
+import { MICROSOFT_CONSUMER_TENANT } from "./presets.ts";
 import type { OAuthProvider } from "./provider-types.ts";
 
 export type ProfileResult = { ok: true; profile: ExternalProfile } | { ok: false; reason: string };
@@ -21,9 +22,6 @@ const PROFILE_CLAIMS = [
   "hd",
   "tid",
 ] as const;
-
-// Microsoft's tenant of personal accounts (consumers).
-const MICROSOFT_CONSUMER_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 const MAX_CLAIM_LENGTH = 2048;
 

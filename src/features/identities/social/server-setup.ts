@@ -2,6 +2,7 @@
 import * as oauth from "oauth4webapi";
 import { mintAppleClientSecret } from "./apple-secret.ts";
 import { discoverAuthorizationServer } from "./metadata.ts";
+import { MICROSOFT_CONSUMER_TENANT } from "./presets.ts";
 import type { OAuthProvider } from "./provider-types.ts";
 import type { ProviderDeps } from "./types.ts";
 
@@ -60,10 +61,14 @@ export async function setUpServer(provider: OAuthProvider, deps: ProviderDeps): 
       };
     }
     case "microsoft": {
-      const multiTenant = !GUID.test(provider.tenant);
-      const discoveryBase = microsoftIssuer(provider, provider.tenant);
-      const published = multiTenant ? microsoftIssuer(provider, MICROSOFT_TENANT_PLACEHOLDER) : discoveryBase;
-      const as = await discoverAuthorizationServer(discoveryBase, published, deps);
+      // consumers is one tenant (personal accounts); common and organizations publish the template.
+      const fixedTenant = GUID.test(provider.tenant)
+        ? provider.tenant
+        : provider.tenant === "consumers"
+          ? MICROSOFT_CONSUMER_TENANT
+          : undefined;
+      const published = microsoftIssuer(provider, fixedTenant ?? MICROSOFT_TENANT_PLACEHOLDER);
+      const as = await discoverAuthorizationServer(microsoftIssuer(provider, provider.tenant), published, deps);
       return {
         as,
         client: clientFor(provider, deps, ["RS256"]),
@@ -72,7 +77,7 @@ export async function setUpServer(provider: OAuthProvider, deps: ProviderDeps): 
         algorithms: ["RS256"],
         // Multi-tenant: the issuer is the one of the user's own tenant, named by the token's tid.
         expectedIssuer: (claims) => {
-          if (!multiTenant) return as.issuer;
+          if (fixedTenant) return as.issuer;
           return typeof claims.tid === "string" && GUID.test(claims.tid)
             ? microsoftIssuer(provider, claims.tid)
             : undefined;
