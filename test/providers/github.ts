@@ -8,7 +8,10 @@ export type GitHubEmail = { email: string; primary: boolean; verified: boolean; 
 
 // GitHub answers token errors with 200 and an error body, as JSON when asked for JSON, else as a form.
 function sendTokenAnswer(response: ServerResponse, json: boolean, body: Record<string, string | number>): void {
-  if (json) return sendJson(response, 200, body);
+  if (json) {
+    sendJson(response, 200, body);
+    return;
+  }
   response.writeHead(200, { "content-type": "application/x-www-form-urlencoded; charset=utf-8" });
   response.end(new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString());
 }

@@ -42,7 +42,10 @@ export function handleAuthorize(
   options: AuthorizeOptions = {},
 ): void {
   const request = readAuthorizationRequest(url, client);
-  if (!request.ok) return sendJson(response, 400, { error: "invalid_request", error_description: request.error });
+  if (!request.ok) {
+    sendJson(response, 400, { error: "invalid_request", error_description: request.error });
+    return;
+  }
   const fields: Record<string, string> = {};
   if (url.searchParams.get("test_deny") === "1") {
     fields.error = options.deniedError ?? "access_denied";
@@ -60,7 +63,10 @@ export function handleAuthorize(
   }
   if (request.state) fields.state = request.state;
   if (options.issuer) fields.iss = options.issuer;
-  if (options.formPost) return sendFormPost(response, request.redirectUri, fields);
+  if (options.formPost) {
+    sendFormPost(response, request.redirectUri, fields);
+    return;
+  }
   const target = new URL(request.redirectUri);
   for (const [name, value] of Object.entries(fields)) target.searchParams.set(name, value);
   redirect(response, target.href);
