@@ -61,6 +61,68 @@ function testRoutes(origin: string, deadOrigin: string) {
   ];
 }
 
+// Social sign-in entries, each against its local provider (test/providers); secrets come from global setup.
+function testOAuthProviders(urls: {
+  oidc: string;
+  rogue: string;
+  github: string;
+  apple: string;
+  entra: string;
+  google: string;
+}) {
+  return [
+    { id: "oidc", type: "oidc", clientId: "portcullis", clientSecretBinding: "OIDC_CLIENT_SECRET", issuer: urls.oidc },
+    {
+      id: "rogue",
+      type: "oidc",
+      clientId: "portcullis-rogue",
+      clientSecretBinding: "ROGUE_CLIENT_SECRET",
+      issuer: urls.rogue,
+    },
+    {
+      id: "github",
+      type: "github",
+      clientId: "portcullis-github",
+      clientSecretBinding: "GITHUB_CLIENT_SECRET",
+      authorizationEndpoint: `${urls.github}/login/oauth/authorize`,
+      tokenEndpoint: `${urls.github}/login/oauth/access_token`,
+      apiBaseUrl: `${urls.github}/api`,
+    },
+    {
+      id: "apple",
+      type: "apple",
+      clientId: "com.example.portcullis",
+      teamId: "TEAMID1234",
+      keyId: "KEYID12345",
+      privateKeyBinding: "APPLE_PRIVATE_KEY",
+      issuer: urls.apple,
+    },
+    {
+      id: "entra",
+      type: "microsoft",
+      clientId: "6f1f7c3e-0c1a-4b5e-9d2a-3c5e7a9b1d2f",
+      clientSecretBinding: "ENTRA_CLIENT_SECRET",
+      tenant: "common",
+      authority: urls.entra,
+    },
+    {
+      id: "entra-tenant",
+      type: "microsoft",
+      clientId: "6f1f7c3e-0c1a-4b5e-9d2a-3c5e7a9b1d2f",
+      clientSecretBinding: "ENTRA_CLIENT_SECRET",
+      tenant: "3f2b8c1d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+      authority: urls.entra,
+    },
+    {
+      id: "google",
+      type: "google",
+      clientId: "portcullis.apps.googleusercontent.com",
+      clientSecretBinding: "GOOGLE_CLIENT_SECRET",
+      issuer: urls.google,
+    },
+  ];
+}
+
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
@@ -104,6 +166,8 @@ export default defineConfig({
                 FEDERATED_ISSUERS: JSON.stringify(federatedIssuerEntries(inject("federatedKeyServerUrl"))),
                 FEDERATED_SIGNING_KEYS: inject("federatedSigningKeys"),
                 FEDERATED_KEY_SERVER_URL: inject("federatedKeyServerUrl"),
+                OAUTH_PROVIDERS: JSON.stringify(testOAuthProviders(inject("oauthProviderUrls"))),
+                ...inject("oauthSecretBindings"),
               },
             },
           })),

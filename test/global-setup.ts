@@ -14,6 +14,7 @@ import { startRelay } from "../scripts/lib/relay.ts";
 import { generateGatewaySecrets } from "../scripts/lib/secrets.ts";
 import { startOriginServer } from "./origin-server.ts";
 import { startFederatedKeyServer } from "./providers/federated-keys.ts";
+import { type LocalProviders, startLocalProviders } from "./providers/index.ts";
 
 export const TEMPLATE_DATABASE = "portcullis_template";
 
@@ -39,6 +40,10 @@ declare module "vitest" {
     federatedKeyServerUrl: string;
     /** JSON: each preset's initial signing key, `{ [preset]: { kid, privateJwk } }`, for minting ID tokens. */
     federatedSigningKeys: string;
+    /** Base URLs of the local social providers (test/providers), for OAUTH_PROVIDERS. */
+    oauthProviderUrls: LocalProviders["urls"];
+    /** Their secrets, by the binding names the OAUTH_PROVIDERS entries give. */
+    oauthSecretBindings: Record<string, string>;
   }
 }
 
@@ -82,8 +87,12 @@ export default async function setup(project: TestProject) {
   const federatedKeys = await startFederatedKeyServer();
   project.provide("federatedKeyServerUrl", federatedKeys.url);
   project.provide("federatedSigningKeys", JSON.stringify(federatedKeys.keys));
+  const providers = await startLocalProviders();
+  project.provide("oauthProviderUrls", providers.urls);
+  project.provide("oauthSecretBindings", providers.secretBindings);
 
   return async () => {
+    await providers.close();
     await origin.close();
     await federatedKeys.close();
     await relay?.close();

@@ -29,6 +29,8 @@ export type Bindings = {
   GATEWAY_ROUTES?: string | readonly Record<string, unknown>[];
   /** JSON text, or an array of issuer entries when written as TOML under [vars]. */
   FEDERATED_ISSUERS?: string | readonly Record<string, unknown>[];
+  /** Social sign-in entries: JSON text, or an array of tables from TOML. Secrets live in the bindings they name. */
+  OAUTH_PROVIDERS?: string | readonly Record<string, unknown>[];
   SIGN_IN_URL?: string;
   APP_URL?: string;
   MAIL_PROVIDER?: string;

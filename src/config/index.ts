@@ -1,6 +1,7 @@
 // Turns the Worker's bindings into a typed Config once per bindings object; fails with the variable's name.
 // From argon2.ts, not password.ts: keeps the configuration free of the wasm module import.
 import { OWASP_ARGON2ID_PARAMS, TEST_ARGON2ID_PARAMS } from "../crypto/argon2.ts";
+import { parseOAuthProviders } from "../features/identities/social/providers.ts";
 import type { Bindings } from "./bindings.ts";
 import { type Config, defaultMailProvider, envSchema } from "./schema.ts";
 
@@ -24,6 +25,12 @@ export function loadConfig(bindings: Bindings): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
   const env = parsed.data;
+  const oauth = parseOAuthProviders(
+    env.OAUTH_PROVIDERS,
+    bindings as unknown as Record<string, unknown>,
+    env.ENVIRONMENT,
+  );
+  if (!oauth.ok) throw new ConfigError(`Invalid configuration: ${oauth.problems.join("; ")}`);
   const config: Config = {
     environment: env.ENVIRONMENT,
     databaseUrl: env.DATABASE_URL,
@@ -53,6 +60,7 @@ export function loadConfig(bindings: Bindings): Config {
     gatewayRoutes: env.GATEWAY_ROUTES.ok ? env.GATEWAY_ROUTES.routes : [],
     routeTableProblem: env.GATEWAY_ROUTES.ok ? undefined : env.GATEWAY_ROUTES.problem,
     federatedIssuers: env.FEDERATED_ISSUERS,
+    oauthProviders: oauth.providers,
     signInUrl: env.SIGN_IN_URL,
     appUrl: (env.APP_URL ?? env.ISSUER).replace(/\/$/, ""),
     mail: {

@@ -10,6 +10,7 @@ import {
   federatedIssuersSchema,
   findPlainHttpUrls,
 } from "../features/identities/federated/issuers.ts";
+import type { OAuthProvider } from "../features/identities/social/provider-types.ts";
 import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
 
 /** Defaults for every optional setting, in one place. */
@@ -173,6 +174,8 @@ export const envSchema = z
     GATEWAY_ROUTES: routeTable,
     // Issuers whose ID tokens may be exchanged (JSON array, see federated/issuers.ts); a bad entry fails config.
     FEDERATED_ISSUERS: federatedIssuersSchema.optional().transform((issuers) => issuers ?? []),
+    // Social sign-in entries (JSON); parsed in loadConfig, which also reads the secret bindings they name.
+    OAUTH_PROVIDERS: z.unknown().optional(),
     // Where browsers without a session are sent; must be a same-origin path.
     SIGN_IN_URL: z
       .string()
@@ -300,6 +303,8 @@ export type Config = {
   routeTableProblem: string | undefined;
   /** Issuers whose ID tokens POST /auth/token accepts (FEDERATED_ISSUERS). */
   federatedIssuers: FederatedIssuer[];
+  /** Social sign-in providers (OAUTH_PROVIDERS), secrets resolved; empty when none are configured. */
+  oauthProviders: OAuthProvider[];
   signInUrl: string;
   appUrl: string;
   mail: DeliverySettings;

@@ -63,7 +63,8 @@ export const ERROR_CODES = {
   external_email_missing: { status: 400, message: "The identity provider did not share an email address." },
   account_unverified: {
     status: 409,
-    message: "An account with this address exists but its address was never confirmed; reset its password to confirm it.",
+    message:
+      "An account with this address exists but its address was never confirmed; reset its password to confirm it.",
   },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -76,7 +76,8 @@ async function handleCallback(c: Context<AppEnv>): Promise<Response> {
   const outcome = await completeAuthorization(provider, flow.secrets, params, providerDeps(c.var.config, deps.now));
   if (outcome.kind === "denied") {
     await takeBackAttempt(deps.db, counterKey);
-    const location = flow.purpose === "link" ? `${ACCOUNT_SECURITY_PATH}?identity=denied` : oauthErrorLocation("denied", returnTo);
+    const location =
+      flow.purpose === "link" ? `${ACCOUNT_SECURITY_PATH}?identity=denied` : oauthErrorLocation("denied", returnTo);
     return redirectAfterCallback(c, location);
   }
   if (outcome.kind === "invalid") {
@@ -90,7 +91,12 @@ async function handleCallback(c: Context<AppEnv>): Promise<Response> {
     const linked = await linkIdentityToUser(deps, { userId: flow.userId, profile: outcome.profile, tokens, client });
     if (linked.kind === "linked") {
       const owner = await deps.db.user.findUnique({ where: { id: flow.userId }, select: { email: true } });
-      if (owner) await deferIdentityNotice(deps, c.var.config.mail, { email: owner.email, change: "linked", provider: provider.displayName });
+      if (owner)
+        await deferIdentityNotice(deps, c.var.config.mail, {
+          email: owner.email,
+          change: "linked",
+          provider: provider.displayName,
+        });
     }
     const state = linked.kind === "linked" || linked.kind === "already_linked" ? "linked" : linked.kind;
     return redirectAfterCallback(c, `${ACCOUNT_SECURITY_PATH}?identity=${state}`);

@@ -52,7 +52,11 @@ export const identityRoutes = new Hono<AppEnv>()
   .post("/auth/identities/link", requireSession(), async (c) => {
     const body = await readJsonBody(c, LinkBody);
     const deps = await authDependencies(c);
-    const result = await completeLink(deps, { token: body.linkToken, session: c.var.session, client: await clientInfo(c) });
+    const result = await completeLink(deps, {
+      token: body.linkToken,
+      session: c.var.session,
+      client: await clientInfo(c),
+    });
     switch (result.kind) {
       case "linked":
         await deferIdentityNotice(deps, c.var.config.mail, {
@@ -62,7 +66,9 @@ export const identityRoutes = new Hono<AppEnv>()
         });
         return c.json({ status: "linked", identityId: result.identityId, provider: result.providerId });
       case "invalid_token":
-        throw new AppError("invalid_token", { message: "This link request has expired or was already used; sign in with the provider again." });
+        throw new AppError("invalid_token", {
+          message: "This link request has expired or was already used; sign in with the provider again.",
+        });
       case "wrong_account":
         throw new AppError("forbidden", { message: "Sign in to the account this link request is for." });
       case "proof_required":

@@ -23,7 +23,10 @@ const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 const ExchangeBody = z.strictObject({
   grant_type: z.string().max(200),
-  subject_token: z.string().min(1).max(16 * 1024),
+  subject_token: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
   subject_token_type: z.string().max(200),
 });
 
@@ -37,7 +40,10 @@ async function readExchangeBody(c: Context<AppEnv>): Promise<z.infer<typeof Exch
   }
   const parsed = ExchangeBody.safeParse(fields);
   if (!parsed.success) {
-    const fieldsInError = parsed.error.issues.map((issue) => ({ path: issue.path.join(".") || "body", message: issue.message }));
+    const fieldsInError = parsed.error.issues.map((issue) => ({
+      path: issue.path.join(".") || "body",
+      message: issue.message,
+    }));
     throw new AppError("invalid_request", { fields: fieldsInError });
   }
   return parsed.data;
@@ -100,7 +106,10 @@ export const tokenExchangeRoutes = new Hono<AppEnv>().post("/auth/token", async 
     case "signed_in": {
       deferNewDeviceNotice(c, deps, result);
       const session = deliverTokens(c, result.tokens, "api", deps.now);
-      const expiresIn = Math.max(0, Math.floor((result.tokens.accessTokenExpiresAt.getTime() - deps.now.getTime()) / 1000));
+      const expiresIn = Math.max(
+        0,
+        Math.floor((result.tokens.accessTokenExpiresAt.getTime() - deps.now.getTime()) / 1000),
+      );
       return c.json({
         // RFC 8693 §2.2.1 fields, then the session as every API sign-in returns it.
         access_token: result.tokens.accessToken,
