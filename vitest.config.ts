@@ -73,6 +73,16 @@ function testOAuthProviders(urls: {
   return [
     { id: "oidc", type: "oidc", clientId: "portcullis", clientSecretBinding: "OIDC_CLIENT_SECRET", issuer: urls.oidc },
     {
+      id: "oidc-tokens",
+      type: "oidc",
+      displayName: "Test OP (tokens kept)",
+      clientId: "portcullis",
+      clientSecretBinding: "OIDC_CLIENT_SECRET",
+      issuer: urls.oidc,
+      scopes: ["openid", "email", "profile", "offline_access"],
+      storeTokens: true,
+    },
+    {
       id: "rogue",
       type: "oidc",
       clientId: "portcullis-rogue",

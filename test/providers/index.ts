@@ -49,7 +49,8 @@ export async function startLocalProviders(): Promise<LocalProviders> {
         startOidcProvider({
           clientId: LOCAL_CLIENT_IDS.oidc,
           clientSecret: secrets.oidc,
-          redirectUris: [callbackUrl("oidc")],
+          // "oidc-tokens" is the same client with storeTokens on (the Worker keeps its tokens).
+          redirectUris: [callbackUrl("oidc"), callbackUrl("oidc-tokens")],
         }),
       ),
       rogue: await start(
