@@ -53,7 +53,11 @@ describe("Sign in with Apple", () => {
   });
 
   it('reads email_verified "false" as unverified and ignores the unsigned email in the user field', async () => {
-    const { outcome } = await signIn({ sub: "001234.apple-user-2", email: "real@example.com", email_verified: "false" });
+    const { outcome } = await signIn({
+      sub: "001234.apple-user-2",
+      email: "real@example.com",
+      email_verified: "false",
+    });
     expect(outcome).toMatchObject({
       kind: "profile",
       profile: { email: "real@example.com", emailVerified: false, metadata: {} },
@@ -68,7 +72,9 @@ describe("Sign in with Apple", () => {
 
   it("is refused by Apple when the client secret is signed with another key", async () => {
     const other = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
-    const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", (other as CryptoKeyPair).privateKey));
+    const pkcs8 = new Uint8Array(
+      (await crypto.subtle.exportKey("pkcs8", (other as CryptoKeyPair).privateKey)) as ArrayBuffer,
+    );
     const pem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...pkcs8))}\n-----END PRIVATE KEY-----\n`;
     const impostor: AppleProvider = { ...apple, id: "apple-impostor", privateKey: pem };
     const secrets = newFlowSecrets("apple");

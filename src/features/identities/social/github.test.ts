@@ -60,7 +60,10 @@ describe("GitHub sign-in", () => {
 
   it("gives no email when the token may not read the addresses (404 without user:email)", async () => {
     const { outcome } = await signIn({ sub: "583233", login: "private" });
-    expect(outcome).toMatchObject({ kind: "profile", profile: { subject: "583233", email: null, emailVerified: false } });
+    expect(outcome).toMatchObject({
+      kind: "profile",
+      profile: { subject: "583233", email: null, emailVerified: false },
+    });
   });
 
   it("answers denied when the user cancels", async () => {

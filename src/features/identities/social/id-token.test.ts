@@ -69,7 +69,12 @@ describe("ID token checks", () => {
 describe("unreachable providers", () => {
   it("answers invalid, not an exception, when discovery cannot be fetched", async () => {
     const gone = { ...rogue, id: "gone", issuer: "http://127.0.0.1:9" };
-    const outcome = await completeAuthorization(gone, newFlowSecrets("gone"), new URLSearchParams("code=x&state=y"), testDeps());
+    const outcome = await completeAuthorization(
+      gone,
+      newFlowSecrets("gone"),
+      new URLSearchParams("code=x&state=y"),
+      testDeps(),
+    );
     expect(outcome).toEqual({ kind: "invalid", reason: "discovery: provider unreachable" });
     await expect(buildAuthorizationUrl(gone, newFlowSecrets("gone"), testDeps())).rejects.toThrow(
       "provider gone: discovery failed",

@@ -44,7 +44,11 @@ export function fetchFromProvider(url: string, init: RequestInit, deps: Provider
   if (parsed.protocol !== "https:" && !(deps.environment !== "production" && parsed.protocol === "http:")) {
     return Promise.reject(new TypeError("refused a non-https provider URL"));
   }
-  return fetchOrUnreachable(deps)(parsed.href, { ...init, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  return fetchOrUnreachable(deps)(parsed.href, {
+    ...init,
+    redirect: "manual",
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
 }
 
 async function readCached<T>(

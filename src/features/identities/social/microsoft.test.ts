@@ -74,7 +74,10 @@ describe("Microsoft sign-in on the common endpoint", () => {
     const work = await signIn(consumers, { sub: "entra-sub-6", tid: CONTOSO, issTid: CONSUMERS });
     expect(work.outcome).toEqual({ kind: "invalid", reason: "microsoft: not a personal account" });
     const home = await signIn(consumers, { sub: "entra-sub-7", tid: CONSUMERS });
-    expect(home.outcome).toMatchObject({ kind: "profile", profile: { issuer: `${common.authority}/${CONSUMERS}/v2.0` } });
+    expect(home.outcome).toMatchObject({
+      kind: "profile",
+      profile: { issuer: `${common.authority}/${CONSUMERS}/v2.0` },
+    });
   });
 });
 
@@ -82,13 +85,19 @@ describe("Microsoft sign-in on a single tenant", () => {
   it("accepts the configured tenant's users", async () => {
     const { url, outcome } = await signIn(single, { sub: "entra-sub-8", tid: single.tenant });
     expect(url.pathname).toBe(`/${single.tenant}/oauth2/v2.0/authorize`);
-    expect(outcome).toMatchObject({ kind: "profile", profile: { issuer: `${single.authority}/${single.tenant}/v2.0` } });
+    expect(outcome).toMatchObject({
+      kind: "profile",
+      profile: { issuer: `${single.authority}/${single.tenant}/v2.0` },
+    });
   });
 
   it("refuses a user of another tenant, whatever the token's iss says", async () => {
     const other = await signIn(single, { sub: "entra-sub-9", tid: CONTOSO });
     expect(other.outcome).toMatchObject({ kind: "invalid", reason: expect.stringContaining("iss") });
     const forged = await signIn(single, { sub: "entra-sub-10", tid: CONTOSO, issTid: single.tenant });
-    expect(forged.outcome).toEqual({ kind: "invalid", reason: "microsoft: the token's tid is not the configured tenant" });
+    expect(forged.outcome).toEqual({
+      kind: "invalid",
+      reason: "microsoft: the token's tid is not the configured tenant",
+    });
   });
 });

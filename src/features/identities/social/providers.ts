@@ -91,9 +91,13 @@ function entrySchema(environment: Environment) {
         ...common,
         type: z.literal("microsoft"),
         clientSecretBinding: bindingName,
-        tenant: z.union([z.enum(["common", "organizations", "consumers"]), z.uuid().toLowerCase()], {
-          error: "must be a tenant id (GUID), common, organizations or consumers",
-        }),
+        tenant: z
+          .string()
+          .toLowerCase()
+          .regex(
+            /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+            "must be a tenant id (GUID), common, organizations or consumers",
+          ),
         authority: url.default(DEFAULT_ENDPOINTS.microsoftAuthority),
       }),
       z.strictObject({
