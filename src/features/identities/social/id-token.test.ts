@@ -29,6 +29,7 @@ describe("ID token checks", () => {
   it.each([
     ["aud", "another audience", "aud"],
     ["aud-list", "an extra audience without azp", "aud"],
+    ["azp", "another authorized party", "azp"],
     ["iss", "another issuer", "iss"],
     ["expired", "an expired token", "exp"],
     ["future-iat", "a token issued in the future", "iat"],
