@@ -13,6 +13,8 @@ const PRODUCTION = {
   MAIL_HTTP_URL: "https://mail.example/send",
   TEST_FAST_PASSWORD_HASHING: undefined,
   NEON_LOCAL_RELAY: undefined,
+  // The suite's social providers listen on http://127.0.0.1, which production refuses.
+  OAUTH_PROVIDERS: undefined,
 };
 
 describe("GET /dev/ping", () => {

@@ -8,6 +8,7 @@ import { createOpCore, type Grant } from "./op-core.ts";
 export const ROGUE_MISCHIEF = [
   "aud",
   "aud-list",
+  "azp",
   "iss",
   "expired",
   "future-iat",
@@ -35,6 +36,9 @@ export async function startRogueServer(client: LocalClient): Promise<LocalServer
         break;
       case "aud-list":
         claims.aud = [client.clientId, "someone-else"];
+        break;
+      case "azp":
+        claims.azp = "someone-else";
         break;
       case "iss":
         claims.iss = "https://evil.example";

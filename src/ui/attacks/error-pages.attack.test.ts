@@ -38,6 +38,8 @@ describe("error pages", () => {
               MAIL_HTTP_URL: "https://mail.example/send",
               TEST_FAST_PASSWORD_HASHING: undefined,
               NEON_LOCAL_RELAY: undefined,
+              // The suite's social providers listen on http://127.0.0.1, which production refuses.
+              OAUTH_PROVIDERS: undefined,
             }
           : {}),
       });

@@ -102,7 +102,10 @@ async function profileFromIdToken(
     if (!merged.ok) return merged;
     claims = merged.value;
   }
-  const result = profileFromClaims(provider, claims, provider.type === "apple" ? callback.get("user") : null);
+  const result = profileFromClaims(provider, claims, {
+    appleUser: provider.type === "apple" ? callback.get("user") : null,
+    canonicalIssuer: setup.as.issuer,
+  });
   return result.ok ? { ok: true, value: result.profile } : result;
 }
 

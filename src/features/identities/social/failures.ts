@@ -1,6 +1,7 @@
 // Short, value-free reasons for logs: what failed, never a token, code or the provider's own text.
 import { errors as joseErrors } from "jose";
 import * as oauth from "oauth4webapi";
+import { ProviderUnreachableError } from "./metadata.ts";
 
 // An OAuth error code as the provider sent it, only when it looks like one (RFC 6749 charset).
 export function oauthErrorCode(value: unknown): string {
@@ -18,7 +19,7 @@ export function describeFailure(stage: string, error: unknown): string {
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `${stage}: ${error.code} (${error.claim})`;
   if (error instanceof joseErrors.JOSEError) return `${stage}: ${error.code}`;
-  if (error instanceof TypeError || (error instanceof DOMException && error.name === "TimeoutError")) {
+  if (error instanceof ProviderUnreachableError || (error instanceof DOMException && error.name === "TimeoutError")) {
     return `${stage}: provider unreachable`;
   }
   return `${stage}: unexpected error`;

@@ -32,6 +32,9 @@ export async function verifyIdToken(
     try {
       const keys = createLocalJWKSet(await loadKeySet(expected.jwksUri, deps, { fresh }));
       const { payload } = await jwtVerify(idToken, keys, options);
+      // OIDC Core 3.1.3.7: an azp, when present, must be us (oauth4webapi checks it only for a list aud).
+      if (payload.azp !== undefined && payload.azp !== expected.audience)
+        return { ok: false, reason: "id_token: azp is not this client" };
       return { ok: true, claims: payload };
     } catch (error) {
       if (!fresh && error instanceof joseErrors.JWKSNoMatchingKey) continue;

@@ -14,10 +14,25 @@ const MAX_JWKS_BYTES = 64 * 1024;
 
 const isolateCache = new Map<string, { value: unknown; expiresAtMs: number }>();
 
+/** The provider could not be reached (connection, DNS, timeout): never the provider's own answer. */
+export class ProviderUnreachableError extends Error {
+  override name = "ProviderUnreachableError";
+}
+
+function fetchOrUnreachable(deps: ProviderDeps): typeof fetch {
+  return async (input, init) => {
+    try {
+      return await (deps.fetch ?? fetch)(input, init);
+    } catch (cause) {
+      throw new ProviderUnreachableError("provider unreachable", { cause });
+    }
+  };
+}
+
 /** The options every oauth4webapi request takes: our fetch, a timeout, http only outside production. */
 export function requestOptions(deps: ProviderDeps) {
   return {
-    ...(deps.fetch ? { [oauth.customFetch]: deps.fetch } : {}),
+    [oauth.customFetch]: fetchOrUnreachable(deps),
     [oauth.allowInsecureRequests]: deps.environment !== "production",
     signal: () => AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   };
@@ -29,8 +44,11 @@ export function fetchFromProvider(url: string, init: RequestInit, deps: Provider
   if (parsed.protocol !== "https:" && !(deps.environment !== "production" && parsed.protocol === "http:")) {
     return Promise.reject(new TypeError("refused a non-https provider URL"));
   }
-  const doFetch = deps.fetch ?? fetch;
-  return doFetch(parsed.href, { ...init, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  return fetchOrUnreachable(deps)(parsed.href, {
+    ...init,
+    redirect: "manual",
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
 }
 
 async function readCached<T>(

@@ -81,13 +81,14 @@ function checkMicrosoftTenant(tenant: string, claims: Claims): string | undefine
 
 /**
  * The profile from verified claims (`userinfo` already merged in). `appleUser` is Apple's `user`
- * form field. Refuses what the entry excludes (Google hostedDomain, Microsoft tenant).
+ * form field; `canonicalIssuer` the discovered issuer. Refuses what the entry excludes (Google hostedDomain, Microsoft tenant).
  */
 export function profileFromClaims(
   provider: Exclude<OAuthProvider, { type: "github" }>,
   claims: Claims,
-  appleUser: string | null,
+  options: { appleUser: string | null; canonicalIssuer: string },
 ): ProfileResult {
+  const { appleUser } = options;
   const email = typeof claims.email === "string" && claims.email.trim() ? claims.email.trim() : null;
   let emailVerified = email !== null && isTrue(claims.email_verified);
   let name = nameFrom(claims);
@@ -124,7 +125,8 @@ export function profileFromClaims(
     profile: {
       providerId: provider.id,
       providerType: provider.type,
-      issuer: String(claims.iss),
+      // Google's two spellings of its issuer must key one identity, not two.
+      issuer: provider.type === "google" ? options.canonicalIssuer : String(claims.iss),
       subject: String(claims.sub),
       email,
       emailVerified,

@@ -60,6 +60,21 @@ const common = {
   storeTokens: z.boolean().default(false),
 };
 
+/**
+ * One entry of OAUTH_PROVIDERS. Every type: `id` (slug, unique), `type`, `clientId`, `displayName`
+ * (default per type), `scopes` (replace the type's defaults; OIDC types must keep openid), `autoLink`
+ * (default false; refused for microsoft, see AUTO_LINK_ALLOWED), `storeTokens` (default false; adds
+ * offline_access for oidc and microsoft). Secrets are named, never written: `clientSecretBinding`
+ * (every type but apple) or `privateKeyBinding` (apple). Per type:
+ * - oidc: `issuer` (required), `algorithms` (pinned, default ["RS256"]), `tokenEndpointAuthMethod`
+ *   (client_secret_basic | client_secret_post, default basic).
+ * - google: `hostedDomain` (only that Workspace domain), `issuer` (default https://accounts.google.com).
+ * - microsoft: `tenant` (GUID, common, organizations, consumers), `authority` (default
+ *   https://login.microsoftonline.com). Ask Entra for the optional claims email and xms_edov.
+ * - apple: `teamId`, `keyId`, `privateKeyBinding` (PKCS#8 PEM), `issuer` (default https://appleid.apple.com).
+ * - github: `authorizationEndpoint`, `tokenEndpoint`, `apiBaseUrl`, `issuer` (defaults: github.com's).
+ * Every URL is https; http only to 127.0.0.1 / localhost / [::1], and only outside production.
+ */
 function entrySchema(environment: Environment) {
   const url = endpointUrl(environment);
   return z.discriminatedUnion(
@@ -91,9 +106,13 @@ function entrySchema(environment: Environment) {
         ...common,
         type: z.literal("microsoft"),
         clientSecretBinding: bindingName,
-        tenant: z.union([z.enum(["common", "organizations", "consumers"]), z.uuid().toLowerCase()], {
-          error: "must be a tenant id (GUID), common, organizations or consumers",
-        }),
+        tenant: z
+          .string()
+          .toLowerCase()
+          .regex(
+            /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+            "must be a tenant id (GUID), common, organizations or consumers",
+          ),
         authority: url.default(DEFAULT_ENDPOINTS.microsoftAuthority),
       }),
       z.strictObject({
