@@ -183,6 +183,7 @@ describe("OAUTH_PROVIDERS", () => {
     expect(config.oauthProviders.map((provider) => provider.id)).toEqual(["google"]);
     expect(loadConfig(testEnv).oauthProviders.map((provider) => provider.id)).toEqual([
       "oidc",
+      "oidc-tokens",
       "rogue",
       "github",
       "apple",
