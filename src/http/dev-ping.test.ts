@@ -2,20 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { type ErrorBody, testEnv } from "../../test/helpers/auth.ts";
 import { echoOriginUrl, newProbe, originSaw } from "../../test/helpers/gateway.ts";
-import { workerWith } from "../../test/helpers/worker.ts";
+import { PRODUCTION_BINDINGS, workerWith } from "../../test/helpers/worker.ts";
 
 // A catch-all public route: without the reservation, /dev/ping would be proxied to the echo origin.
 const catchAll = () => JSON.stringify([{ name: "app", origin: echoOriginUrl(), policy: "public" }]);
 
-const PRODUCTION = {
-  ENVIRONMENT: "production",
-  MAIL_PROVIDER: "http",
-  MAIL_HTTP_URL: "https://mail.example/send",
-  TEST_FAST_PASSWORD_HASHING: undefined,
-  NEON_LOCAL_RELAY: undefined,
-  // The suite's social providers listen on http://127.0.0.1, which production refuses.
-  OAUTH_PROVIDERS: undefined,
-};
+const PRODUCTION = PRODUCTION_BINDINGS;
 
 describe("GET /dev/ping", () => {
   it("answers 204 with no body in development", async () => {

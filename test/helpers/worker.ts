@@ -24,3 +24,18 @@ export function workerWith(overrides: Partial<Record<keyof TestBindings, unknown
     },
   };
 }
+
+/**
+ * Bindings that make the test Worker a valid production one: a real mail provider, no cheap hashing,
+ * no relay, and none of the suite's local identity providers (they listen on http://127.0.0.1, which
+ * production refuses).
+ */
+export const PRODUCTION_BINDINGS = {
+  ENVIRONMENT: "production",
+  MAIL_PROVIDER: "http",
+  MAIL_HTTP_URL: "https://mail.example/send",
+  TEST_FAST_PASSWORD_HASHING: undefined,
+  NEON_LOCAL_RELAY: undefined,
+  OAUTH_PROVIDERS: undefined,
+  FEDERATED_ISSUERS: undefined,
+} as const;

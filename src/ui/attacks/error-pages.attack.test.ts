@@ -1,7 +1,7 @@
 // Error pages under attack: a failing database, development tools outside development.
 import { describe, expect, it } from "vitest";
 import { testEnv } from "../../../test/helpers/auth.ts";
-import { workerWith } from "../../../test/helpers/worker.ts";
+import { PRODUCTION_BINDINGS, workerWith } from "../../../test/helpers/worker.ts";
 
 const form = (body: string) => ({
   method: "POST",
@@ -30,19 +30,7 @@ describe("error pages", () => {
   it("/dev/mail is a 404 page outside development", async () => {
     for (const ENVIRONMENT of ["test", "production"]) {
       const production = ENVIRONMENT === "production";
-      const worker = workerWith({
-        ENVIRONMENT,
-        ...(production
-          ? {
-              MAIL_PROVIDER: "http",
-              MAIL_HTTP_URL: "https://mail.example/send",
-              TEST_FAST_PASSWORD_HASHING: undefined,
-              NEON_LOCAL_RELAY: undefined,
-              // The suite's social providers listen on http://127.0.0.1, which production refuses.
-              OAUTH_PROVIDERS: undefined,
-            }
-          : {}),
-      });
+      const worker = workerWith(production ? PRODUCTION_BINDINGS : { ENVIRONMENT });
       const response = await worker.fetch("/dev/mail");
       expect([ENVIRONMENT, response.status, response.headers.get("content-type")]).toEqual([
         ENVIRONMENT,
