@@ -11,7 +11,7 @@ export const OAUTH_FLOW_TTL_SECONDS = 10 * 60;
 /** What the provider round trip needs: sent (state, nonce, PKCE challenge) and checked on return. */
 export type FlowSecrets = { state: string; nonce: string; codeVerifier: string; redirectUri: string };
 
-export type FlowPurpose = "sign_in" | "link";
+export type FlowPurpose = "sign_in" | "link" | "reauth";
 
 /** A browser binding value, kept in a cookie for the flow's lifetime (one per browser, reused by parallel flows). */
 export const generateBrowserBinding = () => generateRandomToken();
@@ -37,6 +37,7 @@ export async function startOAuthFlow(
     browserBinding: string;
     purpose: FlowPurpose;
     userId: string | null;
+    sessionId?: string | null;
     returnTo: string | null;
   },
 ): Promise<FlowSecrets> {
@@ -49,6 +50,7 @@ export async function startOAuthFlow(
       browserHash: await sha256Hex(input.browserBinding),
       purpose: input.purpose,
       userId: input.userId,
+      sessionId: input.sessionId ?? null,
       returnTo: input.returnTo,
       expiresAt: new Date(deps.now.getTime() + OAUTH_FLOW_TTL_SECONDS * 1000),
     },
@@ -60,6 +62,7 @@ export type ConsumedFlow = {
   secrets: FlowSecrets;
   purpose: FlowPurpose;
   userId: string | null;
+  sessionId: string | null;
   returnTo: string | null;
 };
 
@@ -91,8 +94,9 @@ export async function consumeOAuthFlow(
   if (!row) return null;
   return {
     secrets: await secretsFor(deps, input.state, row.redirectUri),
-    purpose: row.purpose === "link" ? "link" : "sign_in",
+    purpose: row.purpose === "link" || row.purpose === "reauth" ? row.purpose : "sign_in",
     userId: row.userId,
+    sessionId: row.sessionId,
     returnTo: row.returnTo,
   };
 }

@@ -13,8 +13,15 @@ import { safeReturnTo } from "../../http/return-to.ts";
 import { reserve, takeBackAttempt } from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { resolveGatewayCaller } from "../session/caller.ts";
+import { deliverAccessToken } from "../session/respond.ts";
 import { browserOutcome, oauthErrorLocation, redirectAfterCallback } from "./browser-outcome.ts";
-import { consumeOAuthFlow, generateBrowserBinding, OAUTH_FLOW_TTL_SECONDS, startOAuthFlow } from "./flows.ts";
+import {
+  consumeOAuthFlow,
+  type FlowPurpose,
+  generateBrowserBinding,
+  OAUTH_FLOW_TTL_SECONDS,
+  startOAuthFlow,
+} from "./flows.ts";
 import { deferIdentityNotice, linkIdentityToUser } from "./linking.ts";
 import { signInWithExternalIdentity } from "./sign-in.ts";
 import {
@@ -24,6 +31,7 @@ import {
   type OAuthProvider,
   ProviderUnavailableError,
 } from "./social/index.ts";
+import { stepUpWithIdentity } from "./step-up.ts";
 
 const BINDING_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const ACCOUNT_SECURITY_PATH = "/auth/account/security";
@@ -37,6 +45,10 @@ const providerDeps = (config: Config, now: Date) => ({ kv: config.kv, now, envir
 /** Failed callbacks per client (IPv6 by /64) per hour before delays start. */
 const callbackRule = (config: Config) => ({ freeAttempts: config.clientFreeFailures, windowSeconds: 3600 });
 const callbackCounterKey = (limitHash: string | null) => `oauth-callback:${limitHash ?? "unknown"}`;
+
+function purposeOf(intent: string | undefined): FlowPurpose {
+  return intent === "link" || intent === "reauth" ? intent : "sign_in";
+}
 
 function providerOf(c: Context<AppEnv>): OAuthProvider {
   const provider = findOAuthProvider(c.var.config.oauthProviders, c.req.param("provider") ?? "");
@@ -87,6 +99,21 @@ async function handleCallback(c: Context<AppEnv>): Promise<Response> {
   await takeBackAttempt(deps.db, counterKey);
   const tokens = provider.storeTokens ? outcome.tokens : null;
 
+  if (flow.purpose === "reauth" && flow.userId && flow.sessionId) {
+    const stepped = await stepUpWithIdentity(deps, {
+      userId: flow.userId,
+      sessionId: flow.sessionId,
+      profile: outcome.profile,
+      client,
+    });
+    if (stepped.kind !== "refreshed")
+      return redirectAfterCallback(
+        c,
+        `/auth/reauthenticate?return_to=${encodeURIComponent(returnTo)}&identity=${stepped.kind}`,
+      );
+    deliverAccessToken(c, stepped, deps.now);
+    return redirectAfterCallback(c, returnTo);
+  }
   if (flow.purpose === "link" && flow.userId) {
     const linked = await linkIdentityToUser(deps, { userId: flow.userId, profile: outcome.profile, tokens, client });
     if (linked.kind === "linked") {
@@ -116,18 +143,18 @@ export const oauthRoutes = new Hono<AppEnv>()
   .get("/auth/oauth/:provider/start", async (c) => {
     const provider = providerOf(c);
     const config = c.var.config;
-    const linking = c.req.query("intent") === "link";
-    const returnTo = safeReturnTo(c.req.query("return_to"), linking ? ACCOUNT_SECURITY_PATH : "/");
-    let userId: string | null = null;
-    if (linking) {
-      // Adding a way in is a sensitive change: a signed-in, recently authenticated user only.
+    const purpose = purposeOf(c.req.query("intent"));
+    const returnTo = safeReturnTo(c.req.query("return_to"), purpose === "link" ? ACCOUNT_SECURITY_PATH : "/");
+    let signedIn: { userId: string; sessionId: string } | null = null;
+    if (purpose !== "sign_in") {
       const session = (await resolveGatewayCaller(c))?.session;
-      if (!session) return c.redirect(`/auth/sign-in?return_to=${encodeURIComponent(ACCOUNT_SECURITY_PATH)}`, 302);
-      if (Math.floor(Date.now() / 1000) - session.authTime > config.reauthMaxAgeSeconds) {
-        const here = new URL(c.req.url);
+      const here = new URL(c.req.url);
+      if (!session) return c.redirect(`/auth/sign-in?return_to=${encodeURIComponent(returnTo)}`, 302);
+      // Adding a way in is a sensitive change: only after a recent sign-in (a step-up may be this very flow).
+      const stale = Math.floor(Date.now() / 1000) - session.authTime > config.reauthMaxAgeSeconds;
+      if (purpose === "link" && stale)
         return c.redirect(`/auth/reauthenticate?return_to=${encodeURIComponent(here.pathname + here.search)}`, 302);
-      }
-      userId = session.userId;
+      signedIn = { userId: session.userId, sessionId: session.sessionId };
     }
     const existing = readFlowCookie(c, FLOW_COOKIES.oauthBrowser);
     const browserBinding = existing && BINDING_PATTERN.test(existing) ? existing : generateBrowserBinding();
@@ -136,8 +163,9 @@ export const oauthRoutes = new Hono<AppEnv>()
       providerId: provider.id,
       redirectUri: redirectUriFor(config, provider.id),
       browserBinding,
-      purpose: linking ? "link" : "sign_in",
-      userId,
+      purpose,
+      userId: signedIn?.userId ?? null,
+      sessionId: signedIn?.sessionId ?? null,
       returnTo,
     });
     let location: URL;
