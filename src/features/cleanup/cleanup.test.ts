@@ -64,6 +64,30 @@ describe("scheduled cleanup", () => {
   });
 });
 
+describe("scheduled cleanup of social sign-in state", () => {
+  it("purges expired flows and link requests and keeps live ones", async () => {
+    const [user] = await ctx.sql<{ id: string }>("SELECT id FROM users LIMIT 1");
+    await ctx.sql(
+      `INSERT INTO oauth_flows (id, state_hash, provider_id, redirect_uri, browser_hash, purpose, expires_at) VALUES
+       (gen_random_uuid(), 'flow-expired', 'oidc', 'x', 'b', 'sign_in', now() - interval '1 minute'),
+       (gen_random_uuid(), 'flow-live', 'oidc', 'x', 'b', 'sign_in', now() + interval '5 minutes')`,
+    );
+    await ctx.sql(
+      `INSERT INTO identity_link_intents (id, token_hash, user_id, provider_id, provider_type, issuer, subject, email_verified, expires_at) VALUES
+       (gen_random_uuid(), 'link-expired', $1, 'oidc', 'oidc', 'https://op', 's1', true, now() - interval '1 minute'),
+       (gen_random_uuid(), 'link-live', $1, 'oidc', 'oidc', 'https://op', 's2', true, now() + interval '5 minutes')`,
+      [user?.id],
+    );
+    await runCron();
+    expect(await ctx.sql("SELECT state_hash FROM oauth_flows WHERE state_hash LIKE 'flow-%'")).toEqual([
+      { state_hash: "flow-live" },
+    ]);
+    expect(await ctx.sql("SELECT token_hash FROM identity_link_intents WHERE token_hash LIKE 'link-%'")).toEqual([
+      { token_hash: "link-live" },
+    ]);
+  });
+});
+
 describe("purgeExpired", () => {
   it("works in bounded batches", async () => {
     const { email } = await signUpApi(ctx);

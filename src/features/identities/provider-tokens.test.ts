@@ -145,4 +145,11 @@ describe("stored provider tokens", () => {
     expect((await client.request(`/auth/identities/${identityId}`, { method: "DELETE" })).status).toBe(200);
     expect(await ctx.sql("SELECT 1 FROM provider_tokens WHERE identity_id = $1", [identityId])).toHaveLength(0);
   });
+
+  it("are deleted with the user", async () => {
+    const { identityId } = await signedInWithTokens();
+    await ctx.sql("DELETE FROM users WHERE id = (SELECT user_id FROM external_identities WHERE id = $1)", [identityId]);
+    expect(await ctx.sql("SELECT 1 FROM provider_tokens WHERE identity_id = $1", [identityId])).toHaveLength(0);
+    expect(await ctx.sql("SELECT 1 FROM external_identities WHERE id = $1", [identityId])).toHaveLength(0);
+  });
 });
