@@ -7,6 +7,7 @@ import { ensureDatabase, withClient } from "./lib/databases.ts";
 import { type DemoOrigin, hasConfiguredRoutes, startDemoOrigin } from "./lib/demo-origin.ts";
 import { isLoopbackDatabase, readDevSettings, STATEMENT_TRACKING_SETTINGS } from "./lib/dev-settings.ts";
 import { findFreePort } from "./lib/free-port.ts";
+import { identitySettingNames } from "./lib/identity-settings.ts";
 import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
 import { MigrationError, migrate } from "./lib/migrate.ts";
 import { paths } from "./lib/paths.ts";
@@ -104,6 +105,12 @@ async function main(): Promise<void> {
   } else if (process.env.GATEWAY_ROUTES) {
     // wrangler passes no environment variable to the Worker by itself; wrangler.toml's [vars] it reads.
     vars.push(`GATEWAY_ROUTES:${process.env.GATEWAY_ROUTES}`);
+  }
+
+  // External identities: the settings, and the secrets the social entries name, handed over the same way.
+  for (const name of identitySettingNames(process.env)) {
+    const value = process.env[name];
+    if (value) vars.push(`${name}:${value}`);
   }
 
   // A free inspector port of its own: wrangler's default (9229, then the next one) collides when several

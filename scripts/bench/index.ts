@@ -3,7 +3,8 @@
 // password hash alone, and the hosted pages' time to first byte and weight (`-- --pages` for those only);
 // then the gateway against the direct path (`-- --gateway`) and the bundle and start-up budgets (`-- --budgets`);
 // `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts);
-// `-- --compare [<git-ref>]` times the endpoints before and after, interleaved (compare.ts).
+// `-- --compare [<git-ref>]` times the endpoints before and after, interleaved (compare.ts);
+// `-- --federated` times POST /auth/token for a known user beside a password login (federated.ts).
 // Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { BUNDLE_GZIP_BUDGET_BYTES, benchBudgets } from "./budgets.ts";
 import { compareWithBaseline } from "./compare.ts";
 import { countRoundTrips } from "./count.ts";
 import { stop, timeToFirstOk } from "./dev-gateway.ts";
+import { benchFederated } from "./federated.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchHash } from "./hash.ts";
 import { benchPageWeights, benchSignInTtfb } from "./pages.ts";
@@ -111,6 +113,16 @@ async function mainGateway(root: string): Promise<void> {
   console.log(JSON.stringify({ gateway: await benchGateway(root) }, null, 2));
 }
 
+/** `npm run bench -- --federated`: the token exchange for a known user, keys cached, beside a password login. */
+async function mainFederated(root: string): Promise<void> {
+  const results = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`,
+    federated: await benchFederated(root, AUTH_REQUESTS),
+  };
+  console.log(JSON.stringify(results, null, 2));
+}
+
 /** `npm run bench -- --budgets`: bundle size and start-up CPU; a bundle over budget fails the run. */
 async function mainBudgets(root: string): Promise<void> {
   const budgets = await benchBudgets(root);
@@ -136,6 +148,8 @@ if (process.argv.includes("--compare")) {
   await compareWithBaseline();
 } else if (process.argv.includes("--count")) {
   await countRoundTrips({ verbose: process.argv.includes("--verbose") });
+} else if (process.argv.includes("--federated")) {
+  await inTemporaryRoot(mainFederated);
 } else if (process.argv.includes("--pages")) {
   await inTemporaryRoot(mainPages);
 } else if (process.argv.includes("--gateway")) {
