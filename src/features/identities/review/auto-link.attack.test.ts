@@ -11,13 +11,14 @@ import {
   uniqueEmail,
 } from "../../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../../test/helpers/client.ts";
+import { mintFirebaseToken } from "../../../../test/helpers/federated-tokens.ts";
 import { locationOf, providerAccount, socialSignIn } from "../../../../test/helpers/oauth-flow.ts";
 import { codeAt, enrollTotp } from "../../../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
   // The suite's `oidc` entry with autoLink on (allowed for oidc: the operator trusts its emails).
-  const entries = JSON.parse(testEnv.OAUTH_PROVIDERS) as Record<string, unknown>[];
+  const entries = JSON.parse(String(testEnv.OAUTH_PROVIDERS)) as Record<string, unknown>[];
   const withAutoLink = entries.map((entry) => (entry.id === "oidc" ? { ...entry, autoLink: true } : entry));
   ctx = await setUpAuthTest({ OAUTH_PROVIDERS: JSON.stringify(withAutoLink) });
 });
@@ -89,6 +90,20 @@ describe("the provider's email as the account key", () => {
     const lookalike = fullWidthTwin(email);
     await socialSignIn(ctx.client(), providerAccount(lookalike));
     // Had it been created, the real owner's later password reset would land in an account the attacker can still enter.
+    expect(await countOf("users", "email = $1", [email])).toBe(0);
+  });
+
+  it("does not provision an account under the ASCII twin of a full-width address a federated issuer vouched for", async () => {
+    const email = uniqueEmail("fed-future");
+    const lookalike = fullWidthTwin(email);
+    const sub = `fed-${crypto.randomUUID()}`;
+    const token = await mintFirebaseToken({ email: lookalike, email_verified: true, sub, user_id: sub });
+    const fields = {
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token: token,
+      subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+    };
+    await ctx.client().request("/auth/token", { json: fields, origin: null });
     expect(await countOf("users", "email = $1", [email])).toBe(0);
   });
 });
