@@ -5,6 +5,7 @@ import {
   type PasswordHashParams,
   verifyPassword,
 } from "../../crypto/password.ts";
+import type { DeliverySettings } from "../../delivery/mailer.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import {
@@ -33,6 +34,8 @@ import {
 } from "./repository.ts";
 
 export type AccountSettings = ThrottleSettings & {
+  /** Where account notices (a new way to sign in, a new device) are sent from. */
+  mail: DeliverySettings;
   passwordMinLength: number;
   requireEmailVerification: boolean;
   passwordHashParams: PasswordHashParams;

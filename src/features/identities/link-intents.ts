@@ -17,7 +17,11 @@ export const LINK_INTENT_TTL_SECONDS = 10 * 60;
 const hashLinkToken = (deps: SessionDeps, token: string) => hashCodeForStorage(deps.serverKeys, "identity-link", token);
 const sealBinding = (tokenHash: string) => `link:${tokenHash}`;
 
-/** Records the pending link and returns its token (for the API client's body or the page's cookie). */
+/**
+ * Records the pending link and returns its token (for the API client's body or the page's cookie) and
+ * id. An earlier live request for the same identity and account is replaced, so replaying one ID token
+ * cannot pile up rows (and only the newest token works).
+ */
 export async function createLinkIntent(
   deps: SessionDeps,
   input: {
@@ -28,14 +32,25 @@ export async function createLinkIntent(
     client: ClientInfo;
     returnTo: string | null;
   },
-): Promise<string> {
+): Promise<{ token: string; id: string }> {
   const token = generateRandomToken();
   const tokenHash = await hashLinkToken(deps, token);
+  const { profile: key } = input;
+  await deps.db.identityLinkIntent.deleteMany({
+    where: {
+      userId: input.userId,
+      providerId: key.providerId,
+      issuer: key.issuer,
+      subject: key.subject,
+      consumedAt: null,
+    },
+  });
   const sealed = input.tokens
     ? await sealProviderToken(deps, sealBinding(tokenHash), "access", JSON.stringify(input.tokens))
     : null;
   const { profile } = input;
-  await deps.db.identityLinkIntent.create({
+  const created = await deps.db.identityLinkIntent.create({
+    select: { id: true },
     data: {
       tokenHash,
       userId: input.userId,
@@ -55,7 +70,7 @@ export async function createLinkIntent(
       expiresAt: new Date(deps.now.getTime() + LINK_INTENT_TTL_SECONDS * 1000),
     },
   });
-  return token;
+  return { token, id: created.id };
 }
 
 /** What a link page shows: the provider and the address, while the intent is live for this client. */
@@ -92,17 +107,41 @@ export async function completeLink(
   const provenAfterIntent = input.session.authTime >= Math.floor(row.createdAt.getTime() / 1000);
   const secondFactorShown = input.session.amr.includes("mfa") || !(await hasSecondFactor(deps, row.userId));
   if (!provenAfterIntent || !secondFactorShown) return { kind: "proof_required" };
+  const linked = await consumeAndLink(deps, { id: row.id, userId: row.userId }, input.client, "sign_in");
+  if (linked.kind !== "linked") return linked;
+  return { ...linked, returnTo: row.returnTo, email: user.email };
+}
+
+/**
+ * Links the identity an autoLink held back until the account's second factor was shown: called by
+ * the MFA step once it has succeeded for `userId`.
+ */
+export async function completePendingLink(
+  deps: SessionDeps,
+  input: { intentId: string; userId: string; client: ClientInfo },
+): Promise<{ kind: "linked"; identityId: string; providerId: string } | { kind: "invalid_token" | "identity_in_use" }> {
+  return consumeAndLink(deps, { id: input.intentId, userId: input.userId }, input.client, "second_factor");
+}
+
+async function consumeAndLink(
+  deps: SessionDeps,
+  intent: { id: string; userId: string },
+  client: ClientInfo,
+  proof: "sign_in" | "second_factor",
+): Promise<{ kind: "linked"; identityId: string; providerId: string } | { kind: "invalid_token" | "identity_in_use" }> {
   const consumed = await deps.db.identityLinkIntent.updateMany({
-    where: { tokenHash, consumedAt: null, expiresAt: { gt: deps.now } },
+    where: { id: intent.id, userId: intent.userId, consumedAt: null, expiresAt: { gt: deps.now } },
     data: { consumedAt: deps.now },
   });
   if (consumed.count !== 1) return { kind: "invalid_token" };
+  const row = await deps.db.identityLinkIntent.findUnique({ where: { id: intent.id } });
+  if (!row) return { kind: "invalid_token" };
   const profile = profileOfIntent(row);
   const linked = await insertIdentity(deps.db, { userId: row.userId, profile, email: row.email, now: deps.now });
   if (!linked) return { kind: "identity_in_use" };
   if (row.tokensCiphertext && row.keyVersion) {
     const sealed = { ciphertext: row.tokensCiphertext, version: row.keyVersion };
-    const opened = await openProviderToken(deps, sealBinding(tokenHash), "access", sealed);
+    const opened = await openProviderToken(deps, sealBinding(row.tokenHash), "access", sealed);
     if (opened) await storeProviderTokens(deps, linked.identityId, reviveTokens(opened));
   }
   await afterResponse(deps, () =>
@@ -110,17 +149,11 @@ export async function completeLink(
       action: "identity.linked",
       success: true,
       userId: row.userId,
-      ...input.client,
-      metadata: { provider: row.providerId, identityId: linked.identityId, proof: "sign_in" },
+      ...client,
+      metadata: { provider: row.providerId, identityId: linked.identityId, proof },
     }),
   );
-  return {
-    kind: "linked",
-    identityId: linked.identityId,
-    providerId: row.providerId,
-    returnTo: row.returnTo,
-    email: user.email,
-  };
+  return { kind: "linked", identityId: linked.identityId, providerId: row.providerId };
 }
 
 type IntentRow = NonNullable<Awaited<ReturnType<SessionDeps["db"]["identityLinkIntent"]["findUnique"]>>>;

@@ -15,7 +15,7 @@ export type LinkResult =
   | { kind: "linked"; identityId: string }
   | { kind: "already_linked" }
   | { kind: "identity_in_use" }
-  | { kind: "disabled" };
+  | { kind: "session_ended" };
 
 /** Mails the owner about a link or an unlink, after the response. */
 export function deferIdentityNotice(
@@ -33,11 +33,26 @@ export function deferIdentityNotice(
 /** Links the identity to `userId` (who started the flow signed in, after step-up). */
 export async function linkIdentityToUser(
   deps: SessionDeps,
-  input: { userId: string; profile: ExternalProfile; tokens: ProviderTokens | null; client: ClientInfo },
+  input: {
+    userId: string;
+    /** The session that started the flow: it must still be live, under the same credentials. */
+    sessionId: string | null;
+    profile: ExternalProfile;
+    tokens: ProviderTokens | null;
+    client: ClientInfo;
+  },
 ): Promise<LinkResult> {
   const email = input.profile.email ? normalizeEmail(input.profile.email) : null;
-  const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { status: true } });
-  if (user?.status !== "ACTIVE") return { kind: "disabled" };
+  const session = input.sessionId
+    ? await deps.db.session.findFirst({
+        where: { id: input.sessionId, userId: input.userId, revokedAt: null, expiresAt: { gt: deps.now } },
+        select: { credentialEpoch: true, user: { select: { status: true, credentialEpoch: true } } },
+      })
+    : null;
+  // Ended (sign-out, revoke, reset) or begun under older credentials since the flow started: a
+  // stolen session must not leave behind a way in that outlives it.
+  if (session?.user.status !== "ACTIVE" || session.credentialEpoch !== session.user.credentialEpoch)
+    return { kind: "session_ended" };
   const existing = await findIdentityWithOwner(deps.db, input.profile);
   if (existing) {
     if (existing.user.id !== input.userId) return { kind: "identity_in_use" };

@@ -12,6 +12,7 @@ import { logger } from "../../http/logger.ts";
 import { safeReturnTo } from "../../http/return-to.ts";
 import { reserve, takeBackAttempt } from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
+import { lacksSecondFactorProof } from "../mfa/factors.ts";
 import { resolveGatewayCaller } from "../session/caller.ts";
 import { deliverAccessToken } from "../session/respond.ts";
 import { browserOutcome, oauthErrorLocation, redirectAfterCallback } from "./browser-outcome.ts";
@@ -45,6 +46,12 @@ const providerDeps = (config: Config, now: Date) => ({ kv: config.kv, now, envir
 /** Failed callbacks per client (IPv6 by /64) per hour before delays start. */
 const callbackRule = (config: Config) => ({ freeAttempts: config.clientFreeFailures, windowSeconds: 3600 });
 const callbackCounterKey = (limitHash: string | null) => `oauth-callback:${limitHash ?? "unknown"}`;
+
+/** Fetch Metadata: a navigation from our own pages, or one the user started (address bar, bookmark). */
+function isSameOriginNavigation(c: Context<AppEnv>): boolean {
+  const site = c.req.header("sec-fetch-site");
+  return site === "same-origin" || site === "none";
+}
 
 function purposeOf(intent: string | undefined): FlowPurpose {
   return intent === "link" || intent === "reauth" ? intent : "sign_in";
@@ -115,7 +122,13 @@ async function handleCallback(c: Context<AppEnv>): Promise<Response> {
     return redirectAfterCallback(c, returnTo);
   }
   if (flow.purpose === "link" && flow.userId) {
-    const linked = await linkIdentityToUser(deps, { userId: flow.userId, profile: outcome.profile, tokens, client });
+    const linked = await linkIdentityToUser(deps, {
+      userId: flow.userId,
+      sessionId: flow.sessionId,
+      profile: outcome.profile,
+      tokens,
+      client,
+    });
     if (linked.kind === "linked") {
       const owner = await deps.db.user.findUnique({ where: { id: flow.userId }, select: { email: true } });
       if (owner)
@@ -150,9 +163,18 @@ export const oauthRoutes = new Hono<AppEnv>()
       const session = (await resolveGatewayCaller(c))?.session;
       const here = new URL(c.req.url);
       if (!session) return c.redirect(`/auth/sign-in?return_to=${encodeURIComponent(returnTo)}`, 302);
+      // Only from our own pages (or typed in): another site must not start a link with the victim's
+      // session while the victim's browser holds the attacker's provider session (link CSRF).
+      if (!isSameOriginNavigation(c)) {
+        const fallback =
+          purpose === "link" ? ACCOUNT_SECURITY_PATH : `/auth/reauthenticate?return_to=${encodeURIComponent(returnTo)}`;
+        return c.redirect(fallback, 302);
+      }
       // Adding a way in is a sensitive change: only after a recent sign-in (a step-up may be this very flow).
       const stale = Math.floor(Date.now() / 1000) - session.authTime > config.reauthMaxAgeSeconds;
-      if (purpose === "link" && stale)
+      const reauthenticate =
+        purpose === "link" && (stale || (await lacksSecondFactorProof({ db: c.var.db() }, session)));
+      if (reauthenticate)
         return c.redirect(`/auth/reauthenticate?return_to=${encodeURIComponent(here.pathname + here.search)}`, 302);
       signedIn = { userId: session.userId, sessionId: session.sessionId };
     }

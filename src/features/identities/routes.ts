@@ -7,6 +7,7 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { completeLink } from "./link-intents.ts";
 import { deferIdentityNotice, unlinkIdentity } from "./linking.ts";
@@ -77,22 +78,28 @@ export const identityRoutes = new Hono<AppEnv>()
         throw new AppError("identity_in_use");
     }
   })
-  .delete("/auth/identities/:id", requireSession(), requireRecentAuthentication(), async (c) => {
-    const deps = await authDependencies(c);
-    const userId = c.var.session.userId;
-    const result = await unlinkIdentity(deps, { userId, identityId: identityIdOf(c), client: await clientInfo(c) });
-    if (result.kind === "not_found") throw new AppError("identity_not_found");
-    if (result.kind === "last_method") throw new AppError("last_sign_in_method");
-    const owner = await deps.db.user.findUnique({ where: { id: userId }, select: { email: true } });
-    if (owner) {
-      await deferIdentityNotice(deps, c.var.config.mail, {
-        email: owner.email,
-        change: "unlinked",
-        provider: providerName(c, result.providerId),
-      });
-    }
-    return c.json({ status: "unlinked" });
-  })
+  .delete(
+    "/auth/identities/:id",
+    requireSession(),
+    requireRecentAuthentication(),
+    requireSecondFactorWhenEnabled(),
+    async (c) => {
+      const deps = await authDependencies(c);
+      const userId = c.var.session.userId;
+      const result = await unlinkIdentity(deps, { userId, identityId: identityIdOf(c), client: await clientInfo(c) });
+      if (result.kind === "not_found") throw new AppError("identity_not_found");
+      if (result.kind === "last_method") throw new AppError("last_sign_in_method");
+      const owner = await deps.db.user.findUnique({ where: { id: userId }, select: { email: true } });
+      if (owner) {
+        await deferIdentityNotice(deps, c.var.config.mail, {
+          email: owner.email,
+          change: "unlinked",
+          provider: providerName(c, result.providerId),
+        });
+      }
+      return c.json({ status: "unlinked" });
+    },
+  )
   .post("/auth/identities/:id/access-token", requireSession(), async (c) => {
     const deps = await authDependencies(c);
     const identityId = identityIdOf(c);

@@ -126,7 +126,20 @@ describe("signing in with an external identity", () => {
     const { client, email } = await verifiedAccount();
     await enrollTotp(client);
     const profile = profileFor(email);
-    await signIn(profile, { autoLink: true }); // linked; now the identity is known
+    // autoLink on an account with a second factor asks for it first and links nothing yet.
+    const held = await signIn(profile, { autoLink: true });
+    expect(held).toMatchObject({ kind: "mfa_required" });
+    expect(await countOf("external_identities", "subject = $1", [profile.subject])).toBe(0);
+    const [pending] = await ctx.sql<{ pending_link_id: string | null }>(
+      "SELECT pending_link_id FROM mfa_challenges ORDER BY created_at DESC LIMIT 1",
+    );
+    expect(pending?.pending_link_id).toBeTruthy();
+    // Linked with proof (a session that showed the second factor), the identity asks for it every time.
+    const asked = await signIn(profile);
+    if (asked.kind !== "link_required") throw new Error(`expected link_required, got ${asked.kind}`);
+    const [owner] = await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);
+    const session = { userId: owner?.id ?? "", authTime: Math.floor(Date.now() / 1000), amr: ["pwd", "otp", "mfa"] };
+    await withServiceDeps(ctx, (deps) => completeLink(deps, { token: asked.linkToken, session, client: NO_CLIENT }));
     const result = await signIn(profile);
     expect(result).toMatchObject({ kind: "mfa_required", methods: expect.arrayContaining(["totp"]) });
     const [challenge] = await ctx.sql<{ first_factor: string }>(

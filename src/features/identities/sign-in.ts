@@ -10,6 +10,7 @@ import { type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts"
 import { type ClientInfo, revokeSessions, type StartedSession, startSession } from "../session/service.ts";
 import type { ExternalProfile, ProviderTokens } from "./external-profile.ts";
 import { createLinkIntent } from "./link-intents.ts";
+import { deferIdentityNotice } from "./linking.ts";
 import { storeProviderTokens } from "./provider-tokens.ts";
 import {
   findIdentityWithOwner,
@@ -63,7 +64,8 @@ export async function signInWithExternalIdentity(
   deps: AccountDeps,
   input: ExternalSignInInput,
 ): Promise<ExternalSignInResult> {
-  const { profile } = input;
+  // From here on the email counts as verified only if it is exactly what the provider vouched for.
+  const profile = { ...input.profile, emailVerified: vouchesFor(input.profile) };
   const email = profile.email ? normalizeEmail(profile.email) : null;
   const audit = (action: AuditAction, success: boolean, userId: string | null, extra: Record<string, string> = {}) =>
     afterResponse(deps, () =>
@@ -89,8 +91,8 @@ export async function signInWithExternalIdentity(
         await audit("identity.link_refused", false, existing.id, { reason: "account_unverified" });
         return { kind: "account_unverified" };
       }
-      if (!(input.autoLink && existing.status === "ACTIVE")) {
-        const linkToken = await createLinkIntent(deps, {
+      const intent = () =>
+        createLinkIntent(deps, {
           userId: existing.id,
           profile,
           email,
@@ -98,8 +100,17 @@ export async function signInWithExternalIdentity(
           client: input.client,
           returnTo: input.returnTo ?? null,
         });
+      if (!(input.autoLink && existing.status === "ACTIVE")) {
+        const { token } = await intent();
         await audit("identity.link_requested", true, existing.id);
-        return { kind: "link_required", linkToken, email };
+        return { kind: "link_required", linkToken: token, email };
+      }
+      // autoLink adds a way in: with a second factor on the account, only once that factor is shown.
+      const methods = await secondFactorMethods(deps, existing.id);
+      if (methods.length > 0) {
+        const { id } = await intent();
+        const challenge = await createMfaChallenge(deps, existing, input.client, "fed", id);
+        return { kind: "mfa_required", challenge, methods };
       }
       const linked = await insertIdentity(deps.db, { userId: existing.id, profile, email, now: deps.now });
       known = linked
@@ -107,6 +118,12 @@ export async function signInWithExternalIdentity(
         : await findKnown(deps, profile, email);
       if (!known) return { kind: "disabled" };
       await audit("identity.linked", true, existing.id, { auto: "true" });
+      if (linked)
+        await deferIdentityNotice(deps, deps.accountSettings.mail, {
+          email: existing.email,
+          change: "linked",
+          provider: profile.providerId,
+        });
     } else {
       known = await provision(deps, profile, email);
       if (!known) return { kind: "disabled" };
@@ -115,6 +132,15 @@ export async function signInWithExternalIdentity(
   }
   if (input.tokens) await storeProviderTokens(deps, known.identityId, input.tokens);
   return finishSignIn(deps, known, input, audit);
+}
+
+/**
+ * Whether the provider vouches for the address we would store. Normalization (NFKC, lowercase) must
+ * not change it: a full-width look-alike the provider verified is not the ASCII address it folds to.
+ */
+function vouchesFor(profile: ExternalProfile): boolean {
+  if (!profile.emailVerified || !profile.email) return false;
+  return normalizeEmail(profile.email) === profile.email.toLowerCase();
 }
 
 /** The identity by its key; its row refreshed with what the provider says now. */

@@ -20,6 +20,7 @@ export async function createMfaChallenge(
   user: { id: string; credentialEpoch: number },
   client: ClientInfo,
   firstFactor: FirstFactor = "pwd",
+  pendingLinkId: string | null = null,
 ): Promise<string> {
   const token = generateRandomToken();
   await deps.db.mfaChallenge.create({
@@ -27,6 +28,7 @@ export async function createMfaChallenge(
       userId: user.id,
       credentialEpoch: user.credentialEpoch,
       firstFactor,
+      pendingLinkId,
       tokenHash: await hashChallenge(deps, token),
       clientHash: client.ipHash,
       expiresAt: new Date(deps.now.getTime() + MFA_CHALLENGE_TTL_SECONDS * 1000),
@@ -40,13 +42,14 @@ export async function peekMfaChallenge(
   deps: SessionDeps,
   token: string,
   client: ClientInfo,
-): Promise<{ userId: string; credentialEpoch: number; firstFactor: FirstFactor } | null> {
+): Promise<{ userId: string; credentialEpoch: number; firstFactor: FirstFactor; pendingLinkId: string | null } | null> {
   const row = await deps.db.mfaChallenge.findUnique({ where: { tokenHash: await hashChallenge(deps, token) } });
   if (!row || row.consumedAt || row.expiresAt <= deps.now || row.clientHash !== client.ipHash) return null;
   return {
     userId: row.userId,
     credentialEpoch: row.credentialEpoch,
     firstFactor: row.firstFactor === "fed" ? "fed" : "pwd",
+    pendingLinkId: row.pendingLinkId,
   };
 }
 

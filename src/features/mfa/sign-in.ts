@@ -5,6 +5,8 @@ import { afterResponse } from "../../http/after-response.ts";
 import { clearGuessCounters, counterKeysFor, passwordGuessKeys, type Reservation } from "../account/counters.ts";
 import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { completePendingLink } from "../identities/link-intents.ts";
+import { deferIdentityNotice } from "../identities/linking.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
@@ -83,6 +85,17 @@ export async function completeMfaSignIn(
   });
   // The password changed or the user was disabled since the password step (issue 10, M5, L2).
   if (!tokens) return { kind: "invalid_challenge" };
+  // An autoLink held back until the second factor: the factor is shown now, so the identity is added.
+  if (challenge.pendingLinkId) {
+    const linked = await completePendingLink(deps, { intentId: challenge.pendingLinkId, userId, client: input.client });
+    if (linked.kind === "linked") {
+      await deferIdentityNotice(deps, deps.accountSettings.mail, {
+        email: user.email,
+        change: "linked",
+        provider: linked.providerId,
+      });
+    }
+  }
   await afterResponse(deps, async () => {
     await recordSecondFactorSuccess(deps, userId, input.client);
     await clearGuessCounters(deps.db, passwordGuessKeys(passwordKeys, input.client));

@@ -96,7 +96,9 @@ describe("changing ways in with two-step sign-in on", () => {
 
   it("keeps a password-only step-up from linking a new provider, as it keeps it from adding a passkey", async () => {
     const { email, owner } = await twoStepOwnerWithLinkedProvider();
-    const start = await owner.request("/auth/oauth/oidc/start?intent=link&return_to=%2Fauth%2Faccount%2Fsecurity");
+    const start = await owner.request("/auth/oauth/oidc/start?intent=link&return_to=%2Fauth%2Faccount%2Fsecurity", {
+      headers: { "sec-fetch-site": "same-origin" },
+    });
     expect(start.status).toBe(302);
     const location = new URL(start.headers.get("location") ?? "/", "http://localhost");
     expect(location.origin).toBe("http://localhost");
