@@ -1,6 +1,7 @@
 // Each preset's claim rules, applied after the signature, issuer, audience and lifetime have passed,
 // and the mapping of the verified claims to an ExternalProfile.
 import type { JWTPayload } from "jose";
+import { STANDARD_PROFILE_CLAIMS } from "../claim-names.ts";
 import type { ExternalProfile, ProfileClaims } from "../external-profile.ts";
 import type { FederatedIssuer } from "./issuers.ts";
 
@@ -22,17 +23,7 @@ const MAX_SUBJECT_LENGTH = 255;
 // Firebase: "must be a non-empty string … the uid of the user" (uids are at most 128 characters).
 const MAX_FIREBASE_UID_LENGTH = 128;
 const MAX_CLAIM_LENGTH = 2048;
-const PROFILE_CLAIMS = [
-  "name",
-  "given_name",
-  "family_name",
-  "middle_name",
-  "nickname",
-  "preferred_username",
-  "picture",
-  "locale",
-  "zoneinfo",
-] as const;
+const PROFILE_CLAIMS = STANDARD_PROFILE_CLAIMS;
 
 type Checked = { ok: true; profile: ExternalProfile } | { ok: false; reason: FederatedRefusal };
 

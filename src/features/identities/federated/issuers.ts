@@ -1,6 +1,7 @@
 // FEDERATED_ISSUERS: the issuers whose ID tokens an app may exchange, each resolved by its preset's
 // documented rules into the exact `iss`, accepted audiences, pinned algorithms and where its keys live.
 import { z } from "zod";
+import { ASYMMETRIC_ALGORITHMS } from "../claim-names.ts";
 
 export const FEDERATED_ISSUER_TYPES = ["firebase", "cognito", "auth0", "okta", "oidc"] as const;
 export type FederatedIssuerType = (typeof FEDERATED_ISSUER_TYPES)[number];
@@ -24,20 +25,6 @@ export type FederatedIssuer = {
   /** Firebase only: accept anonymous sign-ins. @default false */
   allowAnonymous: boolean;
 };
-
-// Asymmetric only: an HMAC key would be a secret shared with the provider, never a published key.
-const ASYMMETRIC_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-] as const;
 
 const FIREBASE_CERTIFICATES_URL =
   "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com";

@@ -1,5 +1,6 @@
 // The callback: the authorization response, the code exchange and every check on what comes back.
 import * as oauth from "oauth4webapi";
+import { STANDARD_PROFILE_CLAIMS } from "../claim-names.ts";
 import type { ExternalProfile } from "../external-profile.ts";
 import { describeFailure, oauthErrorCode } from "./failures.ts";
 import { fetchGitHubProfile } from "./github.ts";
@@ -15,19 +16,7 @@ import type { CallbackOutcome, FlowSecrets, ProviderDeps } from "./types.ts";
 const DENIED_ERRORS = new Set(["access_denied", "user_cancelled_authorize"]);
 
 // Claims userinfo may add to a generic OIDC ID token (which often carries only sub).
-const USERINFO_CLAIMS = [
-  "email",
-  "email_verified",
-  "name",
-  "given_name",
-  "family_name",
-  "middle_name",
-  "nickname",
-  "preferred_username",
-  "picture",
-  "locale",
-  "zoneinfo",
-];
+const USERINFO_CLAIMS = ["email", "email_verified", ...STANDARD_PROFILE_CLAIMS];
 
 type Step<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -1,4 +1,6 @@
 // What each provider type defaults to: display names, scopes, endpoints, and whether autoLink may be on.
+
+import { ASYMMETRIC_ALGORITHMS } from "../claim-names.ts";
 import type { OAuthProviderType } from "./provider-types.ts";
 
 export const DEFAULT_DISPLAY_NAMES: Record<OAuthProviderType, string> = {
@@ -43,20 +45,6 @@ export const DEFAULT_ENDPOINTS = {
 
 /** ID token algorithms a generic OIDC entry accepts unless it lists its own (OIDC's default). */
 export const DEFAULT_OIDC_ALGORITHMS = ["RS256"] as const;
-
-/** Asymmetric JWS algorithms an entry may pin; HS* (shared secret) and none never. */
-export const ASYMMETRIC_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-] as const;
 
 /** Microsoft's tenant of personal accounts (the consumers endpoint). */
 export const MICROSOFT_CONSUMER_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";

@@ -1,5 +1,6 @@
 // ID token (and userinfo) claims → the normalized profile, with each provider's own rules.
 import { z } from "zod";
+import { STANDARD_PROFILE_CLAIMS } from "../claim-names.ts";
 import type { ExternalProfile, ProfileClaims } from "../external-profile.ts";
 import { MICROSOFT_CONSUMER_TENANT } from "./presets.ts";
 import type { OAuthProvider } from "./provider-types.ts";
@@ -9,19 +10,7 @@ export type ProfileResult = { ok: true; profile: ExternalProfile } | { ok: false
 type Claims = Record<string, unknown>;
 
 /** Claims copied to `profile` when the provider sent them as plain values. */
-const PROFILE_CLAIMS = [
-  "name",
-  "given_name",
-  "family_name",
-  "middle_name",
-  "nickname",
-  "preferred_username",
-  "picture",
-  "locale",
-  "zoneinfo",
-  "hd",
-  "tid",
-] as const;
+const PROFILE_CLAIMS = [...STANDARD_PROFILE_CLAIMS, "hd", "tid"] as const;
 
 const MAX_CLAIM_LENGTH = 2048;
 

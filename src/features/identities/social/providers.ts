@@ -1,7 +1,7 @@
 // OAUTH_PROVIDERS: the social sign-in entries (JSON), checked once; secrets come from named bindings.
 import { z } from "zod";
+import { ASYMMETRIC_ALGORITHMS } from "../claim-names.ts";
 import {
-  ASYMMETRIC_ALGORITHMS,
   AUTO_LINK_ALLOWED,
   DEFAULT_DISPLAY_NAMES,
   DEFAULT_ENDPOINTS,
