@@ -3,9 +3,9 @@
 // real sign-in through the local OpenID provider starting from the page's link.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, setUpAuthTest, uniqueEmail } from "../../../test/helpers/auth.ts";
+import { type ParsedPage, readPage } from "../../../test/helpers/html.ts";
 import { deliverCallback, locationOf, providerAccount } from "../../../test/helpers/oauth-flow.ts";
 import { signInAtProvider } from "../../../test/helpers/oidc-provider.ts";
-import { type ParsedPage, readPage } from "../../../test/helpers/html.ts";
 import { en } from "../messages/en.ts";
 
 let ctx: AuthTestContext;
