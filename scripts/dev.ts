@@ -9,6 +9,7 @@ import { isLoopbackDatabase, readDevSettings, STATEMENT_TRACKING_SETTINGS } from
 import { findFreePort } from "./lib/free-port.ts";
 import { LOCAL_DATABASE_NAME } from "./lib/local-database.ts";
 import { MigrationError, migrate } from "./lib/migrate.ts";
+import { oauthProviderVars } from "./lib/oauth-vars.ts";
 import { paths } from "./lib/paths.ts";
 import { type LocalPostgres, PostgresStartError, startLocalPostgres } from "./lib/postgres.ts";
 import { type Relay, startRelay } from "./lib/relay.ts";
@@ -105,6 +106,9 @@ async function main(): Promise<void> {
     // wrangler passes no environment variable to the Worker by itself; wrangler.toml's [vars] it reads.
     vars.push(`GATEWAY_ROUTES:${process.env.GATEWAY_ROUTES}`);
   }
+
+  // Social sign-in providers, when given (the browser tests' local OpenID provider, or your own).
+  vars.push(...oauthProviderVars(process.env));
 
   // A free inspector port of its own: wrangler's default (9229, then the next one) collides when several
   // stacks start at once (the test suite runs them in parallel).
