@@ -1,5 +1,7 @@
 // Starts the gateway exactly as `npm run dev` serves it (embedded PostgreSQL, migrations, relay,
-// wrangler dev, demo origin) on free ports with its own data dir, once for all browser test files.
+// wrangler dev, demo origin) on free ports with its own data dir, once for all browser test files; and a
+// local OpenID provider (oidc-provider, with HTML login and consent pages) configured as a social provider.
+import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +10,7 @@ import type { TestProject } from "vitest/node";
 import { type DevProcess, spawnDev, waitForGateway } from "../../scripts/lib/dev-process.ts";
 import { findFreePort } from "../../scripts/lib/free-port.ts";
 import { loadOrCreateDevSecrets } from "../../scripts/lib/secrets.ts";
+import { startOidcProvider } from "../providers/oidc-provider.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,8 +20,13 @@ declare module "vitest" {
     chromiumPath: string;
     /** The gateway's SIGNING_KEYS, made here, so a test can age a session's access cookie (helpers/session-age.ts). */
     signingKeys: string;
+    /** The OAUTH_PROVIDERS entry of the local OpenID provider: its id and the name its button shows. */
+    oauthProvider: { id: string; displayName: string };
   }
 }
+
+/** The local OpenID provider's OAUTH_PROVIDERS entry. */
+const OAUTH_PROVIDER = { id: "test-op", displayName: "Test OP", clientId: "portcullis-browser" };
 
 const STARTUP_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -43,6 +51,22 @@ export default async function setup(project: TestProject) {
   const baseUrl = `http://localhost:${port}`;
   // Made here, where `npm run dev` keeps them, so the tests also know the signing keys.
   const { secrets } = await loadOrCreateDevSecrets(join(dataDir, "dev-secrets.json"));
+  const clientSecret = randomBytes(24).toString("base64url");
+  const provider = await startOidcProvider({
+    clientId: OAUTH_PROVIDER.clientId,
+    clientSecret,
+    redirectUris: [`${baseUrl}/auth/oauth/${OAUTH_PROVIDER.id}/callback`],
+  });
+  const oauthProviders = [
+    {
+      id: OAUTH_PROVIDER.id,
+      type: "oidc",
+      displayName: OAUTH_PROVIDER.displayName,
+      clientId: OAUTH_PROVIDER.clientId,
+      clientSecretBinding: "TEST_OP_CLIENT_SECRET",
+      issuer: provider.url,
+    },
+  ];
   const dev = spawnDev({
     PORTCULLIS_DATA_DIR: dataDir,
     PORTCULLIS_PG_PORT: String(postgresPort),
@@ -50,6 +74,8 @@ export default async function setup(project: TestProject) {
     ISSUER: baseUrl,
     // The demo origin and its routes, as a newcomer's `npm run dev` has them.
     GATEWAY_ROUTES: "",
+    OAUTH_PROVIDERS: JSON.stringify(oauthProviders),
+    TEST_OP_CLIENT_SECRET: clientSecret,
   });
   try {
     const [health, chromiumPath] = await Promise.all([
@@ -61,8 +87,10 @@ export default async function setup(project: TestProject) {
     project.provide("baseUrl", baseUrl);
     project.provide("chromiumPath", chromiumPath);
     project.provide("signingKeys", secrets.SIGNING_KEYS);
+    project.provide("oauthProvider", { id: OAUTH_PROVIDER.id, displayName: OAUTH_PROVIDER.displayName });
   } catch (error) {
     await stop(dev);
+    await provider.close();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -71,6 +99,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     const stoppingAt = Date.now();
     await stop(dev);
+    await provider.close();
     await rm(dataDir, { recursive: true, force: true });
     console.log(`[browser] gateway stopped in ${Date.now() - stoppingAt} ms`);
   };

@@ -19,7 +19,13 @@ declare module "oidc-provider" {
     ) => Promise<{ accountId: string; claims: () => Promise<Record<string, unknown>> } | undefined>;
   };
 
-  export type InteractionDetails = { uid: string; prompt: { name: string }; params: Record<string, unknown> };
+  export type InteractionDetails = {
+    uid: string;
+    prompt: { name: string };
+    params: Record<string, unknown>;
+    /** Present once the login step has finished (the consent step). */
+    session?: { accountId: string };
+  };
 
   export class Grant {
     constructor(properties: { accountId: string; clientId: string });

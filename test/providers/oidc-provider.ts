@@ -1,13 +1,21 @@
 // A real, certified OpenID provider (oidc-provider) on 127.0.0.1 with our own small interaction
-// endpoints: a test chooses the account's claims and whether the user consents or declines.
+// endpoints: a test chooses the account's claims and whether the user consents or declines (JSON), or
+// a browser fills in HTML login and consent pages (oidc-interaction-pages.ts).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import Provider, { type Configuration } from "oidc-provider";
-import { type LocalServer, readBody, sendJson, startServer } from "./http.ts";
+import { type LocalServer, readBody, readForm, sendJson, startServer } from "./http.ts";
+import {
+  type AccountClaims,
+  accountFromLoginForm,
+  consentPage,
+  isFormPost,
+  loginPage,
+  sendHtml,
+  wantsHtml,
+} from "./oidc-interaction-pages.ts";
 
 export type OidcProviderClient = { clientId: string; clientSecret: string; redirectUris: string[] };
-
-type AccountClaims = Record<string, unknown> & { sub: string };
 
 type InteractionAnswer = { account?: AccountClaims; deny?: boolean };
 
@@ -74,6 +82,36 @@ async function answerInteraction(
   sendJson(response, 200, { redirectTo });
 }
 
+// POST /interaction/:uid from the HTML pages: the login form signs in, the consent form allows or denies.
+async function answerForm(
+  provider: Provider,
+  accounts: Map<string, AccountClaims>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const form = await readForm(request);
+  const details = await provider.interactionDetails(request, response);
+  let result: Record<string, unknown>;
+  if (details.prompt.name === "login") {
+    const account = accountFromLoginForm(form);
+    if (!account) return sendHtml(response, 400, loginPage(details.uid, "Enter an email address."));
+    accounts.set(account.sub, account);
+    result = { login: { accountId: account.sub } };
+  } else if (form.get("decision") === "allow" && details.session?.accountId) {
+    const grant = new provider.Grant({
+      accountId: details.session.accountId,
+      clientId: String(details.params.client_id),
+    });
+    grant.addOIDCScope(String(details.params.scope ?? "openid"));
+    result = { consent: { grantId: await grant.save() } };
+  } else {
+    result = { error: "access_denied", error_description: "End-User declined" };
+  }
+  const redirectTo = await provider.interactionResult(request, response, result, { mergeWithLastSubmission: true });
+  response.writeHead(303, { location: redirectTo });
+  response.end();
+}
+
 /** Starts the provider; its issuer is its origin (http://127.0.0.1:<port>). */
 export async function startOidcProvider(client: OidcProviderClient): Promise<LocalServer> {
   const accounts = new Map<string, AccountClaims>();
@@ -84,9 +122,16 @@ export async function startOidcProvider(client: OidcProviderClient): Promise<Loc
     callback = provider.callback();
     return async (request, response, url) => {
       if (url.pathname.startsWith("/interaction/")) {
+        if (request.method === "POST" && isFormPost(request))
+          return answerForm(provider as Provider, accounts, request, response);
         if (request.method === "POST") return answerInteraction(provider as Provider, accounts, request, response);
         const details = await (provider as Provider).interactionDetails(request, response);
-        return sendJson(response, 200, { uid: details.uid, prompt: details.prompt.name });
+        if (!wantsHtml(request)) return sendJson(response, 200, { uid: details.uid, prompt: details.prompt.name });
+        const html =
+          details.prompt.name === "login"
+            ? loginPage(details.uid)
+            : consentPage(details.uid, String(details.params.client_id), String(details.params.scope ?? ""));
+        return sendHtml(response, 200, html);
       }
       (callback as (request: IncomingMessage, response: ServerResponse) => void)(request, response);
     };

@@ -1,7 +1,10 @@
-// The security page: authenticator app, recovery codes and passkeys, each with its forms.
+// The security page: authenticator app, recovery codes, passkeys and linked sign-in methods, each with
+// its forms.
 import { ErrorSummary, Field, type FormState, Notice } from "../components/form.tsx";
+import type { ProviderChoice } from "../components/provider-links.tsx";
 import type { View } from "../view.ts";
 import { ACCOUNT_PATH, SECURITY_PATH } from "./guard.ts";
+import { IdentitiesSection, type IdentityRow } from "./identities-section.tsx";
 import { type PasskeyRow, PasskeysSection } from "./passkeys-section.tsx";
 
 export type SecurityData = {
@@ -12,6 +15,9 @@ export type SecurityData = {
   passkeys: PasskeyRow[];
   /** Adding or removing a passkey needs a step-up first (the API would refuse this session). */
   passkeyStepUp: boolean;
+  /** Linked provider accounts, and the configured providers not linked yet. */
+  identities: IdentityRow[];
+  linkable: ProviderChoice[];
 };
 
 export type SecurityPageProps = { view: View; data: SecurityData; state: FormState; notice?: string };
@@ -33,6 +39,7 @@ export function SecurityPage({ view, data, state, notice }: SecurityPageProps) {
       <TotpSection view={view} data={data} state={state} />
       <RecoverySection view={view} data={data} />
       <PasskeysSection view={view} passkeys={data.passkeys} stepUp={data.passkeyStepUp} state={state} />
+      <IdentitiesSection view={view} identities={data.identities} linkable={data.linkable} />
     </div>
   );
 }

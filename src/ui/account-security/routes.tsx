@@ -1,11 +1,12 @@
-// /auth/account/security: the page, and the handlers of its authenticator-app, recovery-code and
-// passkey forms.
+// /auth/account/security: the page, and the handlers of its authenticator-app, recovery-code, passkey
+// and unlink forms.
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { pageSession, signInLocation } from "../page-session.ts";
 import { SECURITY_PATH } from "./guard.ts";
+import { identityPageRoutes } from "./identity-routes.tsx";
 import { passkeyPageRoutes } from "./passkey-routes.tsx";
-import { DoneNotice, showSecurity } from "./show.tsx";
+import { DoneNotice, IdentityOutcome, showSecurity } from "./show.tsx";
 import { totpRoutes } from "./totp-routes.tsx";
 
 export const accountSecurityRoutes = new Hono<AppEnv>()
@@ -13,7 +14,12 @@ export const accountSecurityRoutes = new Hono<AppEnv>()
     const session = await pageSession(c);
     if (!session) return c.redirect(signInLocation(c), 302);
     const done = DoneNotice.safeParse(c.req.query("done"));
-    return showSecurity(c, session, { done: done.success ? done.data : undefined });
+    const identity = IdentityOutcome.safeParse(c.req.query("identity"));
+    return showSecurity(c, session, {
+      done: done.success ? done.data : undefined,
+      identity: identity.success ? identity.data : undefined,
+    });
   })
   .route("/", totpRoutes)
-  .route("/", passkeyPageRoutes);
+  .route("/", passkeyPageRoutes)
+  .route("/", identityPageRoutes);

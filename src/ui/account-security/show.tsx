@@ -1,6 +1,8 @@
 // Rendering the security pages and the services' dependencies, shared by the page's route files.
 import type { Context } from "hono";
 import { z } from "zod";
+import { listIdentitiesOfUser } from "../../features/identities/repository.ts";
+import { findOAuthProvider } from "../../features/identities/social/index.ts";
 import { mfaStatus } from "../../features/mfa/factors.ts";
 import { findTotpCredential } from "../../features/mfa/repository.ts";
 import type { MfaDeps } from "../../features/mfa/sign-in.ts";
@@ -9,6 +11,7 @@ import type { AppEnv, AuthenticatedSession } from "../../http/app-env.ts";
 import { authDependencies } from "../../http/auth-context.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
+import { providerChoicesOf } from "../components/provider-links.tsx";
 import { type PageOptions, renderPage } from "../render.tsx";
 import type { View } from "../view.ts";
 import { CodesPage } from "./codes-page.tsx";
@@ -22,8 +25,18 @@ export async function securityDependencies(c: Context<AppEnv>): Promise<MfaDeps>
 }
 
 /** `?done=` after a Post/Redirect/Get: which confirmation to show (anything else shows none). */
-export const DoneNotice = z.enum(["totp_disabled", "passkey_added", "passkey_renamed", "passkey_removed"]);
+export const DoneNotice = z.enum([
+  "totp_disabled",
+  "passkey_added",
+  "passkey_renamed",
+  "passkey_removed",
+  "identity_unlinked",
+]);
 export type DoneNotice = z.infer<typeof DoneNotice>;
+
+/** `?identity=` from the social callback (linking from this page) or the link page. */
+export const IdentityOutcome = z.enum(["linked", "identity_in_use", "disabled", "denied"]);
+export type IdentityOutcome = z.infer<typeof IdentityOutcome>;
 
 type StateOf = FormState | ((view: View) => FormState);
 
@@ -31,24 +44,36 @@ type StateOf = FormState | ((view: View) => FormState);
 export async function showSecurity(
   c: Context<AppEnv>,
   session: AuthenticatedSession,
-  options: { state?: StateOf; status?: PageOptions["status"]; done?: DoneNotice } = {},
+  options: { state?: StateOf; status?: PageOptions["status"]; done?: DoneNotice; identity?: IdentityOutcome } = {},
 ): Promise<Response> {
   const db = c.var.db();
-  const [status, credential, passkeys, passkeyStepUp] = await Promise.all([
+  const [status, credential, passkeys, passkeyStepUp, identityRows] = await Promise.all([
     mfaStatus({ db }, session.userId),
     findTotpCredential(db, session.userId),
     listPasskeys({ db }, session.userId),
     stepUpError(c, session, "recent+second_factor"),
+    listIdentitiesOfUser(db, session.userId),
   ]);
+  const providers = c.var.config.oauthProviders;
+  const identities = identityRows.map((row) => ({
+    id: row.id,
+    provider: findOAuthProvider(providers, row.providerId)?.displayName ?? row.providerId,
+    email: row.email,
+    linkedAt: row.linkedAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  }));
+  const linked = new Set(identityRows.map((row) => row.providerId));
   const data = {
     totp: status.totp,
     pendingEnrollment: Boolean(credential && !credential.confirmedAt),
     recoveryCodesLeft: status.recoveryCodesLeft,
     passkeys,
     passkeyStepUp: passkeyStepUp !== null,
+    identities,
+    linkable: providerChoicesOf(c.var.config).filter((provider) => !linked.has(provider.id)),
   };
   const script = (await passkeyScriptAsset()).path;
-  const { state = {}, done } = options;
+  const { state = {}, done, identity } = options;
   return renderPage(
     c,
     { title: ({ t }) => t.accountSecurity.title, status: options.status, wide: true, scripts: [script] },
@@ -57,7 +82,7 @@ export async function showSecurity(
         view={view}
         data={data}
         state={typeof state === "function" ? state(view) : state}
-        notice={done ? view.t.accountSecurity.done[done] : undefined}
+        notice={done ? view.t.accountSecurity.done[done] : identity ? view.t.identities.outcomes[identity] : undefined}
       />
     ),
   );

@@ -25,7 +25,8 @@ input[aria-invalid=true]{border-color:var(--error);border-width:2px}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.6rem 1.1rem;border-radius:.45rem;border:1px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer;text-decoration:none}
 button.secondary,.button.secondary{background:transparent;color:var(--text);border-color:var(--line)}
 button.danger{background:transparent;color:var(--error);border-color:var(--error)}
-button.block{width:100%}
+button.block,.button.block{width:100%}.button.block{text-align:center}
+.providers{list-style:none;padding:0;margin:0}.providers li{margin:.5rem 0}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:1rem 0 0}
 .divider{display:flex;align-items:center;gap:.75rem;color:var(--muted);margin:1rem 0}.divider::before,.divider::after{content:"";flex:1;border-top:1px solid var(--line)}
 .summary{border:2px solid var(--error);border-radius:.5rem;padding:1rem;margin:0 0 1rem}

@@ -377,6 +377,72 @@ export const en = {
       passkey_added: "Passkey added.",
       passkey_renamed: "Passkey renamed.",
       passkey_removed: "Passkey removed.",
+      identity_unlinked: "The provider account is unlinked.",
+    },
+  },
+  identities: {
+    or: "or",
+    continueWith: (provider: string) => `Continue with ${provider}`,
+    /** `?oauth_error=` on the sign-in page: what went wrong at or after the provider, in plain words. */
+    oauthErrors: {
+      denied: "The sign-in at the provider was cancelled. Try again, or sign in another way.",
+      failed: "The sign-in with the provider did not work. Try again, or sign in another way.",
+      expired: "That sign-in took too long or was already finished. Start again.",
+      provider_unavailable: "The sign-in provider cannot be reached right now. Try again in a moment.",
+      too_many_attempts: "Too many sign-in attempts from this device. Wait a few minutes and try again.",
+      email_unverified:
+        "The provider has not verified your email address, so it cannot sign you in here. Verify it there first.",
+      email_missing: "The provider did not share your email address. Allow it there, or sign in another way.",
+      account_unverified:
+        "An account with this email address exists but is not verified yet. Verify it, then sign in with its password.",
+      account_disabled: "This account is disabled. Contact the administrator.",
+      email_not_verified: "Verify your email address first: we sent you a code when you signed up.",
+      identity_in_use: "That account at the provider is already linked to another account.",
+    },
+    oauthErrorGeneric: "The sign-in with the provider did not work. Try again, or sign in another way.",
+    link: {
+      title: "Link your account",
+      heading: (provider: string) => `Link your ${provider} account`,
+      proveIntro: (email: string, provider: string) =>
+        `An account with ${email} already exists. Sign in to it to link your ${provider} account.`,
+      proveHint: "Use your password or a passkey. If the account has two-step sign-in, you will be asked for it too.",
+      signIn: "Sign in to link",
+      confirmIntro: (email: string, provider: string) =>
+        `You are signed in as ${email}. Link your ${provider} account so you can use it to sign in here?`,
+      confirm: (provider: string) => `Link ${provider}`,
+      cancel: "Cancel",
+      wrongAccount: (email: string) =>
+        `You are signed in as ${email}, but this request is for another account. Sign out, then sign in to that account.`,
+      signOut: "Sign out",
+      expiredTitle: "This link request is no longer valid",
+      expired: "It has expired, was already used, or was cancelled. Sign in with the provider again to start over.",
+      backToSignIn: "Go to the sign-in page",
+      inUse: "That account at the provider is already linked to another account.",
+      cancelled: "The link request was cancelled.",
+    },
+    security: {
+      heading: "Sign-in methods",
+      intro: "Accounts at other providers that can sign you in.",
+      none: "No other provider accounts are linked.",
+      provider: "Provider",
+      email: "Email",
+      linked: "Linked",
+      lastUsed: "Last used",
+      neverUsed: "Never",
+      actions: "Actions",
+      unlink: "Unlink",
+      unlinkLabel: (provider: string) => `Unlink ${provider}`,
+      linkProvider: (provider: string) => `Link ${provider}`,
+      notFound: "That sign-in method is not linked any more.",
+      lastSignInMethod:
+        "This is your only way to sign in. Add a password, a passkey or another provider before unlinking it.",
+    },
+    /** `?identity=` on the security page: how linking from it (or the link page) ended. */
+    outcomes: {
+      linked: "The provider account is linked. You can use it to sign in.",
+      identity_in_use: "That account at the provider is already linked to another account.",
+      disabled: "This account is disabled. Contact the administrator.",
+      denied: "The link was cancelled at the provider. Nothing changed.",
     },
   },
   signOut: {

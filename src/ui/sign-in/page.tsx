@@ -1,11 +1,19 @@
-// The sign-in form: email and password, passkey (button and autofill), links to sign-up and reset.
+// The sign-in form: email and password, passkey (button and autofill), the configured social providers,
+// links to sign-up and reset.
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
 import { PasskeyAssertForm } from "../components/passkey.tsx";
+import { type ProviderChoice, ProviderLinks } from "../components/provider-links.tsx";
 import type { View } from "../view.ts";
 
-export type SignInPageProps = { view: View; state: FormState; returnTo: string; passkeyScript: string | undefined };
+export type SignInPageProps = {
+  view: View;
+  state: FormState;
+  returnTo: string;
+  passkeyScript: string | undefined;
+  providers: ProviderChoice[];
+};
 
-export function SignInPage({ view, state, returnTo, passkeyScript }: SignInPageProps) {
+export function SignInPage({ view, state, returnTo, passkeyScript, providers }: SignInPageProps) {
   const { t } = view;
   const query = returnTo === "/" ? "" : `?return_to=${encodeURIComponent(returnTo)}`;
   return (
@@ -46,6 +54,7 @@ export function SignInPage({ view, state, returnTo, passkeyScript }: SignInPageP
           <p class="divider">{t.signIn.or}</p>
         </PasskeyAssertForm>
       ) : null}
+      <ProviderLinks view={view} providers={providers} returnTo={returnTo} />
       <ul class="links">
         <li>
           <a href={`/auth/forgot-password${query}`}>{t.signIn.forgot}</a>

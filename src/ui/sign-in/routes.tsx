@@ -17,11 +17,13 @@ import { FLOW_COOKIES, setFlowCookie } from "../../http/cookies.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
+import { providerChoicesOf } from "../components/provider-links.tsx";
 import { readForm } from "../form-body.ts";
 import { pageSession, returnToOf } from "../page-session.ts";
 import { beginOptionsRoute, mfaDependencies, optionsResponse, passkeyResponseOf } from "../passkey-pages.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import type { View } from "../view.ts";
+import { oauthErrorMessage } from "./oauth-error.ts";
 import { SignInPage } from "./page.tsx";
 
 /** The cookie that carries a sign-in's second-factor challenge to /auth/two-factor. */
@@ -58,6 +60,7 @@ async function show(
       state={typeof state === "function" ? state(view) : state}
       returnTo={returnTo}
       passkeyScript={script}
+      providers={providerChoicesOf(c.var.config)}
     />
   ));
 }
@@ -74,6 +77,10 @@ export const signInRoutes = new Hono<AppEnv>()
     if (c.req.query("two_factor") === "expired") {
       return show(c, returnTo, ({ t }) => ({ formError: t.signIn.twoFactorExpired }));
     }
+    // Sent back by the social callback; the code picks a message, its text is never shown.
+    const oauthError = c.req.query("oauth_error");
+    if (oauthError !== undefined)
+      return show(c, returnTo, ({ t }) => ({ formError: oauthErrorMessage(t, oauthError) }));
     return show(c, returnTo, {});
   })
   .post("/auth/sign-in/passkey/options", async (c) => {

@@ -1,10 +1,18 @@
-// The sign-up form: name (optional), email, a new password with the policy's rules shown before typing.
+// The sign-up form: name (optional), email, a new password with the policy's rules shown before typing;
+// the configured social providers below it.
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
+import { type ProviderChoice, ProviderLinks } from "../components/provider-links.tsx";
 import type { View } from "../view.ts";
 
-export type SignUpPageProps = { view: View; state: FormState; returnTo: string; minLength: number };
+export type SignUpPageProps = {
+  view: View;
+  state: FormState;
+  returnTo: string;
+  minLength: number;
+  providers: ProviderChoice[];
+};
 
-export function SignUpPage({ view, state, returnTo, minLength }: SignUpPageProps) {
+export function SignUpPage({ view, state, returnTo, minLength, providers }: SignUpPageProps) {
   const { t } = view;
   const query = returnTo === "/" ? "" : `?return_to=${encodeURIComponent(returnTo)}`;
   return (
@@ -36,6 +44,7 @@ export function SignUpPage({ view, state, returnTo, minLength }: SignUpPageProps
           {t.signUp.submit}
         </button>
       </PostForm>
+      <ProviderLinks view={view} providers={providers} returnTo={returnTo} />
       <ul class="links">
         <li>
           {t.signUp.haveAccount} <a href={`/auth/sign-in${query}`}>{t.signUp.signIn}</a>

@@ -11,6 +11,7 @@ import { deliverTokens } from "../../features/session/respond.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import type { FormState } from "../components/form.tsx";
+import { providerChoicesOf } from "../components/provider-links.tsx";
 import { readForm } from "../form-body.ts";
 import { pageSession, returnToOf } from "../page-session.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
@@ -52,6 +53,7 @@ function show(
       state={typeof state === "function" ? state(view) : state}
       returnTo={returnTo}
       minLength={c.var.config.passwordMinLength}
+      providers={providerChoicesOf(c.var.config)}
     />
   ));
 }
