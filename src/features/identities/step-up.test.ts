@@ -48,4 +48,17 @@ describe("step-up with a linked provider", () => {
     const response = await ctx.client().request("/auth/oauth/oidc/start?intent=reauth&return_to=%2Fsecure");
     expect(locationOf(response)).toBe("/auth/sign-in?return_to=%2Fsecure");
   });
+
+  it("offers the user's linked providers on the reauthenticate page, and says why a provider step-up did not count", async () => {
+    const client = ctx.client();
+    await socialSignIn(client, providerAccount(uniqueEmail("page-step-up")));
+    const page = await (await client.request("/auth/reauthenticate?return_to=%2Fauth%2Faccount%2Fsecurity")).text();
+    expect(page).toContain('href="/auth/oauth/oidc/start?return_to=%2Fauth%2Faccount%2Fsecurity&amp;intent=reauth"');
+    // Providers the user has not linked are not offered for a step-up.
+    expect(page).not.toContain("/auth/oauth/github/start");
+    const refused = await (
+      await client.request("/auth/reauthenticate?return_to=%2Fauth%2Faccount%2Fsecurity&identity=not_linked")
+    ).text();
+    expect(refused).toContain("not linked to this account");
+  });
 });

@@ -40,7 +40,7 @@ async function ownerWithLinkedOp(): Promise<{ email: string; owner: TestClient; 
   // HTMLRewriter hands attributes over as written (&amp; in the href).
   const href = before.links.find((link) => link.attributes.id === "link-oidc")?.attributes.href;
   expect(href?.replaceAll("&amp;", "&")).toBe(LINK_OIDC);
-  const start = await owner.request(LINK_OIDC);
+  const start = await owner.request(LINK_OIDC, { headers: { "sec-fetch-site": "same-origin" } });
   expect(start.status).toBe(302);
   const providerEmail = uniqueEmail("at-op");
   const callback = await signInAtProvider(start.headers.get("location") ?? "", providerAccount(providerEmail));

@@ -35,7 +35,7 @@ export const DoneNotice = z.enum([
 export type DoneNotice = z.infer<typeof DoneNotice>;
 
 /** `?identity=` from the social callback (linking from this page) or the link page. */
-export const IdentityOutcome = z.enum(["linked", "identity_in_use", "disabled", "denied"]);
+export const IdentityOutcome = z.enum(["linked", "identity_in_use", "disabled", "denied", "session_ended"]);
 export type IdentityOutcome = z.infer<typeof IdentityOutcome>;
 
 type StateOf = FormState | ((view: View) => FormState);

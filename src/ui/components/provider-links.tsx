@@ -21,14 +21,18 @@ export function ProviderLinks({
   view,
   providers,
   returnTo,
+  intent,
 }: {
   view: View;
   providers: ProviderChoice[];
   returnTo: string;
+  /** "reauth": a step-up with a provider the user has linked. @default a sign-in */
+  intent?: "reauth";
 }) {
   if (providers.length === 0) return null;
   const { t } = view;
   const query: Record<string, string> = returnTo === "/" ? {} : { return_to: returnTo };
+  if (intent) query.intent = intent;
   return (
     <div id="providers">
       <p class="divider">{t.identities.or}</p>

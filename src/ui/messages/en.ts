@@ -163,6 +163,11 @@ export const en = {
     heading: "Confirm it is you",
     intro: "This needs a recent sign-in. Prove it is you to continue.",
     introSecondFactor: "This needs your second factor. Prove it is you to continue.",
+    /** `?identity=` after a step-up at a provider that did not count. */
+    providerRefused: {
+      not_linked: "That account at the provider is not linked to this account. Use one that is, or another method.",
+      session_ended: "This session has ended. Sign in again.",
+    },
     signedInAs: (email: string) => `Signed in as ${email}.`,
     submitPassword: "Confirm with password",
     code: "Code from your authenticator app",
@@ -443,6 +448,7 @@ export const en = {
       identity_in_use: "That account at the provider is already linked to another account.",
       disabled: "This account is disabled. Contact the administrator.",
       denied: "The link was cancelled at the provider. Nothing changed.",
+      session_ended: "The session that started the link has ended. Sign in again and link it from here.",
     },
   },
   signOut: {

@@ -2,6 +2,7 @@
 import type { ReauthMethod } from "../../features/mfa/reauthenticate.ts";
 import { ErrorSummary, Field, type FormState, Notice, PostForm } from "../components/form.tsx";
 import { PasskeyAssertForm } from "../components/passkey.tsx";
+import { type ProviderChoice, ProviderLinks } from "../components/provider-links.tsx";
 import type { View } from "../view.ts";
 
 export const REAUTHENTICATE_ACTION = "/auth/reauthenticate/confirm";
@@ -15,11 +16,13 @@ export type ReauthenticatePageProps = {
   methods: ReauthMethod[];
   /** return_to is a gateway route with requireMfa: only a second factor lets the user through. */
   routeNeedsSecondFactor: boolean;
+  /** Linked providers to sign in at again. */
+  providers: ProviderChoice[];
   passkeyScript: string | undefined;
 };
 
 export function ReauthenticatePage(props: ReauthenticatePageProps) {
-  const { view, state, returnTo, email, methods, routeNeedsSecondFactor, passkeyScript } = props;
+  const { view, state, returnTo, email, methods, routeNeedsSecondFactor, providers, passkeyScript } = props;
   const { t } = view;
   const r = t.reauthenticate;
   return (
@@ -39,7 +42,7 @@ export function ReauthenticatePage(props: ReauthenticatePageProps) {
           {r.noSecondFactor} <a href="/auth/account/security">{r.addSecondFactor}</a>
         </Notice>
       ) : null}
-      {methods.length === 0 && !routeNeedsSecondFactor ? <Notice>{r.noMethod}</Notice> : null}
+      {methods.length === 0 && providers.length === 0 && !routeNeedsSecondFactor ? <Notice>{r.noMethod}</Notice> : null}
       {methods.includes("password") ? (
         <PostForm action={REAUTHENTICATE_ACTION} returnTo={returnTo}>
           <Field
@@ -103,6 +106,7 @@ export function ReauthenticatePage(props: ReauthenticatePageProps) {
           </PostForm>
         </section>
       ) : null}
+      <ProviderLinks view={view} providers={providers} returnTo={returnTo} intent="reauth" />
       <ul class="links">
         <li>
           <a href="/">{r.cancel}</a>

@@ -21,6 +21,7 @@ import { withoutAccessCookie } from "../../http/cookies.ts";
 import { pendingSetCookies } from "../../http/response-headers.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
+import { type ProviderChoice, providerChoicesOf } from "../components/provider-links.tsx";
 import { type FormFields, readForm } from "../form-body.ts";
 import { pageSession, returnToOf } from "../page-session.ts";
 import { beginOptionsRoute, mfaDependencies, optionsResponse } from "../passkey-pages.ts";
@@ -40,6 +41,8 @@ type ReauthPage = {
   session: AuthenticatedSession;
   methods: ReauthMethod[];
   routeNeedsSecondFactor: boolean;
+  /** Configured providers the user has linked: signing in at one again is a step-up too. */
+  providers: ProviderChoice[];
 };
 
 /**
@@ -52,7 +55,16 @@ async function reauthPage(c: Context<AppEnv>, session: AuthenticatedSession, ret
   const target = resolveRoute(c.var.config.gatewayRoutes, new URL(returnTo, c.req.url));
   // The gateway's own choice of route (its own paths, /auth/…, never match one).
   const routeNeedsSecondFactor = target.kind === "route" && target.route.requireMfa;
+  const linked = await c.var.db().externalIdentity.findMany({
+    where: { userId: session.userId },
+    select: { providerId: true },
+  });
+  // A provider proves one factor: never offered on the way to a requireMfa route.
+  const providers = routeNeedsSecondFactor
+    ? []
+    : providerChoicesOf(c.var.config).filter((provider) => linked.some((row) => row.providerId === provider.id));
   return {
+    providers,
     returnTo,
     session,
     methods: routeNeedsSecondFactor ? methods.filter((method) => method !== "password") : methods,
@@ -75,6 +87,7 @@ async function show(
       email={page.session.email}
       methods={page.methods}
       routeNeedsSecondFactor={page.routeNeedsSecondFactor}
+      providers={page.providers}
       passkeyScript={script}
     />
   ));
@@ -111,7 +124,13 @@ export const reauthenticateRoutes = new Hono<AppEnv>()
     const returnTo = returnToOf(c.req.query("return_to"));
     const session = await pageSession(c);
     if (!session) return signInFirst(c, returnTo, 302);
-    return show(c, await reauthPage(c, session, returnTo), {});
+    // Back from a provider step-up that did not count (another provider account, an ended session).
+    const identity = c.req.query("identity");
+    const state =
+      identity === "not_linked" || identity === "session_ended"
+        ? ({ t }: View) => ({ formError: t.reauthenticate.providerRefused[identity] })
+        : {};
+    return show(c, await reauthPage(c, session, returnTo), state);
   })
   .post(REAUTHENTICATE_OPTIONS, async (c) => {
     beginOptionsRoute(c);
