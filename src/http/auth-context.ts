@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { deriveServerKeys, hashClientIp } from "../crypto/server-keys.ts";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
+import type { AccountDeps } from "../features/account/service.ts";
 import type { ClientInfo, SessionDeps } from "../features/session/service.ts";
 import type { AppEnv } from "./app-env.ts";
 import { limitNetworkOf, scopeNetworkOf } from "./client-network.ts";
@@ -24,6 +25,11 @@ export async function authDependencies(c: Context<AppEnv>): Promise<SessionDeps>
     now: new Date(),
     defer: c.var.defer,
   };
+}
+
+/** The services' dependencies plus the account settings (throttles, password policy, mail): for sign-in paths. */
+export async function accountDependencies(c: Context<AppEnv>): Promise<AccountDeps> {
+  return { ...(await authDependencies(c)), accountSettings: c.var.config };
 }
 
 /**

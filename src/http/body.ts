@@ -27,6 +27,10 @@ export function limitBodySize() {
 }
 
 const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/** True when the request says its body is an HTML form (application/x-www-form-urlencoded). */
+export const hasFormBody = (c: Context<AppEnv>) => FORM_CONTENT_TYPE.test(c.req.header("content-type") ?? "");
 
 /**
  * Parses the body as JSON and validates it with `schema`. Malformed JSON is 400 `invalid_json`,

@@ -3,9 +3,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
+import { hasFormBody } from "../http/body.ts";
 import { assertSameOrigin } from "../http/csrf.ts";
-
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 export type FormFields = Record<string, string>;
 
@@ -15,7 +14,7 @@ export type FormFields = Record<string, string>;
  */
 export async function readForm(c: Context<AppEnv>): Promise<FormFields> {
   assertSameOrigin(c);
-  if (!FORM_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) throw new AppError("unsupported_media_type");
+  if (!hasFormBody(c)) throw new AppError("unsupported_media_type");
   const fields: FormFields = {};
   for (const [name, value] of new URLSearchParams(await c.req.text())) {
     // Only the first value counts: a repeated field cannot smuggle a second meaning past validation.

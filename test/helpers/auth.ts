@@ -18,6 +18,8 @@ export type AuthTestContext = {
   sql: <Row extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<Row[]>;
   /** Row counts of the tables a bad request must not change. */
   snapshot: () => Promise<Record<string, number>>;
+  /** Rows of `table` matching `where` (SQL with $1… for `params`). */
+  count: (table: string, where?: string, params?: unknown[]) => Promise<number>;
 };
 
 const TABLES = ["users", "accounts", "sessions", "refresh_tokens", "audit_events", "auth_counters"];
@@ -35,6 +37,8 @@ export async function setUpAuthTest(
     worker,
     client: (baseUrl) => new TestClient(worker, baseUrl),
     sql: query,
+    count: async (table, where = "true", params = []) =>
+      (await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n ?? -1,
     snapshot: async () => {
       const counts: Record<string, number> = {};
       for (const table of TABLES) {

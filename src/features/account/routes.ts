@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
-import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { accountDependencies, authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { safeReturnTo } from "../../http/return-to.ts";
@@ -40,10 +40,6 @@ const LogInBody = z.strictObject({ email, password, client, returnTo: z.string()
 const ChangePasswordBody = z.strictObject({ current: password, new: password });
 const ProfileBody = z.strictObject({ name: DisplayName });
 const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
-
-async function accountDependencies(c: Context<AppEnv>): Promise<AccountDeps> {
-  return { ...(await authDependencies(c)), accountSettings: c.var.config };
-}
 
 function refuse(
   c: Context<AppEnv>,

@@ -16,8 +16,7 @@ beforeAll(async () => {
   ctx = await setUpAuthTest();
 });
 
-const countOf = async (table: string, where = "true", params: unknown[] = []) =>
-  (await ctx.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n ?? -1;
+const countOf = (table: string, where?: string, params?: unknown[]) => ctx.count(table, where, params);
 
 async function sessionOf(client: ReturnType<AuthTestContext["client"]>) {
   const response = await client.request("/auth/session");

@@ -6,12 +6,12 @@ import { Hono } from "hono";
 import type { Config } from "../../config/index.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
-import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { accountDependencies, authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { hasFormBody } from "../../http/body.ts";
 import { FLOW_COOKIES, readFlowCookie, setCrossSiteFlowCookie } from "../../http/cookies.ts";
 import { logger } from "../../http/logger.ts";
 import { safeReturnTo } from "../../http/return-to.ts";
 import { reserve, takeBackAttempt } from "../account/counters.ts";
-import type { AccountDeps } from "../account/service.ts";
 import { lacksSecondFactorProof } from "../mfa/factors.ts";
 import { resolveGatewayCaller } from "../session/caller.ts";
 import { deliverAccessToken } from "../session/respond.ts";
@@ -63,22 +63,17 @@ function providerOf(c: Context<AppEnv>): OAuthProvider {
   return provider;
 }
 
-async function accountDeps(c: Context<AppEnv>): Promise<AccountDeps> {
-  return { ...(await authDependencies(c)), accountSettings: c.var.config };
-}
-
 /** The callback's parameters: the query, or Apple's form_post body. */
 async function callbackParameters(c: Context<AppEnv>): Promise<URLSearchParams> {
   if (c.req.method !== "POST") return new URL(c.req.url).searchParams;
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(c.req.header("content-type") ?? ""))
-    throw new AppError("unsupported_media_type");
+  if (!hasFormBody(c)) throw new AppError("unsupported_media_type");
   return new URLSearchParams(await c.req.text());
 }
 
 async function handleCallback(c: Context<AppEnv>): Promise<Response> {
   const provider = providerOf(c);
   const params = await callbackParameters(c);
-  const deps = await accountDeps(c);
+  const deps = await accountDependencies(c);
   const client = await clientInfo(c);
   const counterKey = callbackCounterKey(client.limitHash);
   const reservation = await reserve(deps.db, counterKey, callbackRule(c.var.config), deps.now);

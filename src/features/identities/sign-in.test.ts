@@ -43,8 +43,7 @@ const signIn = (profile: ExternalProfile, extra: Partial<ExternalSignInInput> = 
     }),
   );
 
-const countOf = async (table: string, where = "true", params: unknown[] = []) =>
-  (await ctx.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n ?? -1;
+const countOf = (table: string, where?: string, params?: unknown[]) => ctx.count(table, where, params);
 
 async function verifiedAccount(email = uniqueEmail()) {
   const client = await signUpBrowser(ctx, email);

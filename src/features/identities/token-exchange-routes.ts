@@ -5,12 +5,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
-import { authDependencies, clientInfo } from "../../http/auth-context.ts";
-import { readJsonBody } from "../../http/body.ts";
+import { accountDependencies, clientInfo } from "../../http/auth-context.ts";
+import { hasFormBody, readJsonBody } from "../../http/body.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { reserve, takeBackAttempt } from "../account/counters.ts";
 import { deferNewDeviceNotice } from "../account/notices.ts";
-import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { deliverTokens } from "../session/respond.ts";
 import { verifyFederatedIdToken } from "./federated/index.ts";
@@ -19,7 +18,6 @@ import { signInWithExternalIdentity } from "./sign-in.ts";
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
 const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 const ExchangeBody = z.strictObject({
   grant_type: z.string().max(200),
@@ -31,7 +29,7 @@ const ExchangeBody = z.strictObject({
 });
 
 async function readExchangeBody(c: Context<AppEnv>): Promise<z.infer<typeof ExchangeBody>> {
-  if (!FORM_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) return readJsonBody(c, ExchangeBody);
+  if (!hasFormBody(c)) return readJsonBody(c, ExchangeBody);
   const fields: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(await c.req.text())) {
     // RFC 6749 §3.2: parameters must not repeat.
@@ -61,7 +59,7 @@ export const tokenExchangeRoutes = new Hono<AppEnv>().post("/auth/token", async 
       fields: [{ path: "subject_token_type", message: `must be ${ID_TOKEN_TYPE}` }],
     });
   const config = c.var.config;
-  const deps: AccountDeps = { ...(await authDependencies(c)), accountSettings: config };
+  const deps = await accountDependencies(c);
   const client = await clientInfo(c);
   const counterKey = exchangeCounterKey(client.limitHash);
   const reservation = await reserve(

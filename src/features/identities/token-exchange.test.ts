@@ -44,8 +44,7 @@ type ExchangeBody = {
 };
 
 const errorCodeOf = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
-const countOf = async (table: string, where = "true", params: unknown[] = []) =>
-  (await ctx.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n ?? -1;
+const countOf = (table: string, where?: string, params?: unknown[]) => ctx.count(table, where, params);
 
 describe("exchanging a federated ID token", () => {
   it.each([

@@ -28,8 +28,7 @@ beforeAll(async () => {
 
 const LINK_QUERY = { intent: "link", return_to: "/auth/account/security" };
 
-const countOf = async (table: string, where = "true", params: unknown[] = []) =>
-  (await ctx.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n ?? -1;
+const countOf = (table: string, where?: string, params?: unknown[]) => ctx.count(table, where, params);
 
 async function verifiedPasswordAccount(): Promise<{ email: string; owner: TestClient }> {
   const email = uniqueEmail("owner");

@@ -23,8 +23,7 @@ beforeAll(async () => {
   ctx = await setUpAuthTest({ OAUTH_PROVIDERS: JSON.stringify(withAutoLink) });
 });
 
-const countOf = async (table: string, where = "true", params: unknown[] = []) =>
-  (await ctx.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n ?? -1;
+const countOf = (table: string, where?: string, params?: unknown[]) => ctx.count(table, where, params);
 
 const identitiesOf = (email: string) =>
   countOf("external_identities", "user_id = (SELECT id FROM users WHERE email = $1)", [email]);

@@ -17,8 +17,7 @@ beforeAll(async () => {
   ctx = await setUpAuthTest();
 });
 
-const countOf = async (table: string, where = "true", params: unknown[] = []) =>
-  (await ctx.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]?.n ?? -1;
+const countOf = (table: string, where?: string, params?: unknown[]) => ctx.count(table, where, params);
 const errorOf = async (response: Response) => [response.status, ((await response.json()) as ErrorBody).error.code];
 
 async function pendingLink() {
