@@ -24,7 +24,7 @@ MapConstructor.groupBy ??= (items, keyOf) => {
 function testRoutes(origin: string, deadOrigin: string) {
   return [
     { name: "public-app", pathPrefix: "/public", origin, policy: "public" },
-    { name: "admin", pathPrefix: "/admin", origin, policy: { roles: ["admin"] } },
+    { name: "admin", pathPrefix: "/backoffice", origin, policy: { roles: ["admin"] } },
     { name: "slow", pathPrefix: "/slow", origin, policy: "public", timeoutMs: 300 },
     { name: "dead", pathPrefix: "/dead", origin: deadOrigin, policy: "public" },
     {

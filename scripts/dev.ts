@@ -15,6 +15,7 @@ import { type LocalPostgres, PostgresStartError, startLocalPostgres } from "./li
 import { type Relay, startRelay } from "./lib/relay.ts";
 import { assertDevRouteTable, RouteTableSourceError } from "./lib/route-table-source.ts";
 import { loadOrCreateDevSecrets } from "./lib/secrets.ts";
+import { parseSeedRoles, seedDatabase } from "./lib/seed.ts";
 
 const say = (message: string) => console.log(`[dev] ${message}`);
 
@@ -47,6 +48,10 @@ async function prepareDatabase(url: string, adminUrl: string | undefined): Promi
   if (adminUrl) await ensureDatabase(adminUrl, LOCAL_DATABASE_NAME);
   const result = await withClient(url, (client: pg.Client) => migrate(client, paths.migrations));
   say(result.applied.length ? `applied migrations: ${result.applied.join(", ")}` : "database is up to date");
+  const seeded = await withClient(url, (client: pg.Client) =>
+    seedDatabase(client, parseSeedRoles(process.env.SEED_ROLES)),
+  );
+  if (seeded.inserted.length) say(`seeded roles: ${seeded.inserted.join(", ")}`);
 }
 
 async function main(): Promise<void> {

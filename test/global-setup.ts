@@ -12,6 +12,7 @@ import { paths } from "../scripts/lib/paths.ts";
 import { startLocalPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
 import { generateGatewaySecrets } from "../scripts/lib/secrets.ts";
+import { seedDatabase } from "../scripts/lib/seed.ts";
 import { startOriginServer } from "./origin-server.ts";
 import { startFederatedKeyServer } from "./providers/federated-keys.ts";
 import { type LocalProviders, startLocalProviders } from "./providers/index.ts";
@@ -64,7 +65,10 @@ export default async function setup(project: TestProject) {
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
   try {
     await ensureDatabase(adminUrl, TEMPLATE_DATABASE);
-    await withClient(postgres.urlFor(TEMPLATE_DATABASE), (client) => migrate(client, paths.migrations));
+    await withClient(postgres.urlFor(TEMPLATE_DATABASE), async (client) => {
+      await migrate(client, paths.migrations);
+      await seedDatabase(client);
+    });
     await ensureDatabase(adminUrl, "portcullis_shared", TEMPLATE_DATABASE);
     relay = await startRelay({ port: 0, allowedTargets: [`127.0.0.1:${pgPort}`, `127.0.0.1:${deadPort}`] });
   } catch (error) {

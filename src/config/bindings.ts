@@ -42,6 +42,12 @@ export type Bindings = {
   SMS_HTTP_TOKEN?: string;
   SMS_FROM?: string;
   REAUTH_MAX_AGE_SECONDS?: string;
+  REQUIRE_MFA_ROLES?: string;
+  DELETED_USER_RETENTION_DAYS?: string;
+  INVITATION_TTL_HOURS?: string;
+  INVITATIONS_PER_TENANT_PER_HOUR?: string;
+  TENANT_INVITE_ROLES?: string;
+  MAX_TENANTS_PER_USER?: string;
   WEBAUTHN_RP_ID?: string;
   WEBAUTHN_RP_NAME?: string;
   WEBAUTHN_ORIGINS?: string;

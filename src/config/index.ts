@@ -79,6 +79,12 @@ export function loadConfig(bindings: Bindings): Config {
           }
         : undefined,
     reauthMaxAgeSeconds: env.REAUTH_MAX_AGE_SECONDS,
+    requireMfaRoles: env.REQUIRE_MFA_ROLES,
+    deletedUserRetentionDays: env.DELETED_USER_RETENTION_DAYS,
+    invitationTtlSeconds: env.INVITATION_TTL_HOURS * 3600,
+    invitationsPerTenantPerHour: env.INVITATIONS_PER_TENANT_PER_HOUR,
+    tenantInviteRoles: env.TENANT_INVITE_ROLES,
+    maxTenantsPerUser: env.MAX_TENANTS_PER_USER,
     webauthn: {
       rpId: env.WEBAUTHN_RP_ID ?? new URL(env.ISSUER).hostname,
       rpName: env.WEBAUTHN_RP_NAME,

@@ -26,7 +26,24 @@ export const DEFAULT_CONFIG = {
   loginFreeFailures: 5,
   clientFreeFailures: 20,
   lockoutFailures: 100,
+  requireMfaRoles: "PLATFORM_ADMIN,OWNER",
+  deletedUserRetentionDays: 30,
+  invitationTtlHours: 7 * 24,
+  invitationsPerTenantPerHour: 30,
+  tenantInviteRoles: "OWNER",
+  maxTenantsPerUser: 20,
 } as const;
+
+// Comma-separated role keys ("" for none), e.g. PLATFORM_ADMIN,OWNER.
+const roleKeyList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((key) => key.trim())
+      .filter((key) => key.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, "must list upper snake case role keys, e.g. OWNER")));
 
 const booleanString = z.enum(["true", "false"]).transform((value) => value === "true");
 
@@ -191,6 +208,15 @@ export const envSchema = z
     SMS_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
     SMS_HTTP_TOKEN: z.string().min(1).optional(),
     SMS_FROM: z.string().min(1).max(32).default("Portcullis"),
+    // Holders of these roles must have a second factor: without one, a session can only enroll one.
+    REQUIRE_MFA_ROLES: roleKeyList.default(DEFAULT_CONFIG.requireMfaRoles.split(",")),
+    // Days a soft-deleted user can cancel (by a password reset) before the scheduled handler scrubs them.
+    DELETED_USER_RETENTION_DAYS: positiveInteger.max(3650).default(DEFAULT_CONFIG.deletedUserRetentionDays),
+    INVITATION_TTL_HOURS: positiveInteger.max(90 * 24).default(DEFAULT_CONFIG.invitationTtlHours),
+    INVITATIONS_PER_TENANT_PER_HOUR: positiveInteger.max(10_000).default(DEFAULT_CONFIG.invitationsPerTenantPerHour),
+    // Tenant roles whose holders may invite and manage invitations (owners always may).
+    TENANT_INVITE_ROLES: roleKeyList.default(DEFAULT_CONFIG.tenantInviteRoles.split(",")),
+    MAX_TENANTS_PER_USER: positiveInteger.max(1000).default(DEFAULT_CONFIG.maxTenantsPerUser),
     // How recent the last full sign-in must be for sensitive changes (email change).
     REAUTH_MAX_AGE_SECONDS: positiveInteger.min(60).max(86_400).default(600),
     // Passkeys: the relying party id (a registrable domain of the gateway) and the allowed origins.
@@ -311,6 +337,14 @@ export type Config = {
   /** Unset in production means no SMS provider: phone verification answers delivery_failed. */
   sms: DeliverySettings | undefined;
   reauthMaxAgeSeconds: number;
+  /** REQUIRE_MFA_ROLES: role keys whose holders must have a second factor. */
+  requireMfaRoles: string[];
+  deletedUserRetentionDays: number;
+  invitationTtlSeconds: number;
+  invitationsPerTenantPerHour: number;
+  /** Tenant roles allowed to invite (OWNER always is). */
+  tenantInviteRoles: string[];
+  maxTenantsPerUser: number;
   webauthn: { rpId: string; rpName: string; origins: string[]; userVerification: "required" | "preferred" };
   brand: { name: string; logoUrl: string | undefined; accentColor: string };
 };

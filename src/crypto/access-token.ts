@@ -13,8 +13,15 @@ export type AccessTokenClaims = {
   amr: string[];
   /** Unix seconds of the last full authentication. */
   authTime: number;
+  /** The active tenant's membership roles plus platform roles (empty while MFA enrollment is required). */
   roles: string[];
+  /** The active tenant's id and slug (`tenant`, `tenant_slug`). */
   tenant?: string;
+  tenantSlug?: string;
+  /** `mep`: the user's membership epoch when issued; the edge refuses a token behind the KV marker. */
+  membershipEpoch: number;
+  /** `mfa_enroll`: the session may only enroll a second factor (REQUIRE_MFA_ROLES). */
+  mfaEnrollmentRequired?: boolean;
 };
 
 export type VerifiedAccessToken = AccessTokenClaims & { iat: number; exp: number; jti: string };
@@ -34,8 +41,11 @@ export async function signAccessToken(
     amr: claims.amr,
     auth_time: claims.authTime,
     roles: claims.roles,
+    mep: claims.membershipEpoch,
   };
   if (claims.tenant) payload.tenant = claims.tenant;
+  if (claims.tenantSlug) payload.tenant_slug = claims.tenantSlug;
+  if (claims.mfaEnrollmentRequired) payload.mfa_enroll = true;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: keys.currentKid })
     .setIssuer(options.issuer)
@@ -75,10 +85,22 @@ export async function verifyAccessToken(
         ...(options.nowSeconds === undefined ? {} : { currentDate: new Date(options.nowSeconds * 1000) }),
       },
     );
-    const { sub, sid, email, email_verified, amr, auth_time, roles, tenant, iat, exp, jti } = payload as Record<
-      string,
-      unknown
-    >;
+    const {
+      sub,
+      sid,
+      email,
+      email_verified,
+      amr,
+      auth_time,
+      roles,
+      tenant,
+      tenant_slug,
+      mep,
+      mfa_enroll,
+      iat,
+      exp,
+      jti,
+    } = payload as Record<string, unknown>;
     if (typeof sub !== "string" || typeof sid !== "string" || typeof auth_time !== "number")
       return { ok: false, reason: "invalid" };
     return {
@@ -92,6 +114,9 @@ export async function verifyAccessToken(
         authTime: auth_time,
         roles: Array.isArray(roles) ? roles.filter((v): v is string => typeof v === "string") : [],
         ...(typeof tenant === "string" ? { tenant } : {}),
+        ...(typeof tenant === "string" && typeof tenant_slug === "string" ? { tenantSlug: tenant_slug } : {}),
+        membershipEpoch: typeof mep === "number" && Number.isInteger(mep) ? mep : 0,
+        ...(mfa_enroll === true ? { mfaEnrollmentRequired: true } : {}),
         iat: iat as number,
         exp: exp as number,
         jti: jti as string,

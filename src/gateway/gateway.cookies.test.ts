@@ -41,7 +41,7 @@ async function expectRotatedAndUsable(browser: TestClient, sessionId: string, ol
 
 describe("M2: a refresh at the edge never loses its cookies", () => {
   const cases: Array<[string, string, Record<string, string>, number, string | null]> = [
-    ["the 403 role answer", "/admin/users", JSON_ACCEPT, 403, "forbidden"],
+    ["the 403 role answer", "/backoffice/users", JSON_ACCEPT, 403, "forbidden"],
     ["the step-up 401 for an API caller", "/sensitive/x", JSON_ACCEPT, 401, "second_factor_required"],
     ["the step-up redirect for a browser", "/sensitive/x", HTML_ACCEPT, 302, null],
     ["the 502 of a dead origin", "/private-dead/x", JSON_ACCEPT, 502, "origin_unreachable"],

@@ -162,9 +162,9 @@ describe("override headers are stripped on ingress", () => {
     ];
     const headers = new Headers();
     for (const name of names) {
-      headers.append(name, "/admin");
-      headers.append(name.toLowerCase().replaceAll("-", "_"), "/admin");
-      headers.append(name.toUpperCase(), "/admin");
+      headers.append(name, "/backoffice");
+      headers.append(name.toLowerCase().replaceAll("-", "_"), "/backoffice");
+      headers.append(name.toUpperCase(), "/backoffice");
     }
     const echo = (await (await ctx.worker.fetch("/public/x", { headers })).json()) as Echo;
     const received = echo.rawHeaderNames.map((name) => name.toLowerCase().replaceAll("_", "-"));

@@ -25,26 +25,26 @@ const errorCode = async (response: Response) => ((await response.json()) as Erro
 
 describe("H2: canonical paths", () => {
   it("H2: a case or %2F variant of a protected prefix never reaches a broader route", async () => {
-    // /admin needs the admin role, /sensitive a second factor; the catch-all "app" reaches the same origin.
+    // /backoffice needs the admin role, /sensitive a second factor; the catch-all "app" reaches the same origin.
     const variants: Array<[string, number, string]> = [
-      ["/ADMIN/users", 403, "forbidden"],
-      ["/Admin/users", 403, "forbidden"],
-      ["/%61dmin/users", 403, "forbidden"],
-      ["/%41DMIN/users", 403, "forbidden"],
-      ["/x/../admin/users", 403, "forbidden"],
-      ["/x/%2e%2e/admin/users", 403, "forbidden"],
-      ["/admin%2Fusers", 400, "invalid_path"],
-      ["/admin%2fusers", 400, "invalid_path"],
-      ["/admin;x/users", 400, "invalid_path"],
-      ["/admin;/users", 400, "invalid_path"],
-      ["//admin/users", 400, "invalid_path"],
-      ["/x//admin/users", 400, "invalid_path"],
-      ["/admin%5Cusers", 400, "invalid_path"],
-      ["/%2e%2e%2fadmin/users", 400, "invalid_path"],
-      ["/admin%2e/users", 400, "invalid_path"],
-      ["/admin%00/users", 400, "invalid_path"],
-      ["/admin%09/users", 400, "invalid_path"],
-      ["/admin%zz/users", 400, "invalid_path"],
+      ["/BACKOFFICE/users", 403, "forbidden"],
+      ["/Backoffice/users", 403, "forbidden"],
+      ["/%62ackoffice/users", 403, "forbidden"],
+      ["/%42ACKOFFICE/users", 403, "forbidden"],
+      ["/x/../backoffice/users", 403, "forbidden"],
+      ["/x/%2e%2e/backoffice/users", 403, "forbidden"],
+      ["/backoffice%2Fusers", 400, "invalid_path"],
+      ["/backoffice%2fusers", 400, "invalid_path"],
+      ["/backoffice;x/users", 400, "invalid_path"],
+      ["/backoffice;/users", 400, "invalid_path"],
+      ["//backoffice/users", 400, "invalid_path"],
+      ["/x//backoffice/users", 400, "invalid_path"],
+      ["/backoffice%5Cusers", 400, "invalid_path"],
+      ["/%2e%2e%2fbackoffice/users", 400, "invalid_path"],
+      ["/backoffice%2e/users", 400, "invalid_path"],
+      ["/backoffice%00/users", 400, "invalid_path"],
+      ["/backoffice%09/users", 400, "invalid_path"],
+      ["/backoffice%zz/users", 400, "invalid_path"],
       ["/Sensitive/x", 401, "second_factor_required"],
       ["/SENSITIVE/x", 401, "second_factor_required"],
       ["/%73ensitive/x", 401, "second_factor_required"],
@@ -53,7 +53,7 @@ describe("H2: canonical paths", () => {
       ["//sensitive/x", 400, "invalid_path"],
     ];
     for (const [path, status, code] of variants) {
-      // A full URL: "//admin" alone would be read as a protocol-relative URL to the host "admin".
+      // A full URL: "//backoffice" alone would be read as a protocol-relative URL to the host "admin".
       const { response, probe } = await asUser(`http://localhost${path}`);
       expect([path, response.status, await errorCode(response)]).toEqual([path, status, code]);
       expect(await originSaw(probe), path).toBe(false);
@@ -70,26 +70,26 @@ describe("H2: canonical paths", () => {
   }
 
   it("H2: a double-encoded slash (%252F) or encoded ; never reaches a broader route", async () => {
-    // An origin that decodes twice reads /admin%252Fusers as /admin/users; one that decodes before it
-    // strips parameters or splits off the query reads /admin%3Bx/users (or %3F, %23) as /admin/...
+    // An origin that decodes twice reads /backoffice%252Fusers as /backoffice/users; one that decodes before it
+    // strips parameters or splits off the query reads /backoffice%3Bx/users (or %3F, %23) as /backoffice/...
     await expectRefusedPaths([
-      "/admin%252Fusers",
-      "/%2561dmin/users",
-      "/admin%3Bx/users",
-      "/admin%3bx/users",
-      "/admin%3F/users",
-      "/admin%23/users",
+      "/backoffice%252Fusers",
+      "/%2562ackoffice/users",
+      "/backoffice%3Bx/users",
+      "/backoffice%3bx/users",
+      "/backoffice%3F/users",
+      "/backoffice%23/users",
       "/items/%25",
     ]);
   });
 
   it("H2: a segment ending in . or a space (stripped by Windows servers) never reaches a broader route", async () => {
     await expectRefusedPaths([
-      "/admin./users",
-      "/admin../users",
-      "/admin%20/users",
-      "/admin /users",
-      "/admin.;x/users",
+      "/backoffice./users",
+      "/backoffice../users",
+      "/backoffice%20/users",
+      "/backoffice /users",
+      "/backoffice.;x/users",
     ]);
     // A dot or space inside a segment is an ordinary name.
     const { response } = await asUser("http://localhost/items/a.b/c%20d");
@@ -98,8 +98,13 @@ describe("H2: canonical paths", () => {
   });
 
   it("H2: escapes that are not UTF-8 (an overlong /) never reach a broader route", async () => {
-    await expectRefusedPaths(["/admin%C0%AFusers", "/admin%E0%80%AFusers", "/admin%80/users", "/admin%C3/users"]);
-    const { response } = await asUser("http://localhost/%C5%BFadmin/users");
+    await expectRefusedPaths([
+      "/backoffice%C0%AFusers",
+      "/backoffice%E0%80%AFusers",
+      "/backoffice%80/users",
+      "/backoffice%C3/users",
+    ]);
+    const { response } = await asUser("http://localhost/%C5%BFbackoffice/users");
     expect(response.status).toBe(200);
   });
 

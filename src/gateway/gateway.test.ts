@@ -66,7 +66,7 @@ describe("gateway: identity to the origin", () => {
       Forwarded: "for=1.2.3.4",
       "X-Forwarded-For": "1.2.3.4",
       "X-Forwarded-Host": "evil.example.com",
-      "X-Original-URL": "/admin",
+      "X-Original-URL": "/backoffice",
       "X-Real-IP": "1.2.3.4",
     };
     for (const target of ["/public/page", "/items/1"]) {
@@ -139,7 +139,7 @@ describe("gateway: policies", () => {
   });
 
   it("refuses a caller without the route's role with 403 forbidden", async () => {
-    const response = await asUser("/admin/users");
+    const response = await asUser("/backoffice/users");
     expect(response.status).toBe(403);
     expect(((await response.json()) as ErrorBody).error.code).toBe("forbidden");
   });

@@ -114,10 +114,10 @@ describe("route table", () => {
   it("H2: matches prefixes case-insensitively unless a route opts into case-sensitive matching", () => {
     const routes = parseRouteTable([
       { name: "exact", pathPrefix: "/Docs", origin, policy: "public", caseSensitive: true },
-      { name: "admin", pathPrefix: "/admin", origin, policy: { roles: ["admin"] } },
+      { name: "admin", pathPrefix: "/backoffice", origin, policy: { roles: ["admin"] } },
       { name: "rest", origin, policy: "authenticated" },
     ]);
-    expect(matchRoute(routes, "x", "/ADMIN/users")?.name).toBe("admin");
+    expect(matchRoute(routes, "x", "/BACKOFFICE/users")?.name).toBe("admin");
     expect(matchRoute(routes, "x", "/Docs/a")?.name).toBe("exact");
     expect(matchRoute(routes, "x", "/docs/a")?.name).toBe("rest");
     for (const path of ["/AUTH/login", "/Auth", "/.Well-Known/jwks.json", "/HEALTHZ"])
@@ -126,13 +126,13 @@ describe("route table", () => {
 
   it("H2: resolves the canonical path once: parameters only where a route allows them", () => {
     const routes = parseRouteTable([
-      { name: "admin", pathPrefix: "/admin", origin, policy: { roles: ["admin"] } },
+      { name: "admin", pathPrefix: "/backoffice", origin, policy: { roles: ["admin"] } },
       { name: "matrix", pathPrefix: "/m", origin, policy: "public", pathParameters: true },
       { name: "rest", origin, policy: "authenticated" },
     ]);
     const resolve = (url: string) => resolveRoute(routes, new URL(url));
-    expect(resolve("https://a.example.com/%41dmin/x")).toMatchObject({ kind: "route", path: "/Admin/x" });
-    expect(resolve("https://a.example.com/admin;x/users")).toMatchObject({ kind: "invalid_path" });
+    expect(resolve("https://a.example.com/%42ackoffice/x")).toMatchObject({ kind: "route", path: "/Backoffice/x" });
+    expect(resolve("https://a.example.com/backoffice;x/users")).toMatchObject({ kind: "invalid_path" });
     expect(resolve("https://a.example.com/m;v=1/a")).toMatchObject({ kind: "route", path: "/m;v=1/a" });
     expect(resolve("https://a.example.com/rest;x")).toMatchObject({ kind: "invalid_path" });
     expect(resolve("https://a.example.com/AUTH/x")).toEqual({ kind: "no_route" });
@@ -141,15 +141,15 @@ describe("route table", () => {
   it("H2: keeps shadowing and reserved paths consistent with case-insensitive matching", () => {
     expect(() =>
       parseRouteTable([
-        { name: "lower", pathPrefix: "/admin", origin, policy: "public" },
-        { name: "upper", pathPrefix: "/Admin", origin, policy: "authenticated" },
+        { name: "lower", pathPrefix: "/backoffice", origin, policy: "public" },
+        { name: "upper", pathPrefix: "/Backoffice", origin, policy: "authenticated" },
       ]),
     ).toThrow('route #2 "upper" can never match');
-    // A case-sensitive route does not cover a case-insensitive one: /ADMIN still reaches the second.
+    // A case-sensitive route does not cover a case-insensitive one: /BACKOFFICE still reaches the second.
     expect(() =>
       parseRouteTable([
-        { name: "lower", pathPrefix: "/admin", origin, policy: "public", caseSensitive: true },
-        { name: "any", pathPrefix: "/admin", origin, policy: "authenticated" },
+        { name: "lower", pathPrefix: "/backoffice", origin, policy: "public", caseSensitive: true },
+        { name: "any", pathPrefix: "/backoffice", origin, policy: "authenticated" },
       ]),
     ).not.toThrow();
     expect(() => parseRouteTable([{ name: "a", pathPrefix: "/AUTH/x", origin, policy: "public" }])).toThrow(

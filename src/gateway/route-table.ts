@@ -7,6 +7,7 @@ import { canonicalHost, canonicalizePath, foldCase } from "./canonical.ts";
 /** Paths the gateway serves itself and never proxies. */
 export const RESERVED_PATH_PREFIXES = [
   "/auth",
+  "/admin",
   "/.well-known",
   "/healthz",
   "/dev/outbox",

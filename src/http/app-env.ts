@@ -12,8 +12,15 @@ export type AuthenticatedSession = {
   amr: string[];
   /** Unix seconds of the last full authentication. */
   authTime: number;
+  /** The active tenant's membership roles plus platform roles; empty while MFA enrollment is required. */
   roles: string[];
+  /** The active tenant's id and slug. */
   tenant?: string;
+  tenantSlug?: string;
+  /** The user's membership epoch when the token was issued. */
+  membershipEpoch: number;
+  /** The session may only enroll a second factor (REQUIRE_MFA_ROLES): other routes answer 403. */
+  mfaEnrollmentRequired: boolean;
   issuedAt: number;
   expiresAt: number;
 };

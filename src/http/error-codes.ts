@@ -66,6 +66,14 @@ export const ERROR_CODES = {
     message:
       "An account with this address exists but its address was never confirmed; reset its password to confirm it.",
   },
+  mfa_enrollment_required: {
+    status: 403,
+    message: "Your role requires a second factor: set up an authenticator app to continue.",
+  },
+  tenant_mismatch: { status: 403, message: "This resource belongs to another of your tenants; switch to it first." },
+  tenant_not_found: { status: 404, message: "No such tenant." },
+  member_not_found: { status: 404, message: "No such member." },
+  unknown_role: { status: 400, message: "A role is not in the catalogue or not of this scope." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

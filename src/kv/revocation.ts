@@ -6,6 +6,7 @@ const MIN_KV_TTL_SECONDS = 60;
 
 const sessionKey = (sessionId: string) => `revoked:sid:${sessionId}`;
 const userKey = (userId: string) => `notbefore:user:${userId}`;
+const membershipEpochKey = (userId: string) => `epoch:user:${userId}`;
 
 const ttlFor = (accessTokenTtlSeconds: number) => Math.max(MIN_KV_TTL_SECONDS, accessTokenTtlSeconds);
 
@@ -47,20 +48,37 @@ export async function markUserNotBefore(
   await putWithRetry(kv, userKey(userId), String(notBeforeSeconds), ttlFor(accessTokenTtlSeconds));
 }
 
-export type RevocationState = "active" | "revoked";
+/**
+ * Publishes the user's membership epoch after a change to their memberships or roles: access tokens
+ * carrying an older `mep` are refused at the edge (browsers refresh and get the new roles at once).
+ */
+export async function markMembershipEpoch(
+  kv: KVNamespace,
+  userId: string,
+  membershipEpoch: number,
+  accessTokenTtlSeconds: number,
+): Promise<void> {
+  await putWithRetry(kv, membershipEpochKey(userId), String(membershipEpoch), ttlFor(accessTokenTtlSeconds));
+}
 
-/** Reads both markers for a token; throws when KV cannot be read, so callers fail closed. */
+/** "stale": the session is fine, but the token predates a change to the user's memberships or roles. */
+export type RevocationState = "active" | "revoked" | "stale";
+
+/** Reads the markers for a token; throws when KV cannot be read, so callers fail closed. */
 export async function readRevocation(
   kv: KVNamespace,
-  token: { sessionId: string; userId: string; issuedAtSeconds: number },
+  token: { sessionId: string; userId: string; issuedAtSeconds: number; membershipEpoch: number },
 ): Promise<RevocationState> {
-  // One bulk read for both markers: a single KV round trip on the hot path.
+  // One bulk read for every marker: a single KV round trip on the hot path.
   const sessionMarkerKey = sessionKey(token.sessionId);
   const notBeforeKey = userKey(token.userId);
-  const markers = await kv.get([sessionMarkerKey, notBeforeKey], "text");
+  const epochKey = membershipEpochKey(token.userId);
+  const markers = await kv.get([sessionMarkerKey, notBeforeKey, epochKey], "text");
   const sessionMarker = markers.get(sessionMarkerKey) ?? null;
   const notBefore = markers.get(notBeforeKey) ?? null;
+  const epoch = markers.get(epochKey) ?? null;
   if (sessionMarker !== null) return "revoked";
   if (notBefore !== null && token.issuedAtSeconds < Number(notBefore)) return "revoked";
+  if (epoch !== null && token.membershipEpoch < Number(epoch)) return "stale";
   return "active";
 }

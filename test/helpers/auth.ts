@@ -22,7 +22,19 @@ export type AuthTestContext = {
   count: (table: string, where?: string, params?: unknown[]) => Promise<number>;
 };
 
-const TABLES = ["users", "accounts", "sessions", "refresh_tokens", "audit_events", "auth_counters"];
+const TABLES = [
+  "users",
+  "accounts",
+  "sessions",
+  "refresh_tokens",
+  "audit_events",
+  "auth_counters",
+  "tenants",
+  "memberships",
+  "membership_roles",
+  "platform_role_grants",
+  "invitations",
+];
 
 /** A fresh database and a Worker bound to it, with `overrides` on top of the test bindings. */
 export async function setUpAuthTest(

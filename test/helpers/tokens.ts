@@ -13,7 +13,7 @@ export function claimsOf(token: string): Record<string, unknown> {
 /** A valid access token for the same user and session as `token`, with the given changes. */
 export async function resignAccessToken(
   token: string,
-  changes: Partial<Pick<AccessTokenClaims, "amr" | "authTime">>,
+  changes: Partial<Pick<AccessTokenClaims, "amr" | "authTime" | "roles" | "membershipEpoch">>,
 ): Promise<string> {
   const claims = claimsOf(token);
   const now = Math.floor(Date.now() / 1000);
@@ -26,7 +26,10 @@ export async function resignAccessToken(
       emailVerified: claims.email_verified === true,
       amr: changes.amr ?? (claims.amr as string[]),
       authTime: changes.authTime ?? Number(claims.auth_time),
-      roles: [],
+      roles: changes.roles ?? (claims.roles as string[]),
+      ...(typeof claims.tenant === "string" ? { tenant: claims.tenant, tenantSlug: String(claims.tenant_slug) } : {}),
+      membershipEpoch: changes.membershipEpoch ?? Number(claims.mep ?? 0),
+      ...(claims.mfa_enroll === true ? { mfaEnrollmentRequired: true } : {}),
     },
     { issuer: testEnv.ISSUER, audience: testEnv.ISSUER, nowSeconds: now, ttlSeconds: 300 },
   );

@@ -37,12 +37,41 @@ export type AuditAction =
   | "identity.unlinked"
   | "identity.link_requested"
   | "identity.link_refused"
-  | "identity.reconsent_required";
+  | "identity.reconsent_required"
+  | "tenant.created"
+  | "tenant.switched"
+  | "tenant.member_added"
+  | "tenant.member_roles_changed"
+  | "tenant.member_removed"
+  | "tenant.member_left"
+  | "invitation.created"
+  | "invitation.resent"
+  | "invitation.revoked"
+  | "invitation.accepted"
+  | "invitation.declined"
+  | "invitation.refused"
+  | "admin.user_disabled"
+  | "admin.user_enabled"
+  | "admin.sessions_revoked"
+  | "admin.password_reset_sent"
+  | "admin.platform_role_granted"
+  | "admin.platform_role_removed"
+  | "admin.role_created"
+  | "admin.user_deleted"
+  | "admin.user_hard_deleted"
+  | "user.deleted"
+  | "user.deletion_cancelled"
+  | "user.scrubbed"
+  | "account.exported";
 
 export type AuditEventInput = {
   action: AuditAction;
   success: boolean;
+  /** Whom the event is about (for an admin action: the target). */
   userId?: string | null;
+  /** Who acted, when not the subject themselves (an owner, an admin). */
+  actorId?: string | null;
+  tenantId?: string | null;
   ipHash?: string | null;
   userAgent?: string | null;
   /** Ids, methods and reasons only: never a token, code, password or raw IP. */
@@ -55,6 +84,8 @@ export async function recordAuditEvent(db: Database, event: AuditEventInput): Pr
       action: event.action,
       success: event.success,
       userId: event.userId ?? null,
+      actorId: event.actorId ?? null,
+      tenantId: event.tenantId ?? null,
       ipHash: event.ipHash ?? null,
       userAgent: event.userAgent ?? null,
       metadata: event.metadata ?? {},

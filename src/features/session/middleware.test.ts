@@ -105,6 +105,7 @@ describe("requireSession", () => {
         sid: session.id,
         email: session.email,
         emailVerified: false,
+        membershipEpoch: 0,
         amr: ["pwd"],
         authTime: nowSeconds() - 600,
         roles: [],

@@ -11,7 +11,10 @@ import { readAccessTokenCookie } from "../../http/cookies.ts";
 import { readRevocation } from "../../kv/revocation.ts";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "./step-up.ts";
 
-export type TokenCheck = { kind: "ok"; session: AuthenticatedSession } | { kind: "expired" | "invalid" | "revoked" };
+/** "stale": valid, but issued before the user's memberships or roles last changed (refresh for a new one). */
+export type TokenCheck =
+  | { kind: "ok"; session: AuthenticatedSession }
+  | { kind: "expired" | "invalid" | "revoked" | "stale" };
 
 /** How the caller presented its access token; the assertion's `auth_src`. */
 export type AuthSource = "bearer" | "cookie";
@@ -43,11 +46,16 @@ export async function checkAccessToken(config: Config, token: string): Promise<T
   const claims = verified.token;
   let state: Awaited<ReturnType<typeof readRevocation>>;
   try {
-    state = await readRevocation(config.kv, { sessionId: claims.sid, userId: claims.sub, issuedAtSeconds: claims.iat });
+    state = await readRevocation(config.kv, {
+      sessionId: claims.sid,
+      userId: claims.sub,
+      issuedAtSeconds: claims.iat,
+      membershipEpoch: claims.membershipEpoch,
+    });
   } catch (cause) {
     throw new AppError("service_unavailable", { cause });
   }
-  if (state === "revoked") return { kind: "revoked" };
+  if (state !== "active") return { kind: state };
   return { kind: "ok", session: sessionFromClaims(claims) };
 }
 
@@ -62,6 +70,9 @@ export function sessionFromClaims(claims: VerifiedAccessToken): AuthenticatedSes
     authTime: claims.authTime,
     roles: claims.roles,
     ...(claims.tenant ? { tenant: claims.tenant } : {}),
+    ...(claims.tenantSlug ? { tenantSlug: claims.tenantSlug } : {}),
+    membershipEpoch: claims.membershipEpoch,
+    mfaEnrollmentRequired: claims.mfaEnrollmentRequired === true,
     issuedAt: claims.iat,
     expiresAt: claims.exp,
   };

@@ -2,6 +2,12 @@
 import { v7 as uuidv7 } from "uuid";
 import type { Database } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
+import {
+  type AuthorizationRow,
+  authorizationColumns,
+  type TokenAuthorization,
+  tokenAuthorizationOf,
+} from "../tenancy/authorization.ts";
 
 export type NewSession = {
   userId: string;
@@ -14,17 +20,28 @@ export type NewSession = {
   refreshTokenHash: string;
   /** The user's credential epoch as read with the credential just checked. */
   credentialEpoch: number;
+  /** REQUIRE_MFA_ROLES: holders without a second factor get a session that can only enroll one. */
+  requireMfaRoles: readonly string[];
 };
 
 /** `newDevice`: the user had sessions before, none from this user agent (read before this one). */
-export type InsertedSession = { id: string; userId: string; amr: string[]; authTime: Date; newDevice: boolean };
+export type InsertedSession = {
+  id: string;
+  userId: string;
+  amr: string[];
+  authTime: Date;
+  newDevice: boolean;
+  authorization: TokenAuthorization;
+};
 
 /**
  * Creates the session and its first refresh token in one statement, only while the user is active
  * and their credential epoch is still the one read with the credential (issue 10, M5, L2). The user
  * row is share-locked, so a password change or disable running at the same moment either waits for
  * this insert (and then revokes the session it lists) or is seen by it (and no session is created).
- * Whether the device is new is read in the same statement. Null when refused.
+ * Whether the device is new, and the token's authorization, are read in the same statement. The
+ * active tenant starts as the one the user's latest session had (while still a member), else the
+ * user's oldest active membership. Null when refused.
  */
 export async function insertSessionWithRefreshToken(
   db: Database,
@@ -32,19 +49,26 @@ export async function insertSessionWithRefreshToken(
 ): Promise<InsertedSession | null> {
   const sessionId = uuidv7();
   const rows = await db.$queryRaw<
-    Array<{ id: string; user_id: string; amr: string[]; auth_time: Date; new_device: boolean }>
+    Array<{ id: string; user_id: string; amr: string[]; auth_time: Date; new_device: boolean } & AuthorizationRow>
   >`
     WITH owner AS (
       SELECT id, credential_epoch FROM users
       WHERE id = ${session.userId}::uuid AND status = 'ACTIVE' AND credential_epoch = ${session.credentialEpoch}::int
       FOR SHARE
+    ), default_tenant AS (
+      SELECT m.tenant_id FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.status = 'ACTIVE'
+      WHERE m.user_id = ${session.userId}::uuid AND m.status = 'ACTIVE'
+      ORDER BY (SELECT max(s.created_at) FROM sessions s
+                WHERE s.user_id = m.user_id AND s.active_tenant_id = m.tenant_id) DESC NULLS LAST, m.created_at
+      LIMIT 1
     ), created AS (
       INSERT INTO sessions (id, user_id, last_seen_at, expires_at, idle_expires_at, ip_hash, user_agent, amr,
-                            auth_time, credential_epoch)
+                            auth_time, credential_epoch, active_tenant_id)
       SELECT ${sessionId}::uuid, owner.id, ${session.authTime}, ${session.expiresAt}, ${session.idleExpiresAt},
-             ${session.ipHash}, ${session.userAgent}, ${session.amr}::text[], ${session.authTime}, owner.credential_epoch
+             ${session.ipHash}, ${session.userAgent}, ${session.amr}::text[], ${session.authTime}, owner.credential_epoch,
+             (SELECT tenant_id FROM default_tenant)
       FROM owner
-      RETURNING id, user_id, amr, auth_time
+      RETURNING id, user_id, amr, auth_time, active_tenant_id
     ), token AS (
       INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at)
       SELECT ${uuidv7()}::uuid, created.id, ${session.refreshTokenHash}, ${session.idleExpiresAt} FROM created
@@ -53,11 +77,19 @@ export async function insertSessionWithRefreshToken(
              count(*) FILTER (WHERE user_agent IS NOT DISTINCT FROM ${session.userAgent}::text) AS from_this_agent
       FROM sessions WHERE user_id = ${session.userId}::uuid
     )
-    SELECT id, user_id, amr, auth_time, (earlier.sessions > 0 AND earlier.from_this_agent = 0) AS new_device
+    SELECT id, user_id, amr, auth_time, (earlier.sessions > 0 AND earlier.from_this_agent = 0) AS new_device,
+           ${authorizationColumns(Prisma.raw("created.user_id"), Prisma.raw("created.active_tenant_id"), session.requireMfaRoles)}
     FROM created, earlier`;
   const row = rows[0];
   if (!row) return null;
-  return { id: row.id, userId: row.user_id, amr: row.amr ?? [], authTime: row.auth_time, newDevice: row.new_device };
+  return {
+    id: row.id,
+    userId: row.user_id,
+    amr: row.amr ?? [],
+    authTime: row.auth_time,
+    newDevice: row.new_device,
+    authorization: tokenAuthorizationOf(row, row.amr ?? []),
+  };
 }
 
 export function findRefreshTokenWithSession(db: Database, tokenHash: string) {
@@ -72,6 +104,7 @@ export type ClaimedRotation = {
   email: string;
   emailVerified: boolean;
   successorExpiresAt: Date;
+  authorization: TokenAuthorization;
 };
 
 /**
@@ -88,20 +121,23 @@ export async function claimAndRotateRefreshToken(
     now: Date;
     idleSeconds: number;
     client: { ipHash: string | null; userAgent: string | null };
+    requireMfaRoles: readonly string[];
   },
 ): Promise<ClaimedRotation | null> {
   const { tokenHash, successorHash, now, idleSeconds, client } = rotation;
   const idleEnd = Prisma.sql`LEAST(${now}::timestamptz + make_interval(secs => ${idleSeconds}::int), claimed.expires_at)`;
   const rows = await db.$queryRaw<
-    Array<{
-      session_id: string;
-      user_id: string;
-      amr: string[];
-      auth_time: Date;
-      email: string;
-      email_verified_at: Date | null;
-      successor_expires_at: Date;
-    }>
+    Array<
+      {
+        session_id: string;
+        user_id: string;
+        amr: string[];
+        auth_time: Date;
+        email: string;
+        email_verified_at: Date | null;
+        successor_expires_at: Date;
+      } & AuthorizationRow
+    >
   >`
     WITH claimed AS (
       UPDATE refresh_tokens rt SET used_at = ${now}
@@ -110,7 +146,8 @@ export async function claimAndRotateRefreshToken(
         AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > ${now} AND s.idle_expires_at > ${now}
         -- A disabled user, or a session from before a credential change, is not extended (issue 10, M5, L2).
         AND u.id = s.user_id AND u.status = 'ACTIVE' AND u.credential_epoch = s.credential_epoch
-      RETURNING rt.id, rt.session_id, s.user_id, s.amr, s.auth_time, s.expires_at, u.email, u.email_verified_at
+      RETURNING rt.id, rt.session_id, s.user_id, s.amr, s.auth_time, s.expires_at, s.active_tenant_id, u.email,
+                u.email_verified_at
     ), successor AS (
       INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, expires_at, created_at)
       SELECT ${uuidv7()}::uuid, claimed.session_id, ${successorHash}, claimed.id, ${idleEnd}, ${now} FROM claimed
@@ -125,7 +162,8 @@ export async function claimAndRotateRefreshToken(
       FROM claimed
     )
     SELECT claimed.session_id, claimed.user_id, claimed.amr, claimed.auth_time, claimed.email,
-           claimed.email_verified_at, successor.expires_at AS successor_expires_at
+           claimed.email_verified_at, successor.expires_at AS successor_expires_at,
+           ${authorizationColumns(Prisma.raw("claimed.user_id"), Prisma.raw("claimed.active_tenant_id"), rotation.requireMfaRoles)}
     FROM claimed, successor`;
   const row = rows[0];
   if (!row) return null;
@@ -137,6 +175,7 @@ export async function claimAndRotateRefreshToken(
     email: row.email,
     emailVerified: row.email_verified_at !== null,
     successorExpiresAt: row.successor_expires_at,
+    authorization: tokenAuthorizationOf(row, row.amr ?? []),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Database } from "../../db/client.ts";
 import type { Deferral } from "../../http/after-response.ts";
 import { markSessionsRevoked } from "../../kv/revocation.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { loadTokenAuthorization, type TokenAuthorization } from "../tenancy/authorization.ts";
 import { amrAfterStepUp } from "./amr.ts";
 import {
   claimAndRotateRefreshToken,
@@ -27,6 +28,7 @@ export type SessionSettings = Pick<
   | "refreshReuseOverlapSeconds"
   | "sessionAbsoluteTtlSeconds"
   | "sessionIdleTtlSeconds"
+  | "requireMfaRoles"
 >;
 
 export type SessionDeps = {
@@ -83,6 +85,8 @@ export type TokenSubject = {
   authTime: Date;
   email: string;
   emailVerified: boolean;
+  /** Active tenant, roles, membership epoch and forced enrollment, as read with the session. */
+  authorization: TokenAuthorization;
 };
 
 async function issueAccessToken(
@@ -99,7 +103,12 @@ async function issueAccessToken(
       emailVerified: session.emailVerified,
       amr: session.amr,
       authTime: seconds(session.authTime),
-      roles: [],
+      roles: session.authorization.roles,
+      ...(session.authorization.tenant
+        ? { tenant: session.authorization.tenant.id, tenantSlug: session.authorization.tenant.slug }
+        : {}),
+      membershipEpoch: session.authorization.membershipEpoch,
+      mfaEnrollmentRequired: session.authorization.mfaEnrollmentRequired,
     },
     {
       issuer: deps.settings.issuer,
@@ -140,6 +149,7 @@ export async function startSession(
     idleExpiresAt,
     refreshTokenHash: await sha256Hex(refreshToken),
     credentialEpoch: input.credentialEpoch,
+    requireMfaRoles: deps.settings.requireMfaRoles,
   });
   if (!session) return null;
   return {
@@ -175,6 +185,7 @@ export async function refreshSession(
     now: deps.now,
     idleSeconds: deps.settings.sessionIdleTtlSeconds,
     client,
+    requireMfaRoles: deps.settings.requireMfaRoles,
   });
   if (claimed) {
     const session = {
@@ -184,6 +195,7 @@ export async function refreshSession(
       authTime: claimed.authTime,
       email: claimed.email,
       emailVerified: claimed.emailVerified,
+      authorization: claimed.authorization,
     };
     return { kind: "ok", tokens: await tokensFor(deps, session, successor, claimed.successorExpiresAt) };
   }
@@ -213,7 +225,18 @@ export async function refreshSession(
       ...audit,
       metadata: { sessionId: session.id, overlap: true },
     });
-    const subject = { ...session, email: session.user.email, emailVerified: session.user.emailVerifiedAt !== null };
+    const authorization = await loadTokenAuthorization(deps.db, {
+      userId: session.userId,
+      tenantId: session.activeTenantId,
+      amr: session.amr,
+      requireMfaRoles: deps.settings.requireMfaRoles,
+    });
+    const subject = {
+      ...session,
+      email: session.user.email,
+      emailVerified: session.user.emailVerifiedAt !== null,
+      authorization,
+    };
     return { kind: "ok", tokens: await tokensFor(deps, subject, successor, retry.successorExpiresAt) };
   }
   await revokeSessions(deps, session.userId, { only: [session.id] }, "refresh_token_reused");
@@ -296,5 +319,48 @@ export async function refreshAuthentication(
     authTime: deps.now,
     email: session.user.email,
     emailVerified: session.user.emailVerifiedAt !== null,
+    authorization: await loadTokenAuthorization(deps.db, {
+      userId: session.userId,
+      tenantId: session.activeTenantId,
+      amr,
+      requireMfaRoles: deps.settings.requireMfaRoles,
+    }),
+  });
+}
+
+/**
+ * A new access token for a live session, with its authorization read afresh (after a tenant switch,
+ * or once a required second factor is enrolled). The refresh token family is unchanged. Null when the
+ * session ended, its user is not active, or it predates a credential change.
+ */
+export async function reissueAccessToken(
+  deps: SessionDeps,
+  input: { sessionId: string; userId: string },
+): Promise<{ accessToken: string; accessTokenExpiresAt: Date } | null> {
+  const session = await deps.db.session.findFirst({
+    where: {
+      id: input.sessionId,
+      userId: input.userId,
+      revokedAt: null,
+      expiresAt: { gt: deps.now },
+      idleExpiresAt: { gt: deps.now },
+      user: { status: "ACTIVE" },
+    },
+    include: { user: true },
+  });
+  if (!session || session.credentialEpoch !== session.user.credentialEpoch) return null;
+  return issueAccessToken(deps, {
+    id: session.id,
+    userId: session.userId,
+    amr: session.amr,
+    authTime: session.authTime,
+    email: session.user.email,
+    emailVerified: session.user.emailVerifiedAt !== null,
+    authorization: await loadTokenAuthorization(deps.db, {
+      userId: session.userId,
+      tenantId: session.activeTenantId,
+      amr: session.amr,
+      requireMfaRoles: deps.settings.requireMfaRoles,
+    }),
   });
 }
