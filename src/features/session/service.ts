@@ -336,7 +336,7 @@ export async function refreshAuthentication(
 export async function reissueAccessToken(
   deps: SessionDeps,
   input: { sessionId: string; userId: string },
-): Promise<{ accessToken: string; accessTokenExpiresAt: Date } | null> {
+): Promise<{ accessToken: string; accessTokenExpiresAt: Date; authorization: TokenAuthorization } | null> {
   const session = await deps.db.session.findFirst({
     where: {
       id: input.sessionId,
@@ -349,18 +349,20 @@ export async function reissueAccessToken(
     include: { user: true },
   });
   if (!session || session.credentialEpoch !== session.user.credentialEpoch) return null;
-  return issueAccessToken(deps, {
+  const authorization = await loadTokenAuthorization(deps.db, {
+    userId: session.userId,
+    tenantId: session.activeTenantId,
+    amr: session.amr,
+    requireMfaRoles: deps.settings.requireMfaRoles,
+  });
+  const token = await issueAccessToken(deps, {
     id: session.id,
     userId: session.userId,
     amr: session.amr,
     authTime: session.authTime,
     email: session.user.email,
     emailVerified: session.user.emailVerifiedAt !== null,
-    authorization: await loadTokenAuthorization(deps.db, {
-      userId: session.userId,
-      tenantId: session.activeTenantId,
-      amr: session.amr,
-      requireMfaRoles: deps.settings.requireMfaRoles,
-    }),
+    authorization,
   });
+  return { ...token, authorization };
 }
