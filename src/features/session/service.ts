@@ -286,6 +286,22 @@ export async function revokeSessions(
   return revoked;
 }
 
+/** The session with its user, while it is live, its user active and its credential epoch current. */
+async function findLiveSession(deps: SessionDeps, input: { sessionId: string; userId: string }) {
+  const session = await deps.db.session.findFirst({
+    where: {
+      id: input.sessionId,
+      userId: input.userId,
+      revokedAt: null,
+      expiresAt: { gt: deps.now },
+      idleExpiresAt: { gt: deps.now },
+      user: { status: "ACTIVE" },
+    },
+    include: { user: true },
+  });
+  return session && session.credentialEpoch === session.user.credentialEpoch ? session : null;
+}
+
 /**
  * Step-up: records a fresh authentication (`now`, plus the methods just proven) on the session and
  * issues an access token carrying it. The refresh token family is unchanged. Null when the session
@@ -295,17 +311,8 @@ export async function refreshAuthentication(
   deps: SessionDeps,
   input: { sessionId: string; userId: string; amr: string[] },
 ): Promise<{ accessToken: string; accessTokenExpiresAt: Date } | null> {
-  const session = await deps.db.session.findFirst({
-    where: {
-      id: input.sessionId,
-      userId: input.userId,
-      revokedAt: null,
-      expiresAt: { gt: deps.now },
-      user: { status: "ACTIVE" },
-    },
-    include: { user: true },
-  });
-  if (!session || session.credentialEpoch !== session.user.credentialEpoch) return null;
+  const session = await findLiveSession(deps, input);
+  if (!session) return null;
   const amr = amrAfterStepUp(session.amr, input.amr);
   const updated = await deps.db.session.updateMany({
     where: { id: session.id, revokedAt: null, credentialEpoch: session.user.credentialEpoch },
@@ -337,18 +344,8 @@ export async function reissueAccessToken(
   deps: SessionDeps,
   input: { sessionId: string; userId: string },
 ): Promise<{ accessToken: string; accessTokenExpiresAt: Date; authorization: TokenAuthorization } | null> {
-  const session = await deps.db.session.findFirst({
-    where: {
-      id: input.sessionId,
-      userId: input.userId,
-      revokedAt: null,
-      expiresAt: { gt: deps.now },
-      idleExpiresAt: { gt: deps.now },
-      user: { status: "ACTIVE" },
-    },
-    include: { user: true },
-  });
-  if (!session || session.credentialEpoch !== session.user.credentialEpoch) return null;
+  const session = await findLiveSession(deps, input);
+  if (!session) return null;
   const authorization = await loadTokenAuthorization(deps.db, {
     userId: session.userId,
     tenantId: session.activeTenantId,
