@@ -1,5 +1,6 @@
 // Tenancy set-up for flow tests: a tenant created through the real route, and memberships or platform
 // roles written with SQL where a test only needs them to exist.
+import { v7 as uuidv7 } from "uuid";
 import { expect } from "vitest";
 import type { AuthTestContext } from "./auth.ts";
 import type { TestClient } from "./client.ts";
@@ -38,8 +39,8 @@ export async function addMemberDirect(
 ): Promise<void> {
   const [membership] = await ctx.sql<{ id: string }>(
     `INSERT INTO memberships (id, tenant_id, user_id, status, updated_at)
-     VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING id`,
-    [input.tenantId, input.userId],
+     VALUES ($1, $2, $3, 'ACTIVE', now()) RETURNING id`,
+    [uuidv7(), input.tenantId, input.userId],
   );
   await ctx.sql("INSERT INTO membership_roles (membership_id, role_key) SELECT $1, unnest($2::text[])", [
     membership?.id,
