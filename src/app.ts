@@ -10,6 +10,7 @@ import { keyRoutes } from "./features/keys/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
+import { tenancyRoutes } from "./features/tenancy/routes.ts";
 import { contactRoutes } from "./features/verification/contact-routes.ts";
 import { emailVerificationRoutes } from "./features/verification/email-routes.ts";
 import { devOutboxRoutes, verificationRoutes } from "./features/verification/routes.ts";
@@ -42,6 +43,7 @@ export function createApp() {
   app.route("/", oauthRoutes);
   app.route("/", identityRoutes);
   app.route("/", tokenExchangeRoutes);
+  app.route("/", tenancyRoutes);
   app.route("/", devOutboxRoutes);
   app.route("/", uiRoutes);
   app.all("*", handleGatewayRequest);

@@ -74,6 +74,9 @@ export const ERROR_CODES = {
   tenant_not_found: { status: 404, message: "No such tenant." },
   member_not_found: { status: 404, message: "No such member." },
   unknown_role: { status: 400, message: "A role is not in the catalogue or not of this scope." },
+  slug_taken: { status: 409, message: "This tenant slug is taken; choose another." },
+  tenant_limit_reached: { status: 409, message: "You have created as many tenants as one user may." },
+  last_owner: { status: 409, message: "A tenant needs an owner: make another member an owner first." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,6 +6,7 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies, readRefreshTokenCookie } from "../../http/cookies.ts";
+import { listMembershipsOfUser } from "../tenancy/repository.ts";
 import { logOut } from "./log-out.ts";
 import { authenticate, requireSession } from "./middleware.ts";
 import { listActiveSessions } from "./repository.ts";
@@ -68,8 +69,12 @@ export const sessionRoutes = new Hono<AppEnv>()
   .get("/auth/session", requireSession(), async (c) => {
     const current = c.var.session;
     const deps = await authDependencies(c);
-    const user = await deps.db.user.findUnique({ where: { id: current.userId } });
+    const [user, memberships] = await Promise.all([
+      deps.db.user.findUnique({ where: { id: current.userId } }),
+      listMembershipsOfUser(deps.db, { userId: current.userId, sessionId: current.sessionId }),
+    ]);
     if (!user) throw new AppError("unauthenticated");
+    const active = memberships.find((membership) => membership.active);
     c.header("Cache-Control", "no-store");
     return c.json({
       user: {
@@ -88,6 +93,12 @@ export const sessionRoutes = new Hono<AppEnv>()
         authTime: new Date(current.authTime * 1000).toISOString(),
         accessTokenExpiresAt: new Date(current.expiresAt * 1000).toISOString(),
       },
+      memberships: memberships.map(({ tenant, roles, status }) => ({
+        tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+        roles,
+        status,
+      })),
+      activeTenant: active ? { id: active.tenant.id, slug: active.tenant.slug, name: active.tenant.name } : null,
     });
   })
   .get("/auth/sessions", requireSession(), async (c) => {

@@ -4,7 +4,7 @@ import type { Database } from "../../db/client.ts";
 import { markMembershipEpoch } from "../../kv/revocation.ts";
 
 /** Moves the user's epoch on (inside the transaction that changes their roles); returns the new value. */
-export async function incrementMembershipEpoch(db: Database, userId: string): Promise<number> {
+export async function incrementMembershipEpoch(db: Pick<Database, "$queryRaw">, userId: string): Promise<number> {
   const rows = await db.$queryRaw<Array<{ membership_epoch: number }>>`
     UPDATE users SET membership_epoch = membership_epoch + 1 WHERE id = ${userId}::uuid RETURNING membership_epoch`;
   return rows[0]?.membership_epoch ?? 0;

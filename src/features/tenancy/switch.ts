@@ -9,6 +9,8 @@ export type SwitchResult =
       tenant: { id: string; slug: string };
       /** What the new token carries: empty while the session must enroll a second factor. */
       roles: string[];
+      /** The user must enroll a second factor before the token carries the tenant and its roles. */
+      mfaEnrollmentRequired: boolean;
       token: { accessToken: string; accessTokenExpiresAt: Date };
     }
   /** Not an active member of an active tenant by that id or slug (the same answer as no such tenant). */
@@ -46,5 +48,11 @@ export async function switchActiveTenant(
     metadata: { sessionId: input.sessionId },
   });
   const { authorization, ...accessToken } = token;
-  return { kind: "ok", tenant, roles: authorization.roles, token: accessToken };
+  return {
+    kind: "ok",
+    tenant,
+    roles: authorization.roles,
+    mfaEnrollmentRequired: authorization.mfaEnrollmentRequired,
+    token: accessToken,
+  };
 }
