@@ -74,6 +74,15 @@ export const ERROR_CODES = {
   tenant_not_found: { status: 404, message: "No such tenant." },
   member_not_found: { status: 404, message: "No such member." },
   unknown_role: { status: 400, message: "A role is not in the catalogue or not of this scope." },
+  invitation_not_found: { status: 404, message: "No such pending invitation." },
+  invitation_email_mismatch: {
+    status: 403,
+    message: "This invitation is for another email address; sign in with the invited address to accept it.",
+  },
+  sign_in_to_accept: {
+    status: 409,
+    message: "An account with the invited address exists; sign in to it to accept the invitation.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
