@@ -15,6 +15,7 @@ import { authenticate, requireSession } from "../session/middleware.ts";
 import { deliverAccessToken, deliverTokens } from "../session/respond.ts";
 import { ROLE_KEY_PATTERN } from "../tenancy/role-catalogue.ts";
 import { acceptInvitation, acceptWithNewAccount, declineInvitation, type Switched } from "./accept.ts";
+import { INVITATION_TOKEN } from "./schemas.ts";
 import {
   type Actor,
   createInvitation,
@@ -26,8 +27,6 @@ import {
   revokeInvitation,
 } from "./service.ts";
 
-/** The invitation link's token: 256 bits, base64url. Anything else gets the one invalid_token answer. */
-export const INVITATION_TOKEN = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const AnyToken = z.string().max(512);
 const Email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
 const Password = z
