@@ -55,10 +55,11 @@ describe("POST /auth/invitations/accept, signed in", () => {
     );
     expect(row).toEqual({ accepted_by: invitee.id, accepted: true });
     expect(
-      await ctx.count("audit_events", "action = 'invitation.accepted' AND user_id = $1 AND actor_id = $2", [
-        invitee.id,
-        owner.id,
-      ]),
+      await ctx.count(
+        "audit_events",
+        "action = 'invitation.accepted' AND user_id = $1 AND tenant_id = $2 AND metadata->>'invitedBy' = $3",
+        [invitee.id, tenant.id, owner.id],
+      ),
     ).toBe(1);
     // The session it reached keeps working with the new token; the token from before is stale.
     expect((await invitee.client.request("/auth/session")).status).toBe(200);

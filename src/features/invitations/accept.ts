@@ -63,12 +63,12 @@ async function auditAccepted(
     action: "invitation.accepted",
     success: true,
     userId: input.userId,
-    actorId: input.consumed.invitation.invited_by_id,
     tenantId: input.consumed.invitation.tenant_id,
     ipHash: input.client.ipHash,
     userAgent: input.client.userAgent,
     metadata: {
       invitationId: input.consumed.invitation.id,
+      invitedBy: input.consumed.invitation.invited_by_id,
       roles: input.consumed.invitation.roles,
       newMember: input.consumed.newMember,
     },

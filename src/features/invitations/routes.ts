@@ -192,7 +192,8 @@ export const invitationRoutes = new Hono<AppEnv>()
   })
   .post("/auth/invitations/decline", async (c) => {
     const body = await readJsonBody(c, DeclineBody);
-    const session = await authenticate(c);
+    // The token alone decides; a session (for the audit row only) that has expired must not stop a decline.
+    const session = await authenticate(c).catch(() => undefined);
     const result = await declineInvitation(await authDependencies(c), {
       token: linkTokenOf(body.token),
       userId: session?.userId ?? null,
