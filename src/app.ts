@@ -6,6 +6,7 @@ import { healthRoutes } from "./features/health/routes.ts";
 import { oauthRoutes } from "./features/identities/oauth-routes.ts";
 import { identityRoutes } from "./features/identities/routes.ts";
 import { tokenExchangeRoutes } from "./features/identities/token-exchange-routes.ts";
+import { invitationRoutes } from "./features/invitations/routes.ts";
 import { keyRoutes } from "./features/keys/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
@@ -44,6 +45,7 @@ export function createApp() {
   app.route("/", identityRoutes);
   app.route("/", tokenExchangeRoutes);
   app.route("/", tenancyRoutes);
+  app.route("/", invitationRoutes);
   app.route("/", devOutboxRoutes);
   app.route("/", uiRoutes);
   app.all("*", handleGatewayRequest);

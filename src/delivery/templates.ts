@@ -125,3 +125,29 @@ export function identityChangeNoticeMessage(input: {
     html: layout(subject, [escapeHtml(what), escapeHtml(advice)]),
   };
 }
+
+/** To an invited address: who invites it where, with which roles, and the link (single use). */
+export function invitationMessage(input: {
+  tenantName: string;
+  inviter: string | null;
+  roles: string[];
+  link: string;
+  hours: number;
+}): RenderedMessage {
+  const subject = `You are invited to join ${input.tenantName}`;
+  const who = input.inviter ? `${input.inviter} invited you` : "You are invited";
+  const what = `${who} to join ${input.tenantName} as ${input.roles.join(", ")}.`;
+  const within =
+    input.hours >= 48 ? `${Math.floor(input.hours / 24)} days` : `${Math.max(1, Math.floor(input.hours))} hours`;
+  const expiry = `The link works once and expires in ${within}. If you do not know why you got this, ignore it or decline.`;
+  return {
+    template: "invitation",
+    subject,
+    text: `${what}\n\nOpen this link to accept or decline: ${input.link}\n\n${expiry}\n`,
+    html: layout(subject, [
+      escapeHtml(what),
+      `<a href="${escapeHtml(input.link)}">Accept or decline the invitation</a>.`,
+      escapeHtml(expiry),
+    ]),
+  };
+}

@@ -77,6 +77,15 @@ export const ERROR_CODES = {
   slug_taken: { status: 409, message: "This tenant slug is taken; choose another." },
   tenant_limit_reached: { status: 409, message: "You have created as many tenants as one user may." },
   last_owner: { status: 409, message: "A tenant needs an owner: make another member an owner first." },
+  invitation_not_found: { status: 404, message: "No such pending invitation." },
+  invitation_email_mismatch: {
+    status: 403,
+    message: "This invitation is for another email address; sign in with the invited address to accept it.",
+  },
+  sign_in_to_accept: {
+    status: 409,
+    message: "An account with the invited address exists; sign in to it to accept the invitation.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,7 @@ import { accountSecurityRoutes } from "./account-security/routes.tsx";
 import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
 import { forgotPasswordRoutes } from "./forgot-password/routes.tsx";
+import { invitationPageRoutes } from "./invitations/routes.tsx";
 import { linkRoutes } from "./link/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
 import { reauthenticateRoutes } from "./reauthenticate/routes.tsx";
@@ -32,7 +33,8 @@ const pages = new Hono<AppEnv>()
   .route("/", resetPasswordRoutes)
   .route("/", twoFactorRoutes)
   .route("/", reauthenticateRoutes)
-  .route("/", linkRoutes);
+  .route("/", linkRoutes)
+  .route("/", invitationPageRoutes);
 
 /**
  * pageSecurity on the pages' own paths, mounted before the /auth/* body-limit and CSRF middleware so

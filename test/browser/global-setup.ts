@@ -9,6 +9,7 @@ import chromium from "@sparticuz/chromium";
 import type { TestProject } from "vitest/node";
 import { type DevProcess, spawnDev, waitForGateway } from "../../scripts/lib/dev-process.ts";
 import { findFreePort } from "../../scripts/lib/free-port.ts";
+import { LOCAL_DATABASE_NAME } from "../../scripts/lib/local-database.ts";
 import { loadOrCreateDevSecrets } from "../../scripts/lib/secrets.ts";
 import { startOidcProvider } from "../providers/oidc-provider.ts";
 
@@ -22,6 +23,8 @@ declare module "vitest" {
     signingKeys: string;
     /** The OAUTH_PROVIDERS entry of the local OpenID provider: its id and the name its button shows. */
     oauthProvider: { id: string; displayName: string };
+    /** The dev gateway's PostgreSQL, for set-up rows a test cannot make through routes yet (a tenant). */
+    databaseUrl: string;
   }
 }
 
@@ -88,6 +91,7 @@ export default async function setup(project: TestProject) {
     project.provide("chromiumPath", chromiumPath);
     project.provide("signingKeys", secrets.SIGNING_KEYS);
     project.provide("oauthProvider", { id: OAUTH_PROVIDER.id, displayName: OAUTH_PROVIDER.displayName });
+    project.provide("databaseUrl", `postgres://postgres:postgres@127.0.0.1:${postgresPort}/${LOCAL_DATABASE_NAME}`);
   } catch (error) {
     await stop(dev);
     await provider.close();

@@ -1,5 +1,6 @@
 // Narrow database operations on users and their password accounts.
 import type { Database } from "../../db/client.ts";
+import type { Prisma } from "../../db/generated/client.ts";
 
 export const PASSWORD_PROVIDER = "password";
 
@@ -67,16 +68,20 @@ export async function findPasswordAccountOfUser(db: Database, userId: string) {
   return db.account.findFirst({ where: { userId, provider: PASSWORD_PROVIDER } });
 }
 
-/** Creates the user and their password account together; null when the email is taken. */
+/**
+ * Creates the user and their password account together; null when the email is taken. An invitation's
+ * sign-up passes `emailVerifiedAt` (its token proved the address) and runs inside its transaction.
+ */
 export async function insertUserWithPassword(
-  db: Database,
-  input: { email: string; name: string | null; passwordHash: string },
+  db: Database | Prisma.TransactionClient,
+  input: { email: string; name: string | null; passwordHash: string; emailVerifiedAt?: Date },
 ): Promise<{ id: string; credentialEpoch: number } | null> {
   try {
     return await db.user.create({
       data: {
         email: input.email,
         name: input.name,
+        emailVerifiedAt: input.emailVerifiedAt ?? null,
         accounts: {
           create: { provider: PASSWORD_PROVIDER, providerAccountId: input.email, passwordHash: input.passwordHash },
         },

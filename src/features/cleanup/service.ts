@@ -9,9 +9,11 @@ const ENDED_SESSION_RETENTION_DAYS = 30;
 const OUTBOX_RETENTION_DAYS = 7;
 /** Counters untouched this long are forgotten, except a lock (password or second factor) a reset must lift. */
 const COUNTER_RETENTION_DAYS = 7;
+/** Answered, revoked or expired invitations stay this long, so owners see what became of them. */
+const INVITATION_RETENTION_DAYS = 30;
 
 export type CleanupReport = Record<
-  "verificationCodes" | "refreshTokens" | "sessions" | "counters" | "outbox" | "challenges",
+  "verificationCodes" | "refreshTokens" | "sessions" | "counters" | "outbox" | "challenges" | "invitations",
   number
 >;
 
@@ -47,6 +49,13 @@ export async function purgeExpired(
     ["challenges", "webauthn_challenges", "expires_at < $1"],
     ["challenges", "oauth_flows", "expires_at < $1"],
     ["challenges", "identity_link_intents", "expires_at < $1"],
+    [
+      "invitations",
+      "invitations",
+      ["expires_at", "accepted_at", "declined_at", "revoked_at"]
+        .map((column) => `${column} < $1 - interval '${INVITATION_RETENTION_DAYS} days'`)
+        .join(" OR "),
+    ],
   ];
   const report: CleanupReport = {
     verificationCodes: 0,
@@ -55,6 +64,7 @@ export async function purgeExpired(
     counters: 0,
     outbox: 0,
     challenges: 0,
+    invitations: 0,
   };
   for (const [name, table, where] of purges) {
     for (let batch = 0; batch < maxBatches; batch++) {

@@ -36,9 +36,9 @@ async function sendLimits(keys: ServerKeys, input: SendRequest): Promise<Array<[
 /**
  * Counts one request against `key` in a fixed window that starts at the key's first request:
  * one INSERT … ON CONFLICT DO UPDATE (the row lock makes parallel requests queue), returning the
- * count including this request and when its window started.
+ * count including this request and when its window started. Also counts invitations per tenant.
  */
-async function countInFixedWindow(db: Database, key: string, now: Date) {
+export async function countInFixedWindow(db: Database, key: string, now: Date) {
   const expired = Prisma.sql`auth_counters.window_started_at <= ${now}::timestamptz - make_interval(secs => ${SEND_WINDOW_SECONDS}::int)`;
   const rows = await db.$queryRaw<Array<{ count: number; window_started_at: Date }>>`
     INSERT INTO auth_counters (key, failures, window_started_at, blocked_until, updated_at)
