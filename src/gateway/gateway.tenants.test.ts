@@ -135,6 +135,25 @@ describe("a member whose active tenant is another", () => {
     expect(sessionCookiesSet(browser)).toEqual([]);
   });
 
+  it("browser with an unusable access cookie: refreshed at the edge, then switched; the newest access cookie wins", async () => {
+    const { browser, sessionId } = await browserMember(
+      [
+        [acme, ["STAFF"]],
+        [beta, ["STAFF"]],
+      ],
+      beta,
+    );
+    browser.cookies.set("__Host-portcullis_at", "not.a.token");
+    const response = await browser.request(sub(acme.slug));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Echo).headers["x-auth-tenant"]).toBe(acme.id);
+    // One access cookie (the switched one) and the rotated refresh cookie.
+    expect(sessionCookiesSet(browser).sort()).toEqual(["__Host-portcullis_at", "__Host-portcullis_rt"]);
+    expect(claimsOf(accessCookie(browser))).toMatchObject({ tenant: acme.id, tenant_slug: acme.slug });
+    expect(await activeTenantOf(ctx, sessionId)).toBe(acme.id);
+    expect((await browser.request("/auth/session")).status).toBe(200);
+  });
+
   it("bearer: answers 403 tenant_mismatch naming the tenant, and switches nothing", async () => {
     const member = await bearerMember(
       [

@@ -101,7 +101,7 @@ async function routeRequest(c: Context<AppEnv>): Promise<Response> {
   if (resolution.tenantSlug !== undefined) {
     const access = await enterTenant(c, resolved, resolution.tenantSlug);
     if (access.kind === "forbidden") throw new AppError("forbidden");
-    // Named, so an API client can switch (POST /auth/tenants/switch) and retry; only members learn it.
+    // Named, so an API client can switch its active tenant and retry; only members learn the slug.
     if (access.kind === "tenant_mismatch") return errorResponse(new AppError("tenant_mismatch"), {}, access);
     caller = access.caller;
   }
