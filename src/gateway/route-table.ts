@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { withAliases } from "../http/aliases.ts";
 import { canonicalHost, canonicalizePath, foldCase } from "./canonical.ts";
-import { tenantSlugFor } from "./tenant-source.ts";
+import { tenantSlugFor, tenantSourceProblem } from "./tenant-source.ts";
 
 /** Paths the gateway serves itself and never proxies. */
 export const RESERVED_PATH_PREFIXES = [
@@ -153,18 +153,6 @@ function labelOf(entry: unknown, index: number): string {
   return `route #${index + 1} "${name.length > 64 ? `${name.slice(0, 64)}…` : name}"`;
 }
 
-// A tenant route forwards a tenant the caller was checked against, which needs a session and a place
-// the slug can come from.
-function assertTenantSourceUsable(route: GatewayRoute, index: number): void {
-  if (route.tenantFrom === undefined) return;
-  if (route.policy === "public") {
-    throw new RouteTableError(`${describe(route, index)}: tenantFrom needs a signed-in policy, not "public"`);
-  }
-  if (route.tenantFrom === "subdomain" && !route.host?.startsWith("*.")) {
-    throw new RouteTableError(`${describe(route, index)}: tenantFrom "subdomain" needs a host of the form *.<domain>`);
-  }
-}
-
 /**
  * Parses the table: JSON text (an env var or secret), or the array of tables wrangler hands over when
  * the table is written as TOML under `[vars]`. Refuses reserved paths, duplicate names and shadowed routes.
@@ -200,7 +188,8 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
         `${describe(route, index)}: requireMfa and maxAgeSeconds need a signed-in policy, not "public"`,
       );
     }
-    assertTenantSourceUsable(route, index);
+    const tenantProblem = tenantSourceProblem(route);
+    if (tenantProblem) throw new RouteTableError(`${describe(route, index)}: ${tenantProblem}`);
     for (const reserved of RESERVED_PATH_PREFIXES) {
       // A catch-all "/" is fine (reserved paths are excluded when matching); a route inside one is not.
       if (prefixCovers(reserved, route.pathPrefix)) {

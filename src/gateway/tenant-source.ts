@@ -1,6 +1,19 @@
 // Where a tenant route reads the tenant slug from: one host label or one path segment. Pure code.
 import type { GatewayRoute } from "./route-table.ts";
 
+/**
+ * Why `route`'s tenantFrom cannot work, undefined when it can: a tenant route forwards a tenant the
+ * caller was checked against, which needs a session and a place the slug can come from.
+ */
+export function tenantSourceProblem(route: GatewayRoute): string | undefined {
+  if (route.tenantFrom === undefined) return undefined;
+  if (route.policy === "public") return 'tenantFrom needs a signed-in policy, not "public"';
+  if (route.tenantFrom === "subdomain" && !route.host?.startsWith("*.")) {
+    return 'tenantFrom "subdomain" needs a host of the form *.<domain>';
+  }
+  return undefined;
+}
+
 /** A tenant slug as the gateway accepts it from a host label or a path segment (a DNS label). */
 export const TENANT_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
