@@ -57,6 +57,17 @@ function testRoutes(origin: string, deadOrigin: string) {
     { name: "dead-private", pathPrefix: "/private-dead", origin: deadOrigin, policy: "authenticated" },
     { name: "no-csrf", pathPrefix: "/self-checked", origin, policy: "authenticated", originId: "app", csrf: false },
     { name: "params", pathPrefix: "/matrix", origin, policy: "authenticated", originId: "app", pathParameters: true },
+    // Tenant routes (issue 14): the slug from one host label, or from the first segment after /t.
+    {
+      name: "tenant-sub",
+      host: "*.tenants.localhost",
+      pathPrefix: "/",
+      origin,
+      policy: { roles: ["STAFF", "OWNER"] },
+      originId: "app",
+      tenantFrom: "subdomain",
+    },
+    { name: "tenant-path", pathPrefix: "/t", origin, policy: "authenticated", originId: "app", tenantFrom: "path" },
     { name: "app", host: "localhost", pathPrefix: "/", origin, policy: "authenticated", originId: "app" },
   ];
 }

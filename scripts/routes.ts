@@ -42,6 +42,11 @@ try {
     const resolution = resolveRoute(routes, url);
     if (resolution.kind === "invalid_path") {
       console.log(`${method.toUpperCase()} ${url} → 400 invalid_path (${resolution.reason})`);
+    } else if (resolution.kind === "no_tenant") {
+      const source = resolution.route.tenantFrom === "subdomain" ? "host label" : "path segment";
+      console.log(
+        `${method.toUpperCase()} ${url} → route ${resolution.route.name}, but no valid tenant ${source}: 404 not_found`,
+      );
     } else if (resolution.kind === "no_route") {
       console.log(`${method.toUpperCase()} ${url} → no route: 404 not_found (deny by default)`);
     } else {
@@ -50,6 +55,11 @@ try {
       console.log(`${method.toUpperCase()} ${url}`);
       console.log(`  route:   ${route.name} (#${routes.indexOf(route) + 1})`);
       console.log(`  policy:  ${policy}`);
+      if (route.tenantFrom) {
+        console.log(
+          `  tenant:  ${resolution.tenantSlug} (tenantFrom: ${route.tenantFrom}; checked against the session)`,
+        );
+      }
       console.log(`  origin:  ${originUrlFor(route, { path: resolution.path, search: url.search })}`);
       console.log(
         `  audience (assertion aud): ${route.originId}; timeout ${route.timeoutMs} ms; host ${route.preserveHost ? "preserved" : "the origin's"}`,

@@ -26,6 +26,7 @@ export function signAssertion(
     email_verified: identity.emailVerified,
     roles: identity.roles,
     ...(identity.tenant ? { tenant: identity.tenant } : {}),
+    ...(identity.tenantSlug ? { tenant_slug: identity.tenantSlug } : {}),
     amr: identity.amr,
     // Which policy the gateway applied and how the caller authenticated (H2, M4).
     route: identity.route,

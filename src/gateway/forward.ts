@@ -38,6 +38,7 @@ async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, caller: 
     "X-Auth-Assertion": assertion,
   };
   if (identity.tenant) headers["X-Auth-Tenant"] = identity.tenant;
+  if (identity.tenantSlug) headers["X-Auth-Tenant-Slug"] = identity.tenantSlug;
   return headers;
 }
 

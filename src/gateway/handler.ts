@@ -2,6 +2,7 @@
 // (deny by default), checked against the route's policy, and forwarded to its origin.
 import type { Context } from "hono";
 import { presentedAuthSource, resolveGatewayCaller } from "../features/session/caller.ts";
+import { mfaEnrollmentLocation } from "../features/session/enrollment.ts";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "../features/session/step-up.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
@@ -10,6 +11,7 @@ import { finishResponse } from "../http/response-headers.ts";
 import { canonicalizePath } from "./canonical.ts";
 import { forwardToOrigin } from "./forward.ts";
 import { type GatewayRoute, isGatewayOwnPath, resolveRoute } from "./route-table.ts";
+import { enterTenant } from "./tenant-access.ts";
 
 function wantsHtml(c: Context<AppEnv>): boolean {
   return (c.req.method === "GET" || c.req.method === "HEAD") && (c.req.header("accept") ?? "").includes("text/html");
@@ -17,9 +19,9 @@ function wantsHtml(c: Context<AppEnv>): boolean {
 
 const isWebSocketUpgrade = (c: Context<AppEnv>) => c.req.header("upgrade")?.toLowerCase() === "websocket";
 
-function errorResponse(error: AppError, headers: Record<string, string>): Response {
+function errorResponse(error: AppError, headers: Record<string, string>, extra: { tenant?: string } = {}): Response {
   return Response.json(
-    { error: { code: error.code, message: error.message } },
+    { error: { code: error.code, message: error.message, ...extra } },
     { status: error.status, headers: { "Cache-Control": "no-store", ...headers } },
   );
 }
@@ -32,6 +34,19 @@ function unauthenticated(c: Context<AppEnv>): Response {
     return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
   }
   return errorResponse(new AppError("unauthenticated"), { "WWW-Authenticate": "Bearer" });
+}
+
+/**
+ * A session that must first enroll a second factor (REQUIRE_MFA_ROLES) reaches no origin: browsers go
+ * to the security page's authenticator setup and come back via return_to; API callers get 403.
+ */
+function mfaEnrollmentRequired(c: Context<AppEnv>): Response {
+  const url = new URL(c.req.url);
+  if (wantsHtml(c)) {
+    const location = mfaEnrollmentLocation(url.pathname + url.search);
+    return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
+  }
+  return errorResponse(new AppError("mfa_enrollment_required"), {});
 }
 
 /** The route's step-up policy: a recent enough sign-in, and a second factor when required. */
@@ -67,7 +82,7 @@ async function routeRequest(c: Context<AppEnv>): Promise<Response> {
   assertRouteTableUsable(c, url);
   const resolution = resolveRoute(c.var.config.gatewayRoutes, url);
   if (resolution.kind === "invalid_path") throw new AppError("invalid_path");
-  if (resolution.kind === "no_route") throw new AppError("not_found");
+  if (resolution.kind === "no_route" || resolution.kind === "no_tenant") throw new AppError("not_found");
   const { route } = resolution;
   const target = { path: resolution.path, search: url.search };
   // A public route forwards no identity, so a cross-site request gains nothing there: no CSRF check.
@@ -79,8 +94,17 @@ async function routeRequest(c: Context<AppEnv>): Promise<Response> {
   if (source === "cookie" && route.csrf && (isUnsafeMethod(c.req.method) || isWebSocketUpgrade(c))) {
     assertSameOrigin(c);
   }
-  const caller = await resolveGatewayCaller(c);
-  if (!caller) return unauthenticated(c);
+  const resolved = await resolveGatewayCaller(c);
+  if (!resolved) return unauthenticated(c);
+  if (resolved.session.mfaEnrollmentRequired) return mfaEnrollmentRequired(c);
+  let caller = resolved;
+  if (resolution.tenantSlug !== undefined) {
+    const access = await enterTenant(c, resolved, resolution.tenantSlug);
+    if (access.kind === "forbidden") throw new AppError("forbidden");
+    // Named, so an API client can switch its active tenant and retry; only members learn the slug.
+    if (access.kind === "tenant_mismatch") return errorResponse(new AppError("tenant_mismatch"), {}, access);
+    caller = access.caller;
+  }
   const { session } = caller;
   if (typeof route.policy === "object" && !route.policy.roles.some((role) => session.roles.includes(role))) {
     throw new AppError("forbidden");

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { withAliases } from "../http/aliases.ts";
 import { canonicalHost, canonicalizePath, foldCase } from "./canonical.ts";
+import { tenantSlugFor, tenantSourceProblem } from "./tenant-source.ts";
 
 /** Paths the gateway serves itself and never proxies. */
 export const RESERVED_PATH_PREFIXES = [
@@ -88,6 +89,11 @@ const routeSchema = withAliases(
     pathParameters: z.boolean().default(false),
     /** Origin-check cookie-authenticated unsafe requests and upgrades (M4). @default true */
     csrf: z.boolean().default(true),
+    /**
+     * Where the tenant slug is read: the one label `*` matches in `host: "*.<domain>"`, or the first
+     * path segment after `pathPrefix`. Signed-in policies only.
+     */
+    tenantFrom: z.enum(["subdomain", "path"]).optional(),
   }),
 );
 
@@ -182,6 +188,8 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
         `${describe(route, index)}: requireMfa and maxAgeSeconds need a signed-in policy, not "public"`,
       );
     }
+    const tenantProblem = tenantSourceProblem(route);
+    if (tenantProblem) throw new RouteTableError(`${describe(route, index)}: ${tenantProblem}`);
     for (const reserved of RESERVED_PATH_PREFIXES) {
       // A catch-all "/" is fine (reserved paths are excluded when matching); a route inside one is not.
       if (prefixCovers(reserved, route.pathPrefix)) {
@@ -217,8 +225,10 @@ export function matchRoute(routes: readonly GatewayRoute[], host: string, path: 
 
 /** Where a request goes: a route and the canonical path to forward, an unusable path, or nowhere. */
 export type RouteResolution =
-  | { kind: "route"; route: GatewayRoute; path: string }
+  | { kind: "route"; route: GatewayRoute; path: string; tenantSlug?: string }
   | { kind: "invalid_path"; reason: string }
+  /** A tenant route matched, but the request names no valid tenant slug (answered like no route). */
+  | { kind: "no_tenant"; route: GatewayRoute }
   | { kind: "no_route" };
 
 /** Canonicalizes `url` once and matches it (H2); what cannot be made unambiguous is `invalid_path`. */
@@ -228,7 +238,9 @@ export function resolveRoute(routes: readonly GatewayRoute[], url: URL): RouteRe
   const route = matchRoute(routes, canonicalHost(url), canonical.matchPath);
   if (!route) return { kind: "no_route" };
   if (canonical.hasParameters && !route.pathParameters) return { kind: "invalid_path", reason: "; path parameters" };
-  return { kind: "route", route, path: canonical.path };
+  const tenantSlug = tenantSlugFor(route, canonicalHost(url), canonical.matchPath);
+  if (tenantSlug === null) return { kind: "no_tenant", route };
+  return { kind: "route", route, path: canonical.path, ...(tenantSlug === undefined ? {} : { tenantSlug }) };
 }
 
 /** The URL the origin receives for the canonical `path` under `route` (prefix stripped when asked). */

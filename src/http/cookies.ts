@@ -81,6 +81,11 @@ export function sessionCookieHeaders(c: Context<AppEnv>, values: SessionCookieVa
   ];
 }
 
+/** The Set-Cookie value for a new access cookie alone, for responses built outside Hono's context. */
+export function accessCookieHeader(c: Context<AppEnv>, accessToken: string, ttlSeconds: number): string {
+  return generateCookie(ACCESS, accessToken, { ...cookieOptions(c), maxAge: ttlSeconds });
+}
+
 /** The Set-Cookie values that delete both session cookies. */
 export function clearedSessionCookieHeaders(c: Context<AppEnv>): string[] {
   const options = cookieOptions(c);

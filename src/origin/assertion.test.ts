@@ -51,7 +51,8 @@ describe("a valid assertion", () => {
         email: "ada@example.com",
         emailVerified: true,
         roles: ["admin", "editor"],
-        tenant: "acme",
+        tenant: "tenant_1",
+        tenantSlug: "acme",
         amr: ["pwd"],
         route: "api",
         authSource: "cookie",
@@ -62,10 +63,13 @@ describe("a valid assertion", () => {
     });
   });
 
-  it("leaves tenant out when the assertion has none, and accepts empty roles", async () => {
-    const result = await verifierFor()(requestWith(await gateway.signAssertion({ tenant: undefined, roles: [] })));
+  it("leaves tenant and tenantSlug out when the assertion has none, and accepts empty roles", async () => {
+    const result = await verifierFor()(
+      requestWith(await gateway.signAssertion({ tenant: undefined, tenant_slug: undefined, roles: [] })),
+    );
     expect(result.ok && result.identity).toMatchObject({ roles: [] });
     expect(result.ok && "tenant" in result.identity).toBe(false);
+    expect(result.ok && "tenantSlug" in result.identity).toBe(false);
   });
 
   it("reads the header from a Headers object and from a record whatever the name's case", async () => {
@@ -118,6 +122,7 @@ describe("a missing or malformed assertion", () => {
     expect(await errorFor({ amr: [1] })).toBe("malformed_assertion");
     expect(await errorFor({ email_verified: "true" })).toBe("malformed_assertion");
     expect(await errorFor({ tenant: 7 })).toBe("malformed_assertion");
+    expect(await errorFor({ tenant_slug: ["acme"] })).toBe("malformed_assertion");
   });
 
   it("H2/M4: is malformed_assertion without the route that was applied or how the caller authenticated", async () => {

@@ -17,8 +17,12 @@ export type OriginIdentity = {
   sessionId: string;
   email: string;
   emailVerified: boolean;
+  /** The active tenant's roles plus platform roles: what the route's roles policy was checked against. */
   roles: string[];
+  /** The active tenant's id (claim `tenant`); on a tenant route, the tenant the route named. */
   tenant?: string;
+  /** The active tenant's slug (claim `tenant_slug`). */
+  tenantSlug?: string;
   amr: string[];
   /**
    * The name of the gateway route whose policy was applied (claim `route`). Check it when this origin
@@ -202,12 +206,13 @@ function requestPath(target: string): string {
 }
 
 function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
-  const { sub, sid, email, email_verified, roles, tenant, amr, iat, exp, jti, route, auth_src } = payload;
+  const { sub, sid, email, email_verified, roles, tenant, tenant_slug, amr, iat, exp, jti, route, auth_src } = payload;
   if (typeof sub !== "string" || typeof sid !== "string" || typeof email !== "string") return undefined;
   if (typeof email_verified !== "boolean" || typeof jti !== "string" || jti === "") return undefined;
   if (typeof iat !== "number" || typeof exp !== "number") return undefined;
   if (!isStringArray(roles) || !isStringArray(amr)) return undefined;
   if (tenant !== undefined && typeof tenant !== "string") return undefined;
+  if (tenant_slug !== undefined && typeof tenant_slug !== "string") return undefined;
   if (typeof route !== "string" || route === "" || !AUTH_SOURCES.has(auth_src)) return undefined;
   return {
     userId: sub,
@@ -216,6 +221,7 @@ function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
     emailVerified: email_verified,
     roles,
     ...(tenant === undefined ? {} : { tenant }),
+    ...(tenant_slug === undefined ? {} : { tenantSlug: tenant_slug }),
     amr,
     route,
     authSource: auth_src as OriginIdentity["authSource"],

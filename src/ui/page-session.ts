@@ -1,13 +1,21 @@
 // The signed-in user of a page request: the access cookie, refreshed at the edge when it has expired
-// (the new cookies reach the browser through pageSecurity), or a redirect to sign-in.
+// (the new cookies reach the browser through pageSecurity), or a redirect to sign-in; a session that
+// must enroll a second factor is sent to do that first.
 import type { Context } from "hono";
 import { resolveGatewayCaller } from "../features/session/caller.ts";
+import { assertUsableDuringEnrollment } from "../features/session/enrollment.ts";
 import type { AppEnv, AuthenticatedSession } from "../http/app-env.ts";
 import { safeReturnTo } from "../http/return-to.ts";
 
-/** The page's session, or undefined when the browser is not signed in. */
+/**
+ * The page's session, or undefined when the browser is not signed in. A session that must first enroll
+ * a second factor gets it only on the pages enrollment allows; elsewhere this throws
+ * `mfa_enrollment_required`, which the page error renderer answers with a redirect to the TOTP setup.
+ */
 export async function pageSession(c: Context<AppEnv>): Promise<AuthenticatedSession | undefined> {
-  return (await resolveGatewayCaller(c))?.session;
+  const session = (await resolveGatewayCaller(c))?.session;
+  if (session) assertUsableDuringEnrollment(session, { method: c.req.method, path: new URL(c.req.url).pathname });
+  return session;
 }
 
 /** `/auth/sign-in?return_to=<this page>`: where a page sends a browser that has no session. */

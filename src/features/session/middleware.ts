@@ -9,6 +9,7 @@ import { AppError } from "../../http/app-error.ts";
 import { gatewayBearerToken, ourTokens } from "../../http/bearer.ts";
 import { readAccessTokenCookie } from "../../http/cookies.ts";
 import { readRevocation } from "../../kv/revocation.ts";
+import { assertUsableDuringEnrollment } from "./enrollment.ts";
 import { STEP_UP_ERRORS, type StepUpPolicy, stepUpChallenge, stepUpShortfall } from "./step-up.ts";
 
 /** "stale": valid, but issued before the user's memberships or roles last changed (refresh for a new one). */
@@ -92,11 +93,16 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthenticatedSes
   return check.session;
 }
 
-/** Hono middleware: 401 (with WWW-Authenticate) unless a valid, unrevoked access token is presented. */
+/**
+ * Hono middleware: 401 (with WWW-Authenticate) unless a valid, unrevoked access token is presented;
+ * 403 `mfa_enrollment_required` when the session must first enroll a second factor and this route is
+ * not one of those it may use meanwhile (enrollment.ts).
+ */
 export function requireSession() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const session = await authenticate(c);
     if (!session) return unauthenticated(c);
+    assertUsableDuringEnrollment(session, { method: c.req.method, path: new URL(c.req.url).pathname });
     c.set("session", session);
     await next();
   });

@@ -92,6 +92,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         amr: current.amr,
         authTime: new Date(current.authTime * 1000).toISOString(),
         accessTokenExpiresAt: new Date(current.expiresAt * 1000).toISOString(),
+        // True while the user's role requires a second factor the session has not enrolled yet.
+        mfaEnrollmentRequired: current.mfaEnrollmentRequired,
       },
       memberships: memberships.map(({ tenant, roles, status }) => ({
         tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
