@@ -20,7 +20,7 @@ export function UsersPage({ view, users, query, nextPath, state }: UsersPageProp
     <div class="card">
       <h1>{a.usersHeading}</h1>
       <ErrorSummary view={view} state={state} />
-      <form method="get" action={CONSOLE_PATH} role="search">
+      <form method="get" action={CONSOLE_PATH}>
         <div class="field">
           <label for="q">{a.search.label}</label>
           <p class="hint" id="q-hint">
