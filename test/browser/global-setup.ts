@@ -9,6 +9,7 @@ import chromium from "@sparticuz/chromium";
 import type { TestProject } from "vitest/node";
 import { type DevProcess, spawnDev, waitForGateway } from "../../scripts/lib/dev-process.ts";
 import { findFreePort } from "../../scripts/lib/free-port.ts";
+import { LOCAL_DATABASE_NAME } from "../../scripts/lib/local-database.ts";
 import { loadOrCreateDevSecrets } from "../../scripts/lib/secrets.ts";
 import { startOidcProvider } from "../providers/oidc-provider.ts";
 
@@ -20,6 +21,8 @@ declare module "vitest" {
     chromiumPath: string;
     /** The gateway's SIGNING_KEYS, made here, so a test can age a session's access cookie (helpers/session-age.ts). */
     signingKeys: string;
+    /** The development database's URL (set-up only, e.g. granting PLATFORM_ADMIN: helpers/database.ts). */
+    databaseUrl: string;
     /** The OAUTH_PROVIDERS entry of the local OpenID provider: its id and the name its button shows. */
     oauthProvider: { id: string; displayName: string };
   }
@@ -87,6 +90,7 @@ export default async function setup(project: TestProject) {
     project.provide("baseUrl", baseUrl);
     project.provide("chromiumPath", chromiumPath);
     project.provide("signingKeys", secrets.SIGNING_KEYS);
+    project.provide("databaseUrl", `postgres://postgres:postgres@127.0.0.1:${postgresPort}/${LOCAL_DATABASE_NAME}`);
     project.provide("oauthProvider", { id: OAUTH_PROVIDER.id, displayName: OAUTH_PROVIDER.displayName });
   } catch (error) {
     await stop(dev);
