@@ -49,6 +49,10 @@ describe("the users list", () => {
     const first = await readPage(await admin.client.request(`/auth/admin?q=${tag}&limit=2`));
     expect(first.status).toBe(200);
     expect(first.h1).toBe("Users");
+    expect(first.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic'/);
+    expect(first.headers.get("x-frame-options")).toBe("DENY");
+    expect(first.headers.get("cache-control")).toBe("no-store");
+    expect(first.inlineHandlers).toEqual([]);
     const userLinks = first.links.filter((link) => link.attributes.href?.startsWith("/auth/admin/users/"));
     expect(userLinks).toHaveLength(2);
     const next = first.links.find((link) => link.attributes.rel === "next")?.attributes.href ?? "";
