@@ -107,6 +107,24 @@ describe("platform role grants", () => {
   });
 });
 
+describe("two admins removing each other at once", () => {
+  it("leaves at least one PLATFORM_ADMIN: the grants are locked, so the second removal sees the first", async () => {
+    const pair = await setUpAuthTest();
+    const [left, right] = [await signedInPlatformAdmin(pair, "left"), await signedInPlatformAdmin(pair, "right")];
+    const remove = (actor: PlatformAdmin, target: PlatformAdmin) =>
+      pair.client().request(`/admin/users/${target.userId}/platform-roles/PLATFORM_ADMIN`, {
+        method: "DELETE",
+        bearer: actor.accessToken,
+      });
+    const [first, second] = await Promise.all([remove(left, right), remove(right, left)]);
+    const statuses = [first.status, second.status].sort();
+    // One wins (200); the other is refused: 403 when its own grant went first, or 409 as the last admin.
+    expect(statuses[0]).toBe(200);
+    expect([403, 409]).toContain(statuses[1]);
+    expect(await pair.count("platform_role_grants", "role_key = 'PLATFORM_ADMIN'")).toBe(1);
+  });
+});
+
 describe("the role catalogue", () => {
   it("lists the seeded roles and adds an operator's role once; bad keys and scopes are refused", async () => {
     const listed = await json<{ roles: Array<{ key: string; scope: string }> }>(await adminCall("/admin/roles"));
