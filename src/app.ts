@@ -1,7 +1,8 @@
-// Builds the Hono app: (development: /dev/ping) → request id → config → database → (auth: body limit, CSRF) → auth routes → gateway.
+// Builds the Hono app: (development: /dev/ping) → request id → config → database → (auth, admin: body limit, CSRF) → auth routes → admin API → gateway.
 import { Hono } from "hono";
 import { database } from "./db/middleware.ts";
 import { accountRoutes } from "./features/account/routes.ts";
+import { adminRoutes } from "./features/admin/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { oauthRoutes } from "./features/identities/oauth-routes.ts";
 import { identityRoutes } from "./features/identities/routes.ts";
@@ -32,6 +33,7 @@ export function createApp() {
   app.route("/", pageSecurityRoutes);
   // Proxied bodies stream to the origin unlimited; the gateway's own API takes small JSON only.
   app.use("/auth/*", limitBodySize(), csrfProtection());
+  app.use("/admin/*", limitBodySize(), csrfProtection());
   app.route("/", healthRoutes);
   app.route("/", keyRoutes);
   app.route("/", accountRoutes);
@@ -48,6 +50,7 @@ export function createApp() {
   app.route("/", invitationRoutes);
   app.route("/", devOutboxRoutes);
   app.route("/", uiRoutes);
+  app.route("/", adminRoutes);
   app.all("*", handleGatewayRequest);
   app.notFound(handleNotFound);
   app.onError(handleError);

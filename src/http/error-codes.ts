@@ -86,6 +86,15 @@ export const ERROR_CODES = {
     status: 409,
     message: "An account with the invited address exists; sign in to it to accept the invitation.",
   },
+  user_not_found: { status: 404, message: "No such user." },
+  cannot_disable_self: { status: 409, message: "You cannot disable your own account." },
+  user_deleted: { status: 409, message: "This user is deleted; cancel or finish the deletion first." },
+  last_platform_admin: {
+    status: 409,
+    message: "You are the last platform administrator; grant the role to someone else first.",
+  },
+  role_not_granted: { status: 404, message: "The user does not hold this role." },
+  role_exists: { status: 409, message: "A role with this key already exists." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,6 +5,7 @@ import { accountEmailRoutes } from "./account/email-routes.tsx";
 import { accountPhoneRoutes } from "./account/phone-routes.tsx";
 import { accountRoutes } from "./account/routes.tsx";
 import { accountSecurityRoutes } from "./account-security/routes.tsx";
+import { adminConsoleRoutes } from "./admin/routes.tsx";
 import { assetRoutes } from "./assets/routes.ts";
 import { devMailRoutes } from "./dev-mail/routes.tsx";
 import { forgotPasswordRoutes } from "./forgot-password/routes.tsx";
@@ -34,7 +35,8 @@ const pages = new Hono<AppEnv>()
   .route("/", twoFactorRoutes)
   .route("/", reauthenticateRoutes)
   .route("/", linkRoutes)
-  .route("/", invitationPageRoutes);
+  .route("/", invitationPageRoutes)
+  .route("/", adminConsoleRoutes);
 
 /**
  * pageSecurity on the pages' own paths, mounted before the /auth/* body-limit and CSRF middleware so

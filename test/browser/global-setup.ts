@@ -21,10 +21,10 @@ declare module "vitest" {
     chromiumPath: string;
     /** The gateway's SIGNING_KEYS, made here, so a test can age a session's access cookie (helpers/session-age.ts). */
     signingKeys: string;
+    /** The development database's URL (set-up only, e.g. granting PLATFORM_ADMIN: helpers/database.ts). */
+    databaseUrl: string;
     /** The OAUTH_PROVIDERS entry of the local OpenID provider: its id and the name its button shows. */
     oauthProvider: { id: string; displayName: string };
-    /** The dev gateway's PostgreSQL, for set-up rows a test cannot make through routes yet (a tenant). */
-    databaseUrl: string;
   }
 }
 
@@ -90,8 +90,8 @@ export default async function setup(project: TestProject) {
     project.provide("baseUrl", baseUrl);
     project.provide("chromiumPath", chromiumPath);
     project.provide("signingKeys", secrets.SIGNING_KEYS);
-    project.provide("oauthProvider", { id: OAUTH_PROVIDER.id, displayName: OAUTH_PROVIDER.displayName });
     project.provide("databaseUrl", `postgres://postgres:postgres@127.0.0.1:${postgresPort}/${LOCAL_DATABASE_NAME}`);
+    project.provide("oauthProvider", { id: OAUTH_PROVIDER.id, displayName: OAUTH_PROVIDER.displayName });
   } catch (error) {
     await stop(dev);
     await provider.close();

@@ -1,5 +1,6 @@
 // The English message catalog: every string the hosted pages show. A translation is a copy of this
 // file with the same keys (typed as Messages), registered in ./index.ts.
+import { adminEn } from "./admin-en.ts";
 
 /** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
 const passwordProblems = {
@@ -502,6 +503,7 @@ export const en = {
     sent: "Sent",
     links: "Links in this message",
   },
+  admin: adminEn,
 };
 
 export type Messages = typeof en;

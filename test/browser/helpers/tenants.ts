@@ -1,23 +1,11 @@
 // Tenants for browser tests, set up with SQL on the dev gateway's database (tenant routes are another
 // feature's): a tenant with the given user as its OWNER.
-import pg from "pg";
-import { inject } from "vitest";
-
-/** Runs one statement on the dev gateway's database. */
-async function query<Row>(text: string, params: unknown[]): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: inject("databaseUrl") });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as Row[];
-  } finally {
-    await client.end();
-  }
-}
+import { runSql } from "./database.ts";
 
 /** A new tenant named `name` whose OWNER is the user with `ownerEmail`; returns its id. */
 export async function tenantOwnedBy(ownerEmail: string, name: string): Promise<string> {
   const slug = `b-${crypto.randomUUID().slice(0, 12)}`;
-  const [row] = await query<{ id: string }>(
+  const [row] = await runSql<{ id: string }>(
     `WITH t AS (INSERT INTO tenants (id, slug, name, updated_at) VALUES (gen_random_uuid(), $1, $2, now()) RETURNING id),
           m AS (INSERT INTO memberships (id, tenant_id, user_id, updated_at)
                 SELECT gen_random_uuid(), t.id, u.id, now() FROM t, users u WHERE u.email = $3 RETURNING id, tenant_id)

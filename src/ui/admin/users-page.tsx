@@ -1,0 +1,81 @@
+// The console's users list: a search form (email or name, status) and a next-page link.
+import { ErrorSummary, type FormState } from "../components/form.tsx";
+import type { View } from "../view.ts";
+import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
+
+export type UserRow = { id: string; email: string; name: string | null; status: string; createdAt: Date };
+
+export type UsersPageProps = {
+  view: View;
+  users: UserRow[];
+  query: { q: string; status: string };
+  nextPath: string | null;
+  state: FormState;
+};
+
+export function UsersPage({ view, users, query, nextPath, state }: UsersPageProps) {
+  const { t } = view;
+  const a = t.admin;
+  return (
+    <div class="card">
+      <h1>{a.usersHeading}</h1>
+      <ErrorSummary view={view} state={state} />
+      <form method="get" action={CONSOLE_PATH}>
+        <div class="field">
+          <label for="q">{a.search.label}</label>
+          <p class="hint" id="q-hint">
+            {a.search.hint}
+          </p>
+          <input id="q" name="q" type="search" value={query.q} maxlength={254} aria-describedby="q-hint" />
+        </div>
+        <div class="field">
+          <label for="status">{a.search.status}</label>
+          <select id="status" name="status">
+            <option value="" selected={query.status === ""}>
+              {a.search.anyStatus}
+            </option>
+            {Object.entries(a.statuses).map(([value, label]) => (
+              <option value={value} selected={query.status === value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">{a.search.submit}</button>
+      </form>
+      {users.length === 0 ? (
+        <p>{a.noUsers}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{a.columns.email}</th>
+              <th scope="col">{a.columns.name}</th>
+              <th scope="col">{a.columns.status}</th>
+              <th scope="col">{a.columns.created}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr data-user-id={user.id}>
+                <td>
+                  <a href={userPagePath(user.id)}>{user.email}</a>
+                </td>
+                <td>{user.name ?? a.fields.none}</td>
+                <td data-status={user.status}>{a.statuses[user.status] ?? user.status}</td>
+                <td>{t.account.at(user.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {nextPath ? (
+        <p>
+          <a href={nextPath} rel="next">
+            {a.nextPage}
+          </a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
