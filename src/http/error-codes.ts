@@ -74,6 +74,14 @@ export const ERROR_CODES = {
   tenant_not_found: { status: 404, message: "No such tenant." },
   member_not_found: { status: 404, message: "No such member." },
   unknown_role: { status: 400, message: "A role is not in the catalogue or not of this scope." },
+  last_owner: {
+    status: 409,
+    message: "This account is the last owner of a tenant; make someone else an owner first.",
+  },
+  confirmation_required: { status: 400, message: "Confirm this deletion as the request describes." },
+  user_not_found: { status: 404, message: "No such user." },
+  user_not_active: { status: 409, message: "This user is not active." },
+  cannot_delete_self: { status: 409, message: "Administrators cannot delete their own account here." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
