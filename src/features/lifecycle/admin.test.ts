@@ -115,6 +115,18 @@ describe("DELETE /admin/users/:id", () => {
     expect(await errorOf(await hardDelete(admin.client, user.id))).toEqual([404, "user_not_found"]);
   });
 
+  it("hard-deletes an account already soft-deleted, without waiting for the scrub", async () => {
+    const user = await target();
+    expect((await softDelete(admin.client, user.id)).status).toBe(200);
+    expect((await hardDelete(admin.client, user.id)).status).toBe(200);
+    expect(await ctx.count("users", "id = $1", [user.id])).toBe(0);
+    expect(
+      await ctx.count("audit_events", "action = 'admin.user_deleted' AND user_id IS NULL AND actor_id = $1", [
+        admin.id,
+      ]),
+    ).toBeGreaterThan(0);
+  });
+
   it("needs the id repeated as confirmation and refuses the admin themselves, deleting nothing", async () => {
     const user = await target();
     const before = await ctx.snapshot();

@@ -115,7 +115,8 @@ export async function hardDeleteUser(
   const outcome = await deps.db.$transaction(async (tx) => {
     const user = await lockUser(tx, input.userId);
     if (!user) return { kind: "not_found" as const };
-    const tenantSlug = user.status === "ACTIVE" ? await findTenantLastOwnedBy(tx, input.userId) : null;
+    // A deleted user passed this check when deleted (and never counts as another tenant's owner since).
+    const tenantSlug = user.status === "DELETED" ? null : await findTenantLastOwnedBy(tx, input.userId);
     if (tenantSlug) return { kind: "last_owner" as const, tenantSlug };
     await deletePendingInvitationsTo(tx, user.email);
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
