@@ -9,6 +9,8 @@ import { identityRoutes } from "./features/identities/routes.ts";
 import { tokenExchangeRoutes } from "./features/identities/token-exchange-routes.ts";
 import { invitationRoutes } from "./features/invitations/routes.ts";
 import { keyRoutes } from "./features/keys/routes.ts";
+import { lifecycleAdminRoutes } from "./features/lifecycle/admin-routes.ts";
+import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
@@ -33,6 +35,7 @@ export function createApp() {
   app.route("/", pageSecurityRoutes);
   // Proxied bodies stream to the origin unlimited; the gateway's own API takes small JSON only.
   app.use("/auth/*", limitBodySize(), csrfProtection());
+  // The admin API is cookie-authenticated too (the console): the same body limit and Origin check.
   app.use("/admin/*", limitBodySize(), csrfProtection());
   app.route("/", healthRoutes);
   app.route("/", keyRoutes);
@@ -48,6 +51,8 @@ export function createApp() {
   app.route("/", tokenExchangeRoutes);
   app.route("/", tenancyRoutes);
   app.route("/", invitationRoutes);
+  app.route("/", lifecycleRoutes);
+  app.route("/", lifecycleAdminRoutes);
   app.route("/", devOutboxRoutes);
   app.route("/", uiRoutes);
   app.route("/", adminRoutes);

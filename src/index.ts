@@ -1,9 +1,10 @@
-// The Worker's entry point: HTTP requests, and the cron-triggered cleanup and key rotation.
+// The Worker's entry point: HTTP requests, and the cron-triggered cleanup, scrub of deleted users and key rotation.
 import { createApp } from "./app.ts";
 import { type Bindings, loadConfig } from "./config/index.ts";
 import { deriveServerKeys } from "./crypto/server-keys.ts";
 import { withDatabase } from "./db/client.ts";
 import { purgeExpired } from "./features/cleanup/service.ts";
+import { scrubDeletedUsers } from "./features/lifecycle/service.ts";
 import { resealStaleTotpSecrets } from "./features/mfa/rotation.ts";
 import { logger } from "./http/logger.ts";
 
@@ -16,6 +17,9 @@ export default {
     await withDatabase(config, async (db) => {
       const report = await purgeExpired(db, { now: new Date(), lockoutFailures: config.lockoutFailures });
       logger.info("cleanup finished", report);
+      // Deleted accounts past DELETED_USER_RETENTION_DAYS lose their personal data (bounded per run).
+      const scrub = await scrubDeletedUsers({ db, kv: config.kv, settings: config, now: new Date() });
+      if (scrub.scrubbed > 0) logger.info("deleted users scrubbed", scrub);
       // After a new ENCRYPTION_KEYS version: secrets nobody used since are sealed again here.
       const serverKeys = await deriveServerKeys(config.authSecret, config.encryption);
       const rotation = await resealStaleTotpSecrets({ db, serverKeys });

@@ -151,3 +151,21 @@ export function invitationMessage(input: {
     ]),
   };
 }
+
+/** After a soft delete: when the data goes, and that a password reset before then cancels it. */
+export function accountDeletionMessage(input: { scrubOn: Date; resetLink: string }): RenderedMessage {
+  const subject = "Your account will be deleted";
+  const date = input.scrubOn.toISOString().slice(0, 10);
+  const when = `Your account was deleted and can no longer be used. Its personal data will be erased on ${date} (UTC).`;
+  const cancel = "Changed your mind? Reset your password before then to cancel the deletion and keep your account.";
+  return {
+    template: "account_deletion",
+    subject,
+    text: `${when}\n\n${cancel}\n${input.resetLink}\n\nIf you did not ask for this, reset your password now.\n`,
+    html: layout(subject, [
+      escapeHtml(when),
+      `${escapeHtml(cancel)} <a href="${escapeHtml(input.resetLink)}">Reset your password</a>.`,
+      "If you did not ask for this, reset your password now.",
+    ]),
+  };
+}

@@ -95,6 +95,9 @@ export const ERROR_CODES = {
   },
   role_not_granted: { status: 404, message: "The user does not hold this role." },
   role_exists: { status: 409, message: "A role with this key already exists." },
+  confirmation_required: { status: 400, message: "Confirm this deletion as the request describes." },
+  user_not_active: { status: 409, message: "This user is not active." },
+  cannot_delete_self: { status: 409, message: "Administrators cannot delete their own account here." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,7 @@
 // Every hosted page, each behind pageSecurity (nonce CSP, no framing, no caching, HTML errors).
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
+import { accountDeletionRoutes } from "./account/deletion-routes.tsx";
 import { accountEmailRoutes } from "./account/email-routes.tsx";
 import { accountPhoneRoutes } from "./account/phone-routes.tsx";
 import { accountRoutes } from "./account/routes.tsx";
@@ -27,6 +28,7 @@ const pages = new Hono<AppEnv>()
   .route("/", accountRoutes)
   .route("/", accountEmailRoutes)
   .route("/", accountPhoneRoutes)
+  .route("/", accountDeletionRoutes)
   .route("/", accountSecurityRoutes)
   .route("/", signUpRoutes)
   .route("/", verifyEmailRoutes)

@@ -56,7 +56,8 @@ export async function logIn(
   const params = deps.accountSettings.passwordHashParams;
   const stored = found?.passwordAccount?.passwordHash ?? (await dummyPasswordHash(params));
   const check = await verifyPassword(stored, input.password, params);
-  if (!found?.passwordAccount?.passwordHash || !check.ok) {
+  // A deleted account answers exactly like a wrong password, counters included: nobody learns it existed.
+  if (!found?.passwordAccount?.passwordHash || !check.ok || found.user.status === "DELETED") {
     await recordWrongPassword(deps, { keys, user: found?.user ?? null, client: input.client });
     await afterResponse(deps, () =>
       recordAuditEvent(deps.db, { action: "login.failed", success: false, ...audit, metadata: { method: "password" } }),

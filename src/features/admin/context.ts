@@ -5,12 +5,12 @@ import type { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
-import type { VerificationDeps } from "../verification/service.ts";
+import type { ResetRequestDeps } from "../verification/reset.ts";
 import { UserId } from "./schemas.ts";
 import type { AdminActor } from "./service.ts";
 
 /** The session dependencies plus what the reset mail needs. */
-export async function adminDependencies(c: Context<AppEnv>): Promise<VerificationDeps> {
+export async function adminDependencies(c: Context<AppEnv>): Promise<ResetRequestDeps> {
   const config = c.var.config;
   return { ...(await authDependencies(c)), mail: config.mail, appUrl: config.appUrl, policy: config };
 }

@@ -3,8 +3,8 @@
 import { disableUser } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
+import type { ResetRequestDeps } from "../verification/reset.ts";
 import { requestPasswordReset } from "../verification/reset.ts";
-import type { VerificationDeps } from "../verification/service.ts";
 
 /** Who acts, from where: the audit's actor and client columns. */
 export type AdminActor = { adminId: string; client: ClientInfo };
@@ -108,7 +108,7 @@ export type ResetLinkResult = { kind: "sent" } | { kind: "not_found" | "deleted"
  * the user's own: an admin never chooses where the link goes.
  */
 export async function sendPasswordResetAsAdmin(
-  deps: VerificationDeps,
+  deps: ResetRequestDeps,
   actor: AdminActor,
   input: { userId: string },
 ): Promise<ResetLinkResult> {

@@ -73,6 +73,8 @@ export async function completeMfaSignIn(
     return { kind: "invalid_code" };
   }
   // Disabled after the password step: no session (issue 10, L2); startSession refuses it too.
+  // A deleted account's challenge is simply over: "disabled" would tell it apart.
+  if (user.status === "DELETED") return { kind: "invalid_challenge" };
   if (user.status !== "ACTIVE") return { kind: "disabled" };
   if (!(await consumeMfaChallenge(deps, input.challenge))) return { kind: "invalid_challenge" };
   const tokens = await startSession(deps, {

@@ -8,6 +8,8 @@ import { clearScope, counterKeysFor, passwordGuessKeys, takeBackClientFailuresAt
 import { findPasswordProblem, type PasswordProblem } from "../account/password-policy.ts";
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { cancelUserDeletion } from "../lifecycle/repository.ts";
+import { isRecoverable, retentionCutoff } from "../lifecycle/service.ts";
 import {
   hasSecondFactor,
   methodOf,
@@ -25,15 +27,20 @@ import { returnToParameter, type VerificationDeps } from "./service.ts";
 
 export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 
+/** A reset reaches a deleted account only within the retention, so it needs that setting. */
+export type ResetRequestDeps = VerificationDeps & {
+  policy: VerificationDeps["policy"] & { deletedUserRetentionDays: number };
+};
+
 /** A reset may be confirmed with a passkey, so it needs the WebAuthn settings too. */
-export type ResetDeps = VerificationDeps & { webauthn: WebauthnSettings };
+export type ResetDeps = ResetRequestDeps & { webauthn: WebauthnSettings };
 
 /**
  * Sends a reset link if the address belongs to an account. Callers answer the same either way and
  * run this after the response, so neither the answer nor its timing reveals whether it exists.
  */
 export async function requestPasswordReset(
-  deps: VerificationDeps,
+  deps: ResetRequestDeps,
   email: string,
   client: ClientInfo,
   returnTo?: string,
@@ -47,7 +54,8 @@ export async function requestPasswordReset(
   });
   if (allowed.kind !== "open") return;
   const user = await deps.db.user.findUnique({ where: { email } });
-  if (!user) return;
+  // Past the retention a deleted account is as unknown as any other address (and is about to be scrubbed).
+  if (!user || !isRecoverable(user, deps.now, deps.policy.deletedUserRetentionDays)) return;
   const issued = await issueCode(deps.db, deps.serverKeys, {
     userId: user.id,
     purpose: "PASSWORD_RESET",
@@ -76,11 +84,15 @@ export async function requestPasswordReset(
  * A live reset link whose address is still its user's. A link mailed before an email change proves
  * the old address only, so it is refused like an expired one (the change also revokes it).
  */
-async function peekResetToken(deps: VerificationDeps, token: string) {
+async function peekResetToken(deps: ResetRequestDeps, token: string) {
   const valid = await peekToken(deps.db, deps.serverKeys, { purpose: "PASSWORD_RESET", token, now: deps.now });
   if (!valid) return null;
-  const user = await deps.db.user.findUnique({ where: { id: valid.userId }, select: { email: true } });
-  return user?.email === valid.target ? valid : null;
+  const user = await deps.db.user.findUnique({
+    where: { id: valid.userId },
+    select: { email: true, status: true, deletedAt: true, scrubbedAt: true },
+  });
+  if (!user || !isRecoverable(user, deps.now, deps.policy.deletedUserRetentionDays)) return null;
+  return user.email === valid.target ? valid : null;
 }
 
 /**
@@ -89,7 +101,7 @@ async function peekResetToken(deps: VerificationDeps, token: string) {
  * resetPassword's: the factors count once two-step sign-in is on.
  */
 export async function resetLinkRequirements(
-  deps: VerificationDeps,
+  deps: ResetRequestDeps,
   token: string,
 ): Promise<{ secondFactors: SecondFactorMethod[] } | null> {
   const valid = await peekResetToken(deps, token);
@@ -182,9 +194,12 @@ export async function resetPassword(
   const { userId, target } = consumed;
   const written = await deps.db.$transaction(async (tx) => {
     // The user's row locked: an email change cannot slip between this check and the write (L3).
-    const [owner] = await tx.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM users WHERE id = ${userId}::uuid AND email = ${target} FOR UPDATE`;
+    const [owner] = await tx.$queryRaw<Array<{ id: string; status: string; deleted_at: Date | null }>>`
+      SELECT id, status::text AS status, deleted_at FROM users WHERE id = ${userId}::uuid AND email = ${target} FOR UPDATE`;
     if (!owner) return false;
+    // A reset within the retention cancels a deletion; after it, the link is dead (as for an unknown user).
+    const cutoff = retentionCutoff(deps.now, deps.policy.deletedUserRetentionDays);
+    if (owner.status === "DELETED" && !(await cancelUserDeletion(tx, userId, cutoff))) return false;
     // The user's one password credential, found by user id (never a second row keyed by an old address).
     const account = await tx.account.findFirst({
       where: { userId, provider: PASSWORD_PROVIDER },
@@ -199,7 +214,7 @@ export async function resetPassword(
     await tx.user.update({ where: { id: userId }, data: { lockedAt: null, credentialEpoch: { increment: 1 } } });
     // Following the mailed link proved the address, so it counts as verified.
     await tx.user.updateMany({ where: { id: userId, emailVerifiedAt: null }, data: { emailVerifiedAt: deps.now } });
-    return true;
+    return { cancelledDeletion: owner.status === "DELETED" };
   });
   if (!written) return { kind: "invalid" };
   // The reset proved the mailbox: this client's failures at the account are taken back, and every
@@ -212,5 +227,7 @@ export async function resetPassword(
   // Floor, not ceil: a sign-in with the new password in this same second must keep working.
   await markUserNotBefore(deps.kv, userId, Math.floor(deps.now.getTime() / 1000), deps.settings.accessTokenTtlSeconds);
   await recordAuditEvent(deps.db, { action: "password.reset", success: true, userId, ...input.client });
+  if (written.cancelledDeletion)
+    await recordAuditEvent(deps.db, { action: "user.deletion_cancelled", success: true, userId, ...input.client });
   return { kind: "reset", userId };
 }

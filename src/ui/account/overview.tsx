@@ -6,6 +6,7 @@ import type { AuthenticatedSession } from "../../http/app-env.ts";
 import { type FormState, Notice } from "../components/form.tsx";
 import type { View } from "../view.ts";
 import type { Done } from "./context.ts";
+import { DeletionSection } from "./deletion-section.tsx";
 import { ActivitySection, SessionsSection } from "./devices.tsx";
 import { EmailSection, PasswordSection, PhoneSection, ProfileSection, SecuritySection } from "./sections.tsx";
 
@@ -64,9 +65,10 @@ export type AccountPageProps = {
   done: Done | undefined;
   failed: FailedForm | undefined;
   passwordMinLength: number;
+  retentionDays: number;
 };
 
-export function AccountPage({ view, data, done, failed, passwordMinLength }: AccountPageProps) {
+export function AccountPage({ view, data, done, failed, passwordMinLength, retentionDays }: AccountPageProps) {
   const { t } = view;
   const stateOf = (form: FailedForm["form"]) => (failed?.form === form ? failed.state : undefined);
   return (
@@ -81,6 +83,7 @@ export function AccountPage({ view, data, done, failed, passwordMinLength }: Acc
       <SecuritySection view={view} />
       <SessionsSection view={view} sessions={data.sessions} state={stateOf("sessions")} />
       <ActivitySection view={view} activity={data.activity} />
+      <DeletionSection view={view} retentionDays={retentionDays} />
       <p>
         <a href="/auth/sign-out" id="sign-out">
           {t.account.signOut}

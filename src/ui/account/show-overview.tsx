@@ -27,6 +27,7 @@ export async function showOverview(
       done={options.done}
       failed={failure?.failed(view)}
       passwordMinLength={c.var.config.passwordMinLength}
+      retentionDays={c.var.config.deletedUserRetentionDays}
     />
   ));
 }

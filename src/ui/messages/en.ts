@@ -273,6 +273,27 @@ export const en = {
       intro: "Authenticator app, recovery codes and passkeys.",
       link: "Manage sign-in and security",
     },
+    deletion: {
+      heading: "Your data and deleting your account",
+      exportIntro: "A copy of what we hold about you: profile, sign-in methods, sessions, memberships and activity.",
+      exportLink: "Download your data",
+      intro: (days: number) =>
+        `Deleting your account signs you out everywhere at once. Your personal data is erased ${days} days later; until then, resetting your password cancels the deletion.`,
+      link: "Delete account",
+      title: "Delete your account",
+      pageIntro: (days: number) =>
+        `You are signed out everywhere at once and can no longer sign in. After ${days} days your personal data is erased for good. Until then, reset your password to cancel the deletion.`,
+      confirmLabel: "Type DELETE to confirm",
+      confirmHint: "In capital letters.",
+      mismatch: "Type DELETE, in capital letters, to delete your account.",
+      submit: "Delete my account",
+      lastOwner: (tenant: string) =>
+        `You are the last owner of "${tenant}". Make someone else an owner of it before you delete your account.`,
+      deletedTitle: "Your account was deleted",
+      deleted: (date: string) =>
+        `You are signed out everywhere. Your personal data will be erased on ${date} (UTC). Changed your mind? Reset your password before then to keep your account.`,
+      resetLink: "Reset your password",
+    },
     sessions: {
       heading: "Sessions and devices",
       intro: "Where you are signed in. Sign out any session you do not recognise.",

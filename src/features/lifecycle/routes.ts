@@ -1,0 +1,73 @@
+// The user's own lifecycle routes: POST /auth/account/delete (soft delete) and GET /auth/account/export.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { readJsonBody } from "../../http/body.ts";
+import { clearSessionCookies } from "../../http/cookies.ts";
+import { recordAuditEvent } from "../audit/service.ts";
+import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
+import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
+import { exportAccountData } from "./export.ts";
+import { type DeleteResult, type LifecycleDeps, softDeleteUser } from "./service.ts";
+
+/** What a caller types to confirm a deletion: a deliberate word, so no stray request deletes an account. */
+export const DELETE_CONFIRMATION = "DELETE";
+const DeleteBody = z.strictObject({ confirm: z.string().max(64) });
+
+/** The lifecycle services' dependencies for this request. */
+export async function lifecycleDependencies(c: Context<AppEnv>): Promise<LifecycleDeps> {
+  const config = c.var.config;
+  return { ...(await authDependencies(c)), settings: config, mail: config.mail, appUrl: config.appUrl };
+}
+
+/** The API answer for a refused deletion (shared by the user's and the admin's routes). */
+export function refuseDeletion(result: Exclude<DeleteResult, { kind: "deleted" }>): never {
+  switch (result.kind) {
+    case "last_owner":
+      throw new AppError("last_owner", {
+        message: `This account is the last owner of the tenant "${result.tenantSlug}"; make someone else an owner first.`,
+      });
+    case "not_found":
+      throw new AppError("user_not_found");
+    case "not_active":
+      throw new AppError("user_not_active");
+  }
+}
+
+export const lifecycleRoutes = new Hono<AppEnv>()
+  .post(
+    "/auth/account/delete",
+    requireSession(),
+    requireRecentAuthentication(),
+    requireSecondFactorWhenEnabled(),
+    async (c) => {
+      const body = await readJsonBody(c, DeleteBody);
+      if (body.confirm !== DELETE_CONFIRMATION)
+        throw new AppError("confirmation_required", { message: `Send {"confirm": "${DELETE_CONFIRMATION}"}.` });
+      const deps = await lifecycleDependencies(c);
+      const result = await softDeleteUser(deps, {
+        userId: c.var.session.userId,
+        actorId: null,
+        client: await clientInfo(c),
+      });
+      if (result.kind !== "deleted") return refuseDeletion(result);
+      clearSessionCookies(c);
+      return c.json({ status: "deleted", scrubOn: result.scrubOn.toISOString() });
+    },
+  )
+  .get("/auth/account/export", requireSession(), requireRecentAuthentication(), async (c) => {
+    const deps = await authDependencies(c);
+    const userId = c.var.session.userId;
+    const data = await exportAccountData(deps.db, userId, deps.now);
+    if (!data) throw new AppError("unauthenticated");
+    await recordAuditEvent(deps.db, { action: "account.exported", success: true, userId, ...(await clientInfo(c)) });
+    c.header("Cache-Control", "no-store");
+    c.header(
+      "Content-Disposition",
+      `attachment; filename="portcullis-account-${deps.now.toISOString().slice(0, 10)}.json"`,
+    );
+    return c.json(data);
+  });
