@@ -201,6 +201,8 @@ describe("switching the active tenant", () => {
     expect(a).toEqual(b);
     expect(a).toMatchObject({ error: { code: "tenant_not_found" } });
     expect(stranger.cookies.get("__Host-portcullis_at")).toBe(tokenBefore);
+    expect(await json(await stranger.request("/auth/session"))).toMatchObject({ memberships: [], activeTenant: null });
+    expect(await json(await stranger.request("/auth/tenants"))).toEqual({ tenants: [] });
     expect(
       await noMfa.count(
         "sessions",
