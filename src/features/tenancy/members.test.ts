@@ -127,11 +127,14 @@ describe("changing a member's roles", () => {
     // The member's token predates the change: refused on /auth/*, where a client refreshes it.
     expect(await errorOf(await member.client.request("/auth/session"))).toEqual([401, "unauthenticated"]);
     expect((await member.client.request("/auth/refresh", { json: {} })).status).toBe(200);
-    expect((await member.client.request(`/auth/tenants/${tenant.id}/switch`, { method: "POST" })).status).toBe(200);
     expect(claimsOf(member.client.cookies.get("__Host-portcullis_at") ?? "")).toMatchObject({
       roles: [],
       mfa_enroll: true,
     });
+    // Until they enroll, the session can do nothing else, switching tenants included.
+    expect(
+      await errorOf(await member.client.request(`/auth/tenants/${tenant.id}/switch`, { method: "POST" })),
+    ).toEqual([403, "mfa_enrollment_required"]);
   });
 
   it("staff and customers may not change roles (403) and a role change of a non-member is 404 member_not_found", async () => {
