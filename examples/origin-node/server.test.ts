@@ -65,7 +65,13 @@ describe("examples/origin-node", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       hello: "ada@example.com",
-      identity: { userId: "user_1", sessionId: "session_1", roles: ["admin", "editor"], tenant: "tenant_1", tenantSlug: "acme" },
+      identity: {
+        userId: "user_1",
+        sessionId: "session_1",
+        roles: ["admin", "editor"],
+        tenant: "tenant_1",
+        tenantSlug: "acme",
+      },
     });
   });
 

@@ -132,9 +132,9 @@ describe("changing a member's roles", () => {
       mfa_enroll: true,
     });
     // Until they enroll, the session can do nothing else, switching tenants included.
-    expect(
-      await errorOf(await member.client.request(`/auth/tenants/${tenant.id}/switch`, { method: "POST" })),
-    ).toEqual([403, "mfa_enrollment_required"]);
+    expect(await errorOf(await member.client.request(`/auth/tenants/${tenant.id}/switch`, { method: "POST" }))).toEqual(
+      [403, "mfa_enrollment_required"],
+    );
   });
 
   it("staff and customers may not change roles (403) and a role change of a non-member is 404 member_not_found", async () => {
