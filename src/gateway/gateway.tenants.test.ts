@@ -12,7 +12,12 @@ import {
 } from "../../test/helpers/auth.ts";
 import type { TestClient } from "../../test/helpers/client.ts";
 import { type Echo, newProbe, originSaw } from "../../test/helpers/gateway.ts";
-import { activeTenantOf, addMember, createTenant, setActiveTenant } from "../../test/helpers/tenants.ts";
+import {
+  activeTenantOf,
+  addMember,
+  insertTenant as createTenant,
+  setActiveTenant,
+} from "../../test/helpers/tenancy.ts";
 import { claimsOf } from "../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;

@@ -1,12 +1,13 @@
 // A platform admin for flow tests: signed up, TOTP enrolled, PLATFORM_ADMIN granted with SQL (set-up
 // only), then signed in again with the password and a TOTP code, so the session proved "mfa".
 import { expect } from "vitest";
-import { type AuthTestContext, signUpBrowser, uniqueEmail } from "./auth.ts";
+import { type AuthTestContext, signUpBrowser, uniqueEmail, userIdOf } from "./auth.ts";
 import type { TestClient } from "./client.ts";
 import { codeAt, enrollTotp, passwordStep } from "./second-factors.ts";
 
 export const ACCESS_COOKIE = "__Host-portcullis_at";
 
+/** A user signed in with password + TOTP (a platform admin when set up as one). */
 export type PlatformAdmin = {
   email: string;
   userId: string;
@@ -17,13 +18,6 @@ export type PlatformAdmin = {
   secret: Uint8Array;
 };
 
-/** The id of the user with `email`. */
-export async function userIdOf(ctx: AuthTestContext, email: string): Promise<string> {
-  const [row] = await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);
-  if (!row) throw new Error(`no user ${email}`);
-  return row.id;
-}
-
 /** Grants a platform role straight in the database (set-up only; the API under test does it otherwise). */
 export async function grantPlatformRoleWithSql(ctx: AuthTestContext, userId: string, role = "PLATFORM_ADMIN") {
   await ctx.sql("INSERT INTO platform_role_grants (user_id, role_key) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
@@ -32,13 +26,16 @@ export async function grantPlatformRoleWithSql(ctx: AuthTestContext, userId: str
   ]);
 }
 
-/** A new platform admin signed in with password + TOTP. */
-export async function signedInPlatformAdmin(ctx: AuthTestContext, label = "admin"): Promise<PlatformAdmin> {
-  const email = uniqueEmail(label);
+/** A new user with TOTP (PLATFORM_ADMIN granted first when `platformAdmin`), signed in again with password + code. */
+export async function signedInWithTotp(
+  ctx: AuthTestContext,
+  email = uniqueEmail("mfa"),
+  options: { platformAdmin?: boolean } = {},
+): Promise<PlatformAdmin> {
   const setup = await signUpBrowser(ctx, email);
   const { secret } = await enrollTotp(setup);
   const userId = await userIdOf(ctx, email);
-  await grantPlatformRoleWithSql(ctx, userId);
+  if (options.platformAdmin) await grantPlatformRoleWithSql(ctx, userId);
   const client = ctx.client();
   const step = await passwordStep(client, email);
   expect(step.status).toBe("mfa_required");
@@ -48,6 +45,10 @@ export async function signedInPlatformAdmin(ctx: AuthTestContext, label = "admin
   });
   expect(verify.status).toBe(200);
   const accessToken = client.cookies.get(ACCESS_COOKIE);
-  if (!accessToken) throw new Error("the admin sign-in set no access cookie");
+  if (!accessToken) throw new Error("the sign-in set no access cookie");
   return { email, userId, client, accessToken, secret };
 }
+
+/** A new platform admin signed in with password + TOTP. */
+export const signedInPlatformAdmin = (ctx: AuthTestContext, label = "admin"): Promise<PlatformAdmin> =>
+  signedInWithTotp(ctx, uniqueEmail(label), { platformAdmin: true });

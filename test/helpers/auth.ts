@@ -103,4 +103,11 @@ export async function signUpApi(
   return { ...body.session, email };
 }
 
+/** The id of the user with `email`. */
+export async function userIdOf(ctx: AuthTestContext, email: string): Promise<string> {
+  const [row] = await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);
+  if (!row) throw new Error(`no user ${email}`);
+  return row.id;
+}
+
 export { testEnv };

@@ -1,8 +1,8 @@
 // Admin reads: user search (email and name, status filter, LIKE wildcards literal), cursor pages,
 // tenants and their members, and the audit query's filters — with bad query parameters refused.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlatformAdmin, signedInPlatformAdmin, userIdOf } from "../../../test/helpers/admin.ts";
-import { type AuthTestContext, setUpAuthTest, signUpApi } from "../../../test/helpers/auth.ts";
+import { type PlatformAdmin, signedInPlatformAdmin } from "../../../test/helpers/admin.ts";
+import { type AuthTestContext, setUpAuthTest, signUpApi, userIdOf } from "../../../test/helpers/auth.ts";
 import { errorOf, json } from "../../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;

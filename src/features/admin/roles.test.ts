@@ -1,8 +1,8 @@
 // Platform role grants and the role catalogue through the admin API: scope checks, the last admin,
 // the membership epoch that refuses the old token at the edge, and audit rows with actor + target.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlatformAdmin, signedInPlatformAdmin, userIdOf } from "../../../test/helpers/admin.ts";
-import { type AuthTestContext, setUpAuthTest, signUpApi } from "../../../test/helpers/auth.ts";
+import { type PlatformAdmin, signedInPlatformAdmin } from "../../../test/helpers/admin.ts";
+import { type AuthTestContext, setUpAuthTest, signUpApi, userIdOf } from "../../../test/helpers/auth.ts";
 import { errorOf, json } from "../../../test/helpers/second-factors.ts";
 import { claimsOf } from "../../../test/helpers/tokens.ts";
 

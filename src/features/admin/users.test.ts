@@ -1,8 +1,14 @@
 // Admin user actions end to end: disable (edge and refresh refused at once), enable, session revoke,
 // reset link, the detail, and bad input that changes nothing. Every action is audited with actor + target.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlatformAdmin, signedInPlatformAdmin, userIdOf } from "../../../test/helpers/admin.ts";
-import { type AuthTestContext, STRONG_PASSWORD, setUpAuthTest, signUpApi } from "../../../test/helpers/auth.ts";
+import { type PlatformAdmin, signedInPlatformAdmin } from "../../../test/helpers/admin.ts";
+import {
+  type AuthTestContext,
+  STRONG_PASSWORD,
+  setUpAuthTest,
+  signUpApi,
+  userIdOf,
+} from "../../../test/helpers/auth.ts";
 import { errorOf, json } from "../../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;

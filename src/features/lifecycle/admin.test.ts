@@ -7,9 +7,10 @@ import {
   setUpAuthTest,
   signUpBrowser,
   uniqueEmail,
+  userIdOf,
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
-import { type SignedInUser, signInAdmin, tenantWith, userIdOf } from "../../../test/helpers/lifecycle.ts";
+import { type SignedInUser, signInAdmin, tenantWith } from "../../../test/helpers/lifecycle.ts";
 import { errorOf } from "../../../test/helpers/second-factors.ts";
 
 let ctx: AuthTestContext;

@@ -9,9 +9,10 @@ import {
   setUpAuthTest,
   signUpBrowser,
   uniqueEmail,
+  userIdOf,
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
-import { lastMail, signInWithTotp, tenantWith, userIdOf } from "../../../test/helpers/lifecycle.ts";
+import { lastMail, signInWithTotp, tenantWith } from "../../../test/helpers/lifecycle.ts";
 import { errorOf, registerPasskey } from "../../../test/helpers/second-factors.ts";
 import { ageAccessCookie, resignAccessToken } from "../../../test/helpers/tokens.ts";
 

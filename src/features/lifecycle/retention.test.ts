@@ -9,9 +9,10 @@ import {
   signUpBrowser,
   testEnv,
   uniqueEmail,
+  userIdOf,
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
-import { signInWithTotp, tenantWith, userIdOf } from "../../../test/helpers/lifecycle.ts";
+import { signInWithTotp, tenantWith } from "../../../test/helpers/lifecycle.ts";
 import { outboxFor, tokenIn } from "../../../test/helpers/outbox.ts";
 import { errorOf, registerPasskey } from "../../../test/helpers/second-factors.ts";
 import { withDatabase } from "../../db/client.ts";

@@ -13,7 +13,7 @@ import {
 import type { TestClient } from "../../../test/helpers/client.ts";
 import type { Echo } from "../../../test/helpers/gateway.ts";
 import { enrollTotp, registerPasskey } from "../../../test/helpers/second-factors.ts";
-import { addMember, createTenant } from "../../../test/helpers/tenants.ts";
+import { addMember, insertTenant as createTenant } from "../../../test/helpers/tenancy.ts";
 import { claimsOf } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;

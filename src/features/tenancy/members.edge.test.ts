@@ -8,10 +8,11 @@ import {
   signUpApi,
   signUpBrowser,
   uniqueEmail,
+  userIdOf,
 } from "../../../test/helpers/auth.ts";
 import type { Echo } from "../../../test/helpers/gateway.ts";
 import { enrollTotp, errorOf, json } from "../../../test/helpers/second-factors.ts";
-import { addMemberDirect, createTenant, uniqueSlug, userIdOf } from "../../../test/helpers/tenancy.ts";
+import { addMemberDirect, createTenant, uniqueSlug } from "../../../test/helpers/tenancy.ts";
 import { claimsOf } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;

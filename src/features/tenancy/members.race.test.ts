@@ -1,10 +1,16 @@
 // Issue 14: the last-owner rule holds when owners act at the same moment: every change that can take
 // OWNER away runs under the tenant's row lock, so two owners never leave zero between them.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AuthTestContext, setUpAuthTest, signUpBrowser, uniqueEmail } from "../../../test/helpers/auth.ts";
+import {
+  type AuthTestContext,
+  setUpAuthTest,
+  signUpBrowser,
+  uniqueEmail,
+  userIdOf,
+} from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { enrollTotp, errorOf } from "../../../test/helpers/second-factors.ts";
-import { addMemberDirect, createTenant, uniqueSlug, userIdOf } from "../../../test/helpers/tenancy.ts";
+import { addMemberDirect, createTenant, uniqueSlug } from "../../../test/helpers/tenancy.ts";
 
 let ctx: AuthTestContext;
 type Owner = { client: TestClient; id: string };

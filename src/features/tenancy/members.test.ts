@@ -1,10 +1,16 @@
 // Issue 14: an OWNER lists, re-roles and removes members, a member leaves, the last OWNER stays; the
 // powers are read from the database, every change is audited with its actor and moves the epoch.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AuthTestContext, setUpAuthTest, signUpBrowser, uniqueEmail } from "../../../test/helpers/auth.ts";
+import {
+  type AuthTestContext,
+  setUpAuthTest,
+  signUpBrowser,
+  uniqueEmail,
+  userIdOf,
+} from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { enrollTotp, errorOf, json } from "../../../test/helpers/second-factors.ts";
-import { addMemberDirect, createTenant, uniqueSlug, userIdOf } from "../../../test/helpers/tenancy.ts";
+import { addMemberDirect, createTenant, uniqueSlug } from "../../../test/helpers/tenancy.ts";
 import { claimsOf } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;

@@ -1,16 +1,16 @@
 // Issue 14: bad input to the tenant routes is answered with 400 (or 415) and its code, and changes
 // nothing; a cross-site cookie request is refused by the Origin check.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AuthTestContext, setUpAuthTest, signUpBrowser, uniqueEmail } from "../../../test/helpers/auth.ts";
+import {
+  type AuthTestContext,
+  setUpAuthTest,
+  signUpBrowser,
+  uniqueEmail,
+  userIdOf,
+} from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { enrollTotp, errorOf } from "../../../test/helpers/second-factors.ts";
-import {
-  addMemberDirect,
-  type CreatedTenant,
-  createTenant,
-  uniqueSlug,
-  userIdOf,
-} from "../../../test/helpers/tenancy.ts";
+import { addMemberDirect, type CreatedTenant, createTenant, uniqueSlug } from "../../../test/helpers/tenancy.ts";
 
 let ctx: AuthTestContext;
 let owner: TestClient;

@@ -7,10 +7,11 @@ import {
   signUpApi,
   signUpBrowser,
   uniqueEmail,
+  userIdOf,
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { enrollTotp, errorOf, json } from "../../../test/helpers/second-factors.ts";
-import { createTenant, uniqueSlug, userIdOf } from "../../../test/helpers/tenancy.ts";
+import { createTenant, uniqueSlug } from "../../../test/helpers/tenancy.ts";
 import { claimsOf } from "../../../test/helpers/tokens.ts";
 import { workerWith } from "../../../test/helpers/worker.ts";
 

@@ -1,9 +1,15 @@
 // The account page's data download and "Delete account": the link, step-up exactly where the API demands it,
 // the DELETE confirmation, the last-owner refusal, and the deleted page with the session gone.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AuthTestContext, setUpAuthTest, signUpBrowser, uniqueEmail } from "../../../test/helpers/auth.ts";
+import {
+  type AuthTestContext,
+  setUpAuthTest,
+  signUpBrowser,
+  uniqueEmail,
+  userIdOf,
+} from "../../../test/helpers/auth.ts";
 import { inputNamed, readPage, submitForm } from "../../../test/helpers/html.ts";
-import { tenantWith, userIdOf } from "../../../test/helpers/lifecycle.ts";
+import { tenantWith } from "../../../test/helpers/lifecycle.ts";
 import { enrollTotp } from "../../../test/helpers/second-factors.ts";
 import { ageAccessCookie, resignAccessToken } from "../../../test/helpers/tokens.ts";
 

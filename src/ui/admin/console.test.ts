@@ -1,9 +1,10 @@
 // The admin console pages: who gets in (sign-in, 403 page, step-up with return_to), search with a next
-// page, a user's page, and its forms (disable, enable, sessions, reset link, roles), Origin-checked.
+// page, a user's page, and its forms (disable, enable, sessions, reset link, roles, soft and hard delete), Origin-checked.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlatformAdmin, signedInPlatformAdmin, userIdOf } from "../../../test/helpers/admin.ts";
-import { type AuthTestContext, setUpAuthTest, signUpApi, signUpBrowser } from "../../../test/helpers/auth.ts";
+import { type PlatformAdmin, signedInPlatformAdmin } from "../../../test/helpers/admin.ts";
+import { type AuthTestContext, setUpAuthTest, signUpApi, signUpBrowser, userIdOf } from "../../../test/helpers/auth.ts";
 import { readPage, submitForm } from "../../../test/helpers/html.ts";
+import { tenantWith } from "../../../test/helpers/lifecycle.ts";
 import { ageAccessCookie } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;
@@ -140,5 +141,96 @@ describe("a user's page and its forms", () => {
       expect((await submitForm(admin.client, `/auth/admin/users/${id}/disable`, {})).status).toBe(404);
     }
     expect(await ctx.snapshot()).toEqual(before);
+  });
+});
+
+describe("deleting a user from the console", () => {
+  it("soft-deletes after a typed DELETE: signed out everywhere, audited; a wrong word, self and a last owner change nothing", async () => {
+    const target = await signUpApi(ctx);
+    const userId = await userIdOf(ctx, target.email);
+    const path = `/auth/admin/users/${userId}`;
+    const owner = await signUpApi(ctx);
+    const ownerId = await userIdOf(ctx, owner.email);
+    await tenantWith(ctx, [{ id: ownerId, role: "OWNER" }]);
+    const before = await ctx.snapshot();
+    const wrong = await readPage(await submitForm(admin.client, `${path}/delete`, { confirm: "delete" }));
+    expect([wrong.status, wrong.summary]).toEqual([400, ["Type DELETE to confirm."]]);
+    const self = await readPage(
+      await submitForm(admin.client, `/auth/admin/users/${admin.userId}/delete`, { confirm: "DELETE" }),
+    );
+    expect([self.status, self.summary]).toEqual([
+      409,
+      ["You cannot delete your own account here; use your account page."],
+    ]);
+    const lastOwner = await readPage(
+      await submitForm(admin.client, `/auth/admin/users/${ownerId}/delete`, { confirm: "DELETE" }),
+    );
+    expect(lastOwner.status).toBe(409);
+    expect(lastOwner.summary[0]).toMatch(/^This user is the last owner of the tenant "t-/);
+    const crossSite = await submitForm(
+      admin.client,
+      `${path}/delete`,
+      { confirm: "DELETE" },
+      { origin: "https://evil.example" },
+    );
+    expect(crossSite.status).toBe(403);
+    expect(await ctx.snapshot()).toEqual(before);
+
+    const page = await readPage(await admin.client.request(path));
+    expect(page.forms.map((form) => form.attributes.action)).toEqual(
+      expect.arrayContaining([`${path}/delete`, `${path}/hard-delete`]),
+    );
+    const deleted = await submitForm(admin.client, `${path}/delete`, { confirm: "DELETE" });
+    expect([deleted.status, deleted.headers.get("location")]).toEqual([303, `${path}?done=deleted`]);
+    expect(await ctx.count("users", "id = $1 AND status = 'DELETED' AND deleted_at IS NOT NULL", [userId])).toBe(1);
+    expect(await ctx.count("sessions", "user_id = $1 AND revoked_at IS NULL", [userId])).toBe(0);
+    expect((await ctx.client().request("/auth/session", { bearer: target.accessToken })).status).toBe(401);
+    expect(
+      await ctx.count("audit_events", "action = 'admin.user_deleted' AND user_id = $1 AND actor_id = $2", [
+        userId,
+        admin.userId,
+      ]),
+    ).toBe(1);
+    const shown = await readPage(await admin.client.request(`${path}?done=deleted`));
+    expect(shown.text).toContain("The user is deleted and every session was signed out.");
+    expect(shown.forms.map((form) => form.attributes.action)).not.toContain(`${path}/delete`);
+  });
+
+  it("deletes permanently only when the address is typed; the audit trail stays without the reference", async () => {
+    const target = await signUpApi(ctx);
+    const userId = await userIdOf(ctx, target.email);
+    const path = `/auth/admin/users/${userId}`;
+    const before = await ctx.snapshot();
+    for (const typed of ["", "someone@example.com"]) {
+      const refused = await readPage(await submitForm(admin.client, `${path}/hard-delete`, { confirm_email: typed }));
+      expect([refused.status, refused.summary]).toEqual([400, ["Type the user's email address to confirm."]]);
+    }
+    const self = await readPage(
+      await submitForm(admin.client, `/auth/admin/users/${admin.userId}/hard-delete`, { confirm_email: admin.email }),
+    );
+    expect(self.status).toBe(409);
+    expect(await ctx.snapshot()).toEqual(before);
+
+    const removed = await submitForm(admin.client, `${path}/hard-delete`, {
+      confirm_email: target.email.toUpperCase(),
+    });
+    expect([removed.status, removed.headers.get("location")]).toEqual([303, "/auth/admin?done=hard_deleted"]);
+    expect(await ctx.count("users", "id = $1", [userId])).toBe(0);
+    expect(await ctx.count("sessions", "user_id = $1", [userId])).toBe(0);
+    expect(
+      await ctx.count(
+        "audit_events",
+        "action = 'admin.user_hard_deleted' AND user_id IS NULL AND actor_id = $1 AND metadata->>'deletedUserId' = $2",
+        [admin.userId, userId],
+      ),
+    ).toBe(1);
+    expect((await ctx.client().request("/auth/session", { bearer: target.accessToken })).status).toBe(401);
+    const list = await readPage(await admin.client.request("/auth/admin?done=hard_deleted"));
+    expect([list.status, list.text.includes("The user and everything that belonged to them were removed.")]).toEqual([
+      200,
+      true,
+    ]);
+    expect((await admin.client.request(path)).status).toBe(404);
+    expect((await submitForm(admin.client, `${path}/hard-delete`, { confirm_email: target.email })).status).toBe(404);
   });
 });

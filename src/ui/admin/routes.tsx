@@ -14,6 +14,8 @@ import {
   revokeUserSessionsAsAdmin,
   sendPasswordResetAsAdmin,
 } from "../../features/admin/service.ts";
+import { DELETE_CONFIRMATION, lifecycleDependencies } from "../../features/lifecycle/routes.ts";
+import { hardDeleteUser, softDeleteUser } from "../../features/lifecycle/service.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { readForm } from "../form-body.ts";
@@ -23,9 +25,14 @@ import { CONSOLE_PATH, consoleAdmin, userPagePath } from "./guard.tsx";
 import { UserPage } from "./user-page.tsx";
 import { UsersPage } from "./users-page.tsx";
 
-const Done = z.enum(["disabled", "enabled", "unchanged", "sessions", "reset", "granted", "removed"]);
+const Done = z.enum(["disabled", "enabled", "unchanged", "sessions", "reset", "granted", "removed", "deleted"]);
 type Done = z.infer<typeof Done>;
-type Failure = { status: PageOptions["status"]; message: (t: Messages["admin"]) => string };
+type Failure = {
+  status: PageOptions["status"];
+  message: (t: Messages["admin"]) => string;
+  /** The form field the message belongs to, when it is about one. */
+  field?: "confirm" | "confirm_email";
+};
 
 const failures = {
   self: { status: 409, message: (a) => a.errors.self },
@@ -34,7 +41,13 @@ const failures = {
   last_admin: { status: 409, message: (a) => a.errors.lastAdmin },
   not_granted: { status: 404, message: (a) => a.errors.notGranted },
   session_not_found: { status: 404, message: (a) => a.errors.sessionNotFound },
+  delete_self: { status: 409, message: (a) => a.errors.deleteSelf },
+  not_active: { status: 409, message: (a) => a.errors.notActive },
+  confirm_delete: { status: 400, message: (a) => a.errors.confirmDelete, field: "confirm" },
+  confirm_email: { status: 400, message: (a) => a.errors.confirmEmail, field: "confirm_email" },
 } satisfies Record<string, Failure>;
+
+const lastOwner = (slug: string): Failure => ({ status: 409, message: (a) => a.errors.lastOwner(slug) });
 
 async function showUser(c: Context<AppEnv>, userId: string, options: { done?: Done; failure?: Failure } = {}) {
   const db = c.var.db();
@@ -47,10 +60,17 @@ async function showUser(c: Context<AppEnv>, userId: string, options: { done?: Do
       view={view}
       user={presented}
       platformRoleKeys={platformRoleKeys}
+      retentionDays={c.var.config.deletedUserRetentionDays}
       notice={options.done ? view.t.admin.done[options.done] : undefined}
-      state={options.failure ? { formError: options.failure.message(view.t.admin) } : {}}
+      state={failureState(view.t.admin, options.failure)}
     />
   ));
+}
+
+function failureState(a: Messages["admin"], failure: Failure | undefined) {
+  if (!failure) return {};
+  const message = failure.message(a);
+  return failure.field ? { errors: { [failure.field]: message } } : { formError: message };
 }
 
 /** A form POST on one user's page: Origin-checked form, the console's checks, a well-formed id. */
@@ -74,7 +94,9 @@ export const adminConsoleRoutes = new Hono<AppEnv>()
     if ("response" in auth) return auth.response;
     const raw = { q: c.req.query("q") ?? "", status: c.req.query("status") ?? "" };
     const query = UserSearchQuery.safeParse(
-      Object.fromEntries(Object.entries(c.req.query()).filter(([name, value]) => value !== "" && name !== "")),
+      Object.fromEntries(
+        Object.entries(c.req.query()).filter(([name, value]) => value !== "" && name !== "" && name !== "done"),
+      ),
     );
     const page = query.success
       ? await searchUsers(c.var.db(), {
@@ -92,6 +114,7 @@ export const adminConsoleRoutes = new Hono<AppEnv>()
         users={page.items}
         query={raw}
         nextPath={page.nextCursor ? `${CONSOLE_PATH}?${next}` : null}
+        notice={c.req.query("done") === "hard_deleted" ? view.t.admin.done.hard_deleted : undefined}
         state={query.success ? {} : { formError: view.t.errorPage.generic }}
       />
     ));
@@ -164,4 +187,38 @@ export const adminConsoleRoutes = new Hono<AppEnv>()
     const failure =
       result.kind === "granted" || result.kind === "already_granted" ? failures.unknown_role : failures[result.kind];
     return showUser(c, form.userId, { failure });
+  })
+  .post(`${CONSOLE_PATH}/users/:id/delete`, async (c) => {
+    const form = await userForm(c);
+    if ("response" in form) return form.response;
+    if (form.userId === form.actor.adminId) return showUser(c, form.userId, { failure: failures.delete_self });
+    if (form.fields.confirm !== DELETE_CONFIRMATION)
+      return showUser(c, form.userId, { failure: failures.confirm_delete });
+    const result = await softDeleteUser(await lifecycleDependencies(c), {
+      userId: form.userId,
+      actorId: form.actor.adminId,
+      client: form.actor.client,
+    });
+    if (result.kind === "not_found") throw new AppError("not_found");
+    if (result.kind === "last_owner") return showUser(c, form.userId, { failure: lastOwner(result.tenantSlug) });
+    if (result.kind === "not_active") return showUser(c, form.userId, { failure: failures.not_active });
+    return done(c, form.userId, "deleted");
+  })
+  .post(`${CONSOLE_PATH}/users/:id/hard-delete`, async (c) => {
+    const form = await userForm(c);
+    if ("response" in form) return form.response;
+    if (form.userId === form.actor.adminId) return showUser(c, form.userId, { failure: failures.delete_self });
+    const target = await c.var.db().user.findUnique({ where: { id: form.userId }, select: { email: true } });
+    if (!target) throw new AppError("not_found");
+    // Irreversible: the admin types the address, so a form posted by mistake deletes nobody.
+    if ((form.fields.confirm_email ?? "").trim().toLowerCase() !== target.email.toLowerCase())
+      return showUser(c, form.userId, { failure: failures.confirm_email });
+    const result = await hardDeleteUser(await lifecycleDependencies(c), {
+      userId: form.userId,
+      actorId: form.actor.adminId,
+      client: form.actor.client,
+    });
+    if (result.kind === "not_found") throw new AppError("not_found");
+    if (result.kind === "last_owner") return showUser(c, form.userId, { failure: lastOwner(result.tenantSlug) });
+    return seeOther(c, `${CONSOLE_PATH}?done=hard_deleted`);
   });

@@ -1,14 +1,16 @@
 // The console's page of one user: profile, sign-in methods, sessions, tenants, platform roles, recent
-// activity, and the forms that disable, enable, sign out, send a reset link and grant or remove roles.
+// activity, and the forms that disable, enable, sign out, send a reset link, grant or remove roles and delete.
 import type { PresentedUserDetail } from "../../features/admin/present.ts";
 import { ErrorSummary, type FormState, Notice, PostForm } from "../components/form.tsx";
 import type { View } from "../view.ts";
+import { DeletionSection } from "./deletion-section.tsx";
 import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
 
 export type UserPageProps = {
   view: View;
   user: PresentedUserDetail;
   platformRoleKeys: string[];
+  retentionDays: number;
   notice?: string;
   state: FormState;
 };
@@ -78,7 +80,7 @@ function SessionsTable({ view, user }: { view: View; user: PresentedUserDetail }
   );
 }
 
-function Actions({ view, user, platformRoleKeys }: Omit<UserPageProps, "state" | "notice">) {
+function Actions({ view, user, platformRoleKeys }: Omit<UserPageProps, "state" | "notice" | "retentionDays">) {
   const a = view.t.admin;
   const base = userPagePath(user.profile.id);
   const grantable = platformRoleKeys.filter((key) => !user.platformRoles.includes(key));
@@ -124,7 +126,7 @@ function Actions({ view, user, platformRoleKeys }: Omit<UserPageProps, "state" |
   );
 }
 
-export function UserPage({ view, user, platformRoleKeys, notice, state }: UserPageProps) {
+export function UserPage({ view, user, platformRoleKeys, retentionDays, notice, state }: UserPageProps) {
   const a = view.t.admin;
   const base = userPagePath(user.profile.id);
   return (
@@ -203,6 +205,7 @@ export function UserPage({ view, user, platformRoleKeys, notice, state }: UserPa
           </ul>
         )}
       </section>
+      <DeletionSection view={view} user={user} retentionDays={retentionDays} state={state} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // The console's users list: a search form (email or name, status) and a next-page link.
-import { ErrorSummary, type FormState } from "../components/form.tsx";
+import { ErrorSummary, type FormState, Notice } from "../components/form.tsx";
 import type { View } from "../view.ts";
 import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
 
@@ -10,15 +10,17 @@ export type UsersPageProps = {
   users: UserRow[];
   query: { q: string; status: string };
   nextPath: string | null;
+  notice?: string;
   state: FormState;
 };
 
-export function UsersPage({ view, users, query, nextPath, state }: UsersPageProps) {
+export function UsersPage({ view, users, query, nextPath, notice, state }: UsersPageProps) {
   const { t } = view;
   const a = t.admin;
   return (
     <div class="card">
       <h1>{a.usersHeading}</h1>
+      {notice ? <Notice>{notice}</Notice> : null}
       <ErrorSummary view={view} state={state} />
       <form method="get" action={CONSOLE_PATH}>
         <div class="field">

@@ -56,6 +56,14 @@ export const adminEn = {
   grantRole: "Grant role",
   roleLabel: "Platform role",
   removeRole: (role: string) => `Remove ${role}`,
+  deletion: "Delete the user",
+  softDelete: "Delete user",
+  softDeleteHint: (days: number) =>
+    `Signs the user out everywhere and refuses their sign-in. Their personal data is scrubbed after ${days} days unless they recover the account with a password reset before then. Type DELETE to confirm.`,
+  hardDelete: "Delete permanently",
+  hardDeleteHint:
+    "Removes the user and everything that belongs to them now, with no way back. The audit trail stays, without the reference to the user. Type the user's email address to confirm.",
+  confirmLabel: "Confirmation",
   done: {
     disabled: "The user is disabled and every session was signed out.",
     enabled: "The user is enabled and can sign in again.",
@@ -64,6 +72,8 @@ export const adminEn = {
     reset: "A reset link is on its way to the user's address.",
     granted: "The role was granted.",
     removed: "The role was removed.",
+    deleted: "The user is deleted and every session was signed out.",
+    hard_deleted: "The user and everything that belonged to them were removed.",
   },
   errors: {
     self: "You cannot disable your own account.",
@@ -72,6 +82,13 @@ export const adminEn = {
     lastAdmin: "You are the last platform administrator; grant the role to someone else first.",
     notGranted: "The user does not hold this role.",
     sessionNotFound: "That session has already ended.",
+    deleteSelf: "You cannot delete your own account here; use your account page.",
+    confirmDelete: "Type DELETE to confirm.",
+    confirmEmail: "Type the user's email address to confirm.",
+    notActive:
+      "Only an active user can be deleted this way; a disabled user is enabled first, a deleted one is deleted already.",
+    lastOwner: (slug: string) =>
+      `This user is the last owner of the tenant "${slug}"; make someone else an owner first.`,
   },
   notFound: "There is no such user.",
 };
