@@ -23,21 +23,6 @@ export type InvitationRow = {
 const INVITATION_COLUMNS = `i.id, i.tenant_id, i.email, i.expires_at, i.send_count, i.last_sent_at, i.invited_by_id,
   ARRAY(SELECT r.role_key FROM invitation_roles r WHERE r.invitation_id = i.id ORDER BY r.role_key) AS roles`;
 
-/** The actor's roles in an active tenant through an active membership; null when not a member. */
-export async function findMemberRoles(db: Queryable, tenantId: string, userId: string): Promise<string[] | null> {
-  const rows = await db.$queryRaw<Array<{ roles: string[] }>>`
-    SELECT ARRAY(SELECT mr.role_key FROM membership_roles mr WHERE mr.membership_id = m.id) AS roles
-    FROM memberships m JOIN tenants t ON t.id = m.tenant_id
-    WHERE m.tenant_id = ${tenantId}::uuid AND m.user_id = ${userId}::uuid AND m.status = 'ACTIVE' AND t.status = 'ACTIVE'`;
-  return rows[0]?.roles ?? null;
-}
-
-/** Which of `keys` are tenant-scoped roles of the catalogue. */
-export async function findTenantRoleKeys(db: Queryable, keys: string[]): Promise<Set<string>> {
-  const roles = await db.role.findMany({ where: { key: { in: keys }, scope: "TENANT" }, select: { key: true } });
-  return new Set(roles.map((role) => role.key));
-}
-
 /**
  * Inserts an invitation with its roles, revoking any other pending one for the same tenant and
  * address first (its token dies). The tenant row's lock makes concurrent invitations queue, so at

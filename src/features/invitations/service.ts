@@ -6,13 +6,12 @@ import { afterResponse } from "../../http/after-response.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { loadTokenAuthorization } from "../tenancy/authorization.ts";
+import { findActiveMemberRoles, findTenantRoles } from "../tenancy/repository.ts";
 import { OWNER } from "../tenancy/role-catalogue.ts";
 import { countInFixedWindow, SEND_WINDOW_SECONDS } from "../verification/send-limits.ts";
 import { sendInvitationMail } from "./mail.ts";
 import {
-  findMemberRoles,
   findPendingInvitation,
-  findTenantRoleKeys,
   type InvitationRow,
   listPendingInvitations,
   markInvitationRevoked,
@@ -70,7 +69,7 @@ async function authorizeInviter(
   tenantId: string,
   actor: Actor,
 ): Promise<{ kind: "ok"; isOwner: boolean } | Refusal> {
-  const roles = await findMemberRoles(deps.db, tenantId, actor.userId);
+  const roles = await findActiveMemberRoles(deps.db, { tenantId, userId: actor.userId });
   if (!roles) return { kind: "tenant_not_found" };
   const authorization = await loadTokenAuthorization(deps.db, {
     userId: actor.userId,
@@ -131,7 +130,7 @@ export async function createInvitation(
   const power = await authorizeInviter(deps, input.tenantId, input.actor);
   if (power.kind !== "ok") return power;
   const roles = [...new Set(input.roles)].sort();
-  const known = await findTenantRoleKeys(deps.db, roles);
+  const known = new Set(await findTenantRoles(deps.db, roles));
   if (roles.some((role) => !known.has(role))) return { kind: "unknown_role" };
   if (roles.includes(OWNER) && !power.isOwner) return { kind: "forbidden" };
   const refused = await reserveTenantSend(deps, input.tenantId);
