@@ -24,6 +24,10 @@ export function signInLocation(c: Context<AppEnv>): string {
   return `/auth/sign-in?return_to=${encodeURIComponent(url.pathname + url.search)}`;
 }
 
+/** `path?return_to=<returnTo>`, or just `path` when there is nowhere particular to return ("/"). */
+export const withReturnTo = (path: string, returnTo: string) =>
+  returnTo === "/" ? path : `${path}?return_to=${encodeURIComponent(returnTo)}`;
+
 /** The validated `return_to` of a page request (query or form), "/" when absent or unsafe. */
 export function returnToOf(value: string | undefined): string {
   return safeReturnTo(value, "/");

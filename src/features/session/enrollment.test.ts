@@ -1,6 +1,7 @@
 // Issue 14: forced second-factor enrollment. A holder of a REQUIRE_MFA_ROLES role without confirmed TOTP
 // whose session proved no second factor gets a token with mfa_enroll, no roles and no tenant, and may only
 // enroll TOTP (and look at itself, refresh, re-authenticate, sign out) until it has.
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthTestContext,
@@ -12,7 +13,9 @@ import {
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import type { Echo } from "../../../test/helpers/gateway.ts";
-import { enrollTotp, registerPasskey } from "../../../test/helpers/second-factors.ts";
+import { inputNamed, readPage, submitForm } from "../../../test/helpers/html.ts";
+import { codeAt, enrollTotp, registerPasskey } from "../../../test/helpers/second-factors.ts";
+import { avoidStepEdge, keyOn } from "../../../test/helpers/security-page.ts";
 import { addMember, insertTenant as createTenant } from "../../../test/helpers/tenancy.ts";
 import { claimsOf } from "../../../test/helpers/tokens.ts";
 
@@ -112,6 +115,60 @@ describe("an OWNER without a second factor", () => {
     const start = await device.request("/auth/account/security/totp/enroll", { body: "", headers: form2 });
     expect([start.status, start.headers.get("location")]).toEqual([303, "/auth/account/security/totp"]);
     expect((await device.request("/auth/account/security/totp")).status).toBe(200);
+  });
+
+  it("the setup carries return_to through its forms and ends with a link back to the interrupted page", async () => {
+    const { device } = await ownerSignedIn();
+    const back = "/items/1?x=1";
+    const security = await readPage(
+      await device.request(`/auth/account/security?return_to=${encodeURIComponent(back)}`),
+    );
+    expect(inputNamed(security, "return_to")?.attributes.value).toBe(back);
+    const start = await submitForm(device, "/auth/account/security/totp/enroll", { return_to: back });
+    const setupPath = `/auth/account/security/totp?return_to=${encodeURIComponent(back)}`;
+    expect([start.status, start.headers.get("location")]).toEqual([303, setupPath]);
+    const setup = await readPage(await device.request(setupPath));
+    expect(inputNamed(setup, "return_to")?.attributes.value).toBe(back);
+    const secret = decodeBase32IgnorePadding((keyOn(setup) ?? "").replace(/ /g, ""));
+    await avoidStepEdge();
+    const wrong = await readPage(
+      await submitForm(device, "/auth/account/security/totp/confirm", { code: "000000", return_to: back }),
+    );
+    expect([wrong.status, inputNamed(wrong, "return_to")?.attributes.value]).toEqual([400, back]);
+    const done = await readPage(
+      await submitForm(device, "/auth/account/security/totp/confirm", { code: codeAt(secret, -1), return_to: back }),
+    );
+    expect(done.status).toBe(200);
+    expect(done.links.find((link) => link.attributes.id === "codes-done")?.attributes.href).toBe(back);
+    expect(claimsOf(accessCookie(device)).mfa_enroll).toBeUndefined();
+    expect((await device.request(back)).status).toBe(200);
+  });
+
+  it("an unsafe return_to is dropped: the setup ends on the security page", async () => {
+    const { device } = await ownerSignedIn();
+    for (const unsafe of ["https://evil.example/", "//evil.example/x", "/\\evil.example"]) {
+      const security = await readPage(
+        await device.request(`/auth/account/security?return_to=${encodeURIComponent(unsafe)}`),
+      );
+      expect(inputNamed(security, "return_to")).toBeUndefined();
+      const start = await submitForm(device, "/auth/account/security/totp/enroll", { return_to: unsafe });
+      expect(start.headers.get("location")).toBe("/auth/account/security/totp");
+    }
+    const setup = await readPage(
+      await device.request("/auth/account/security/totp?return_to=https%3A%2F%2Fevil.example"),
+    );
+    expect(inputNamed(setup, "return_to")).toBeUndefined();
+    const secret = decodeBase32IgnorePadding((keyOn(setup) ?? "").replace(/ /g, ""));
+    await avoidStepEdge();
+    const done = await readPage(
+      await submitForm(device, "/auth/account/security/totp/confirm", {
+        code: codeAt(secret, -1),
+        return_to: "https://evil.example/",
+      }),
+    );
+    expect(done.links.find((link) => link.attributes.id === "codes-done")?.attributes.href).toBe(
+      "/auth/account/security",
+    );
   });
 
   it("after enrolling TOTP the session has its full powers: roles, tenant, gateway and routes", async () => {

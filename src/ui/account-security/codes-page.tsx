@@ -4,13 +4,19 @@
 import type { View } from "../view.ts";
 import { SECURITY_PATH } from "./guard.ts";
 
-export type CodesPageProps = { view: View; codes: string[]; justEnabled: boolean };
+export type CodesPageProps = {
+  view: View;
+  codes: string[];
+  justEnabled: boolean;
+  /** The page the user was on before a forced enrollment; "/" sends them back to the security page. */
+  returnTo: string;
+};
 
 /** The downloaded file's text: a heading line, then one code per line. */
 export const codesFileText = (view: View, codes: string[]) =>
   `${view.t.accountSecurity.codesFileHeading(view.brand.name)}\n\n${codes.join("\n")}\n`;
 
-export function CodesPage({ view, codes, justEnabled }: CodesPageProps) {
+export function CodesPage({ view, codes, justEnabled, returnTo }: CodesPageProps) {
   const s = view.t.accountSecurity;
   return (
     <div class="card">
@@ -35,7 +41,7 @@ export function CodesPage({ view, codes, justEnabled }: CodesPageProps) {
         >
           {s.downloadCodes}
         </a>
-        <a id="codes-done" class="button" href={SECURITY_PATH}>
+        <a id="codes-done" class="button" href={returnTo === "/" ? SECURITY_PATH : returnTo}>
           {s.codesDone}
         </a>
       </div>

@@ -9,6 +9,8 @@ export type EnrollPageProps = {
   view: View;
   enrollment: { secret: string; otpauthUri: string; qrSvg: string };
   state: FormState;
+  /** Where the setup ends: carried by the confirm form to the recovery-codes page. */
+  returnTo: string;
 };
 
 /** "ABCDEFGH…" → "ABCD EFGH …": easier to read and type; the app ignores the spaces. */
@@ -16,7 +18,7 @@ export const groupKey = (secret: string) => secret.match(/.{1,4}/g)?.join(" ") ?
 
 const svgDataUri = (svg: string) => `data:image/svg+xml;base64,${encodeBase64(new TextEncoder().encode(svg))}`;
 
-export function EnrollPage({ view, enrollment, state }: EnrollPageProps) {
+export function EnrollPage({ view, enrollment, state, returnTo }: EnrollPageProps) {
   const s = view.t.accountSecurity;
   return (
     <div class="card">
@@ -42,6 +44,7 @@ export function EnrollPage({ view, enrollment, state }: EnrollPageProps) {
         </a>
       </p>
       <form method="post" action={`${SECURITY_PATH}/totp/confirm`} id="totp-confirm-form" novalidate>
+        {returnTo !== "/" ? <input type="hidden" name="return_to" value={returnTo} /> : null}
         <Field
           name="code"
           label={s.confirmCode}

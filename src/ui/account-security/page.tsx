@@ -2,6 +2,7 @@
 // its forms.
 import { ErrorSummary, Field, type FormState, Notice } from "../components/form.tsx";
 import type { ProviderChoice } from "../components/provider-links.tsx";
+import { withReturnTo } from "../page-session.ts";
 import type { View } from "../view.ts";
 import { ACCOUNT_PATH, SECURITY_PATH } from "./guard.ts";
 import { IdentitiesSection, type IdentityRow } from "./identities-section.tsx";
@@ -20,9 +21,16 @@ export type SecurityData = {
   linkable: ProviderChoice[];
 };
 
-export type SecurityPageProps = { view: View; data: SecurityData; state: FormState; notice?: string };
+export type SecurityPageProps = {
+  view: View;
+  data: SecurityData;
+  state: FormState;
+  notice?: string;
+  /** Carried through the authenticator-app setup, where its last page links back to it. */
+  returnTo?: string;
+};
 
-export function SecurityPage({ view, data, state, notice }: SecurityPageProps) {
+export function SecurityPage({ view, data, state, notice, returnTo = "/" }: SecurityPageProps) {
   const { t } = view;
   const s = t.accountSecurity;
   return (
@@ -36,7 +44,7 @@ export function SecurityPage({ view, data, state, notice }: SecurityPageProps) {
       <p class="muted">{s.intro}</p>
       <ErrorSummary view={view} state={state} />
       {notice ? <Notice>{notice}</Notice> : null}
-      <TotpSection view={view} data={data} state={state} />
+      <TotpSection view={view} data={data} state={state} returnTo={returnTo} />
       <RecoverySection view={view} data={data} />
       <PasskeysSection view={view} passkeys={data.passkeys} stepUp={data.passkeyStepUp} state={state} />
       <IdentitiesSection view={view} identities={data.identities} linkable={data.linkable} />
@@ -44,7 +52,8 @@ export function SecurityPage({ view, data, state, notice }: SecurityPageProps) {
   );
 }
 
-function TotpSection({ view, data, state }: { view: View; data: SecurityData; state: FormState }) {
+function TotpSection(props: { view: View; data: SecurityData; state: FormState; returnTo: string }) {
+  const { view, data, state, returnTo } = props;
   const s = view.t.accountSecurity;
   return (
     <section aria-labelledby="totp-heading" id="totp">
@@ -71,12 +80,13 @@ function TotpSection({ view, data, state }: { view: View; data: SecurityData; st
           <p id="totp-status">{s.totpOff}</p>
           {data.pendingEnrollment ? (
             <p>
-              <a href={`${SECURITY_PATH}/totp`} id="totp-continue">
+              <a href={withReturnTo(`${SECURITY_PATH}/totp`, returnTo)} id="totp-continue">
                 {s.totpContinue}
               </a>
             </p>
           ) : null}
           <form method="post" action={`${SECURITY_PATH}/totp/enroll`} id="totp-enroll-form">
+            {returnTo !== "/" ? <input type="hidden" name="return_to" value={returnTo} /> : null}
             <button type="submit">{s.totpStart}</button>
           </form>
         </>

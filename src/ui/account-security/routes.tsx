@@ -2,7 +2,7 @@
 // and unlink forms.
 import { Hono } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
-import { pageSession, signInLocation } from "../page-session.ts";
+import { pageSession, returnToOf, signInLocation } from "../page-session.ts";
 import { SECURITY_PATH } from "./guard.ts";
 import { identityPageRoutes } from "./identity-routes.tsx";
 import { passkeyPageRoutes } from "./passkey-routes.tsx";
@@ -18,6 +18,7 @@ export const accountSecurityRoutes = new Hono<AppEnv>()
     return showSecurity(c, session, {
       done: done.success ? done.data : undefined,
       identity: identity.success ? identity.data : undefined,
+      returnTo: returnToOf(c.req.query("return_to")),
     });
   })
   .route("/", totpRoutes)

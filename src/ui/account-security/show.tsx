@@ -44,7 +44,14 @@ type StateOf = FormState | ((view: View) => FormState);
 export async function showSecurity(
   c: Context<AppEnv>,
   session: AuthenticatedSession,
-  options: { state?: StateOf; status?: PageOptions["status"]; done?: DoneNotice; identity?: IdentityOutcome } = {},
+  options: {
+    state?: StateOf;
+    status?: PageOptions["status"];
+    done?: DoneNotice;
+    identity?: IdentityOutcome;
+    /** Where the authenticator-app setup ends (a forced enrollment's interrupted page); "/" for none. */
+    returnTo?: string;
+  } = {},
 ): Promise<Response> {
   const db = c.var.db();
   const [status, credential, passkeys, passkeyStepUp, identityRows] = await Promise.all([
@@ -83,6 +90,7 @@ export async function showSecurity(
         data={data}
         state={typeof state === "function" ? state(view) : state}
         notice={done ? view.t.accountSecurity.done[done] : identity ? view.t.identities.outcomes[identity] : undefined}
+        returnTo={options.returnTo ?? "/"}
       />
     ),
   );
@@ -94,17 +102,28 @@ export async function showEnrollment(
   enrollment: EnrollPageProps["enrollment"],
   state: StateOf = {},
   status: PageOptions["status"] = 200,
+  returnTo = "/",
 ): Promise<Response> {
   const script = (await passkeyScriptAsset()).path;
   return renderPage(c, { title: ({ t }) => t.accountSecurity.enrollTitle, status, scripts: [script] }, (view) => (
-    <EnrollPage view={view} enrollment={enrollment} state={typeof state === "function" ? state(view) : state} />
+    <EnrollPage
+      view={view}
+      enrollment={enrollment}
+      state={typeof state === "function" ? state(view) : state}
+      returnTo={returnTo}
+    />
   ));
 }
 
 /** The recovery codes, this once (the response is no-store, like every page). */
-export async function showCodes(c: Context<AppEnv>, codes: string[], justEnabled: boolean): Promise<Response> {
+export async function showCodes(
+  c: Context<AppEnv>,
+  codes: string[],
+  justEnabled: boolean,
+  returnTo = "/",
+): Promise<Response> {
   const script = (await passkeyScriptAsset()).path;
   return renderPage(c, { title: ({ t }) => t.accountSecurity.codesTitle, scripts: [script] }, (view) => (
-    <CodesPage view={view} codes={codes} justEnabled={justEnabled} />
+    <CodesPage view={view} codes={codes} justEnabled={justEnabled} returnTo={returnTo} />
   ));
 }

@@ -13,7 +13,7 @@ import { deliverAccessToken } from "../../features/session/respond.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { clientInfo } from "../../http/auth-context.ts";
 import { readForm } from "../form-body.ts";
-import { pageSession, signInLocation } from "../page-session.ts";
+import { pageSession, returnToOf, signInLocation, withReturnTo } from "../page-session.ts";
 import { seeOther } from "../render.tsx";
 import { postSession, REAUTHENTICATE_LOCATION, SECURITY_PATH, stepUpError } from "./guard.ts";
 import { securityDependencies, showCodes, showEnrollment, showSecurity } from "./show.tsx";
@@ -33,14 +33,14 @@ function factorOf(value: string | undefined): SecondFactor | null {
 
 export const totpRoutes = new Hono<AppEnv>()
   .post(`${SECURITY_PATH}/totp/enroll`, async (c) => {
-    await readForm(c);
+    const returnTo = returnToOf((await readForm(c)).return_to);
     const checked = await postSession(c, "recent");
     if ("redirect" in checked) return checked.redirect;
     const { session } = checked;
     const deps = await securityDependencies(c);
     const result = await startTotpEnrollment(deps, { id: session.userId, email: session.email }, c.var.config.issuer);
     if (result.kind === "already_enabled") return seeOther(c, SECURITY_PATH);
-    return seeOther(c, `${SECURITY_PATH}/totp`);
+    return seeOther(c, withReturnTo(`${SECURITY_PATH}/totp`, returnTo));
   })
   // Shows the pending secret again, so it asks for what starting the enrollment asked for.
   .get(`${SECURITY_PATH}/totp`, async (c) => {
@@ -54,10 +54,11 @@ export const totpRoutes = new Hono<AppEnv>()
       c.var.config.issuer,
     );
     if (!pending) return c.redirect(SECURITY_PATH, 302);
-    return showEnrollment(c, pending);
+    return showEnrollment(c, pending, {}, 200, returnToOf(c.req.query("return_to")));
   })
   .post(`${SECURITY_PATH}/totp/confirm`, async (c) => {
     const fields = await readForm(c);
+    const returnTo = returnToOf(fields.return_to);
     const checked = await postSession(c, "recent");
     if ("redirect" in checked) return checked.redirect;
     const { session } = checked;
@@ -80,6 +81,7 @@ export const totpRoutes = new Hono<AppEnv>()
         pending,
         ({ t }) => ({ errors: { code: code ? t.accountSecurity.codeFormat : t.common.required(t.common.code) } }),
         400,
+        returnTo,
       );
     }
     const result = await confirmTotpEnrollment(deps, {
@@ -88,10 +90,11 @@ export const totpRoutes = new Hono<AppEnv>()
       code,
       client: await clientInfo(c),
     });
-    if (!result) return showEnrollment(c, pending, ({ t }) => ({ errors: { code: t.accountSecurity.wrongCode } }), 400);
+    if (!result)
+      return showEnrollment(c, pending, ({ t }) => ({ errors: { code: t.accountSecurity.wrongCode } }), 400, returnTo);
     // The session proved the code: its new token (amr with "mfa") replaces the cookie, as the API does.
     if (result.accessToken) deliverAccessToken(c, result.accessToken, deps.now);
-    return showCodes(c, result.recoveryCodes, true);
+    return showCodes(c, result.recoveryCodes, true, returnTo);
   })
   .post(`${SECURITY_PATH}/totp/disable`, async (c) => {
     const fields = await readForm(c);

@@ -1,9 +1,7 @@
 // The forgot-password form and the one page every address gets after it.
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
+import { withReturnTo } from "../page-session.ts";
 import type { View } from "../view.ts";
-
-const withReturnTo = (path: string, returnTo: string) =>
-  returnTo === "/" ? path : `${path}?return_to=${encodeURIComponent(returnTo)}`;
 
 export function ForgotPasswordPage({ view, state, returnTo }: { view: View; state: FormState; returnTo: string }) {
   const { t } = view;
