@@ -95,7 +95,7 @@ describe("an admin's deletion", () => {
 });
 
 describe("a deleted user's ways back in", () => {
-  it("refuses the old refresh cookie, the password and the gateway for a soft-deleted user", async () => {
+  it("refuses a soft-deleted user's old cookies (refresh, session, export) and password", async () => {
     const email = uniqueEmail("gone");
     const browser = await signUpBrowser(ctx, email);
     const stolen = new Map(browser.cookies);
