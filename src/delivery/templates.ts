@@ -153,10 +153,20 @@ export function invitationMessage(input: {
 }
 
 /** After a soft delete: when the data goes, and that a password reset before then cancels it. */
-export function accountDeletionMessage(input: { scrubOn: Date; resetLink: string }): RenderedMessage {
+/** The deletion notice; `resetLink` (the way to cancel) only for a deletion the user made themselves. */
+export function accountDeletionMessage(input: { scrubOn: Date; resetLink: string | null }): RenderedMessage {
   const subject = "Your account will be deleted";
   const date = input.scrubOn.toISOString().slice(0, 10);
   const when = `Your account was deleted and can no longer be used. Its personal data will be erased on ${date} (UTC).`;
+  if (input.resetLink === null) {
+    const contact = "An administrator deleted it. If you think this is a mistake, contact them.";
+    return {
+      template: "account_deletion",
+      subject,
+      text: `${when}\n\n${contact}\n`,
+      html: layout(subject, [escapeHtml(when), escapeHtml(contact)]),
+    };
+  }
   const cancel = "Changed your mind? Reset your password before then to cancel the deletion and keep your account.";
   return {
     template: "account_deletion",

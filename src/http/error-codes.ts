@@ -91,7 +91,7 @@ export const ERROR_CODES = {
   user_deleted: { status: 409, message: "This user is deleted; cancel or finish the deletion first." },
   last_platform_admin: {
     status: 409,
-    message: "You are the last platform administrator; grant the role to someone else first.",
+    message: "This would leave no platform administrator who can sign in; grant the role to someone else first.",
   },
   role_not_granted: { status: 404, message: "The user does not hold this role." },
   role_exists: { status: 409, message: "A role with this key already exists." },

@@ -38,14 +38,14 @@ describe("disableUser", () => {
           reason: "test",
           client: { ipHash: null, limitHash: null, scopeHash: null, userAgent: null },
         }),
-      ).toBe(true);
+      ).toBe("disabled");
       expect(
         await disableUser(deps, {
           userId: user?.id ?? "",
           reason: "again",
           client: { ipHash: null, limitHash: null, scopeHash: null, userAgent: null },
         }),
-      ).toBe(false);
+      ).toBe("unchanged");
     });
 
     expect((await ctx.client().request("/auth/session", { bearer: first.accessToken })).status).toBe(401);

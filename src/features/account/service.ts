@@ -1,4 +1,5 @@
 // Password accounts: sign up, change the password, disable a user (sign-in is in log-in.ts).
+
 import {
   DEFAULT_PASSWORD_HASH_PARAMS,
   hashPassword,
@@ -7,6 +8,7 @@ import {
 } from "../../crypto/password.ts";
 import type { DeliverySettings } from "../../delivery/mailer.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
+import { isLastActivePlatformAdmin } from "../admin/last-admin.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import {
   type ClientInfo,
@@ -216,13 +218,17 @@ export async function changePassword(
 export async function disableUser(
   deps: SessionDeps,
   input: { userId: string; reason: string; client: ClientInfo },
-): Promise<boolean> {
-  const updated = await deps.db.user.updateMany({
-    where: { id: input.userId, status: "ACTIVE" },
-    // A new epoch too: no session from before comes back should the user be enabled again (issue 10, M5).
-    data: { status: "DISABLED", credentialEpoch: { increment: 1 } },
+): Promise<"disabled" | "unchanged" | "last_admin"> {
+  const outcome = await deps.db.$transaction(async (tx) => {
+    if (await isLastActivePlatformAdmin(tx, input.userId)) return "last_admin" as const;
+    const updated = await tx.user.updateMany({
+      where: { id: input.userId, status: "ACTIVE" },
+      // A new epoch too: no session from before comes back should the user be enabled again (issue 10, M5).
+      data: { status: "DISABLED", credentialEpoch: { increment: 1 } },
+    });
+    return updated.count === 0 ? ("unchanged" as const) : ("disabled" as const);
   });
-  if (updated.count === 0) return false;
+  if (outcome !== "disabled") return outcome;
   await revokeSessions(deps, input.userId, {}, "user_disabled");
   await markUserNotBefore(
     deps.kv,
@@ -237,5 +243,5 @@ export async function disableUser(
     ...input.client,
     metadata: { reason: input.reason },
   });
-  return true;
+  return "disabled";
 }

@@ -8,9 +8,9 @@ import {
   signUpApi,
   signUpBrowser,
   uniqueEmail,
+  userIdOf,
 } from "../../../test/helpers/auth.ts";
 import { errorOf } from "../../../test/helpers/second-factors.ts";
-import { userIdOf } from "../../../test/helpers/tenancy.ts";
 
 let ctx: AuthTestContext;
 let admin: PlatformAdmin;
@@ -40,7 +40,7 @@ describe("the last usable platform admin", () => {
     const removal = await first.client.request(`/admin/users/${first.userId}/platform-roles/PLATFORM_ADMIN`, {
       method: "DELETE",
     });
-    // FINDING: removePlatformRole (roles.ts) counts every PLATFORM_ADMIN grant, also those of DISABLED or
+    // Review finding (fixed): removePlatformRole (roles.ts) counts every PLATFORM_ADMIN grant, also those of DISABLED or
     // DELETED users, so this answers 200 and the service is left with no admin who can sign in.
     expect(removal.status).toBe(409);
     expect(await errorOf(removal)).toEqual([409, "last_platform_admin"]);
@@ -56,9 +56,55 @@ describe("the last usable platform admin", () => {
     const removal = await first.client.request(`/admin/users/${first.userId}/platform-roles/PLATFORM_ADMIN`, {
       method: "DELETE",
     });
-    // FINDING: same cause (roles.ts, the FOR UPDATE over platform_role_grants ignores users.status).
+    // Review finding (fixed): same cause (roles.ts, the FOR UPDATE over platform_role_grants ignores users.status).
     expect(removal.status).toBe(409);
     expect(await errorOf(removal)).toEqual([409, "last_platform_admin"]);
+    expect(await activeAdmins(alone)).toBe(1);
+  });
+
+  it("refuses disabling or deleting the last active admin and granting the role to a disabled user, changing nothing", async () => {
+    const first = await signedInPlatformAdmin(alone, "first");
+    const second = await signedInPlatformAdmin(alone, "second");
+    const third = await signedInPlatformAdmin(alone, "third");
+    await alone.sql("DELETE FROM platform_role_grants WHERE user_id NOT IN ($1, $2, $3)", [
+      first.userId,
+      second.userId,
+      third.userId,
+    ]);
+    expect((await first.client.request(`/admin/users/${third.userId}/disable`, { json: {} })).status).toBe(200);
+    // Second (active) would be left alone by disabling first: second tries, and the other way round.
+    expect((await second.client.request(`/admin/users/${first.userId}/disable`, { json: {} })).status).toBe(200);
+    const before = await alone.snapshot();
+    const refused = [
+      await third.client.request(`/admin/users/${second.userId}/disable`, { json: {} }),
+      await second.client.request(`/admin/users/${second.userId}/delete`, {
+        json: { confirm: "DELETE" },
+      }),
+      await second.client.request("/auth/account/delete", { json: { confirm: "DELETE" } }),
+      await second.client.request(`/admin/users/${first.userId}/platform-roles`, { json: { role: "PLATFORM_ADMIN" } }),
+    ];
+    expect(await Promise.all(refused.map(errorOf))).toEqual([
+      [401, "unauthenticated"],
+      [409, "cannot_delete_self"],
+      [409, "last_platform_admin"],
+      [409, "user_not_active"],
+    ]);
+    expect(await alone.snapshot()).toEqual(before);
+    expect(await activeAdmins(alone)).toBe(1);
+  });
+
+  it("two admins disabling each other at once leave one who can sign in", async () => {
+    const first = await signedInPlatformAdmin(alone, "first");
+    const second = await signedInPlatformAdmin(alone, "second");
+    await alone.sql("DELETE FROM platform_role_grants WHERE user_id NOT IN ($1, $2)", [first.userId, second.userId]);
+    const answers = await Promise.all([
+      first.client.request(`/admin/users/${second.userId}/disable`, { json: {} }),
+      second.client.request(`/admin/users/${first.userId}/disable`, { json: {} }),
+    ]);
+    const statuses = answers.map((answer) => answer.status).sort();
+    // One wins; the other is refused (409 last admin) or finds its own session gone (401).
+    expect(statuses[0]).toBe(200);
+    expect([401, 409]).toContain(statuses[1]);
     expect(await activeAdmins(alone)).toBe(1);
   });
 });

@@ -6,11 +6,12 @@ import { recordAuditEvent } from "../audit/service.ts";
 import type { SessionDeps } from "../session/service.ts";
 import { incrementMembershipEpoch, publishMembershipEpoch } from "../tenancy/epoch.ts";
 import { PLATFORM_ADMIN, type RoleScope } from "../tenancy/role-catalogue.ts";
+import { isLastActivePlatformAdmin } from "./last-admin.ts";
 import type { AdminActor } from "./service.ts";
 
 export type GrantResult =
   | { kind: "granted" | "already_granted" | "removed" }
-  | { kind: "not_found" | "unknown_role" | "not_granted" | "last_admin" };
+  | { kind: "not_found" | "unknown_role" | "not_granted" | "last_admin" | "not_active" };
 
 const auditClient = (actor: AdminActor) => ({ ipHash: actor.client.ipHash, userAgent: actor.client.userAgent });
 
@@ -31,6 +32,8 @@ export async function grantPlatformRole(
   if (!(await isPlatformRole(deps.db, input.roleKey))) return { kind: "unknown_role" };
   const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { status: true } });
   if (!user) return { kind: "not_found" };
+  // A disabled or deleted user gains no powers: they are enabled (or restored) first.
+  if (user.status !== "ACTIVE") return { kind: "not_active" };
   const epoch = await deps.db.$transaction(async (tx) => {
     const inserted = await tx.platformRoleGrant.createMany({
       data: [{ userId: input.userId, roleKey: input.roleKey, grantedById: actor.adminId }],
@@ -55,7 +58,7 @@ export async function grantPlatformRole(
 
 /**
  * Removes a platform role grant. The PLATFORM_ADMIN grants are locked first, so two admins removing
- * each other at once cannot leave the service with none.
+ * each other at once cannot leave the service with none who can sign in (last-admin.ts).
  */
 export async function removePlatformRole(
   deps: SessionDeps,
@@ -66,12 +69,8 @@ export async function removePlatformRole(
   const user = await deps.db.user.findUnique({ where: { id: input.userId }, select: { id: true } });
   if (!user) return { kind: "not_found" };
   const outcome = await deps.db.$transaction(async (tx) => {
-    if (input.roleKey === PLATFORM_ADMIN) {
-      const admins = await tx.$queryRaw<Array<{ user_id: string }>>`
-        SELECT user_id FROM platform_role_grants WHERE role_key = ${PLATFORM_ADMIN} FOR UPDATE`;
-      const holds = admins.some((row) => row.user_id === input.userId);
-      if (holds && admins.length === 1) return { kind: "last_admin" } as const;
-    }
+    if (input.roleKey === PLATFORM_ADMIN && (await isLastActivePlatformAdmin(tx, input.userId)))
+      return { kind: "last_admin" } as const;
     const deleted = await tx.platformRoleGrant.deleteMany({ where: { userId: input.userId, roleKey: input.roleKey } });
     if (deleted.count === 0) return { kind: "not_granted" } as const;
     const epoch = await incrementMembershipEpoch(asDatabase(tx), input.userId);

@@ -44,6 +44,8 @@ function statusAnswer(c: Context<AppEnv>, userId: string, result: StatusChange) 
       throw new AppError("cannot_disable_self");
     case "deleted":
       throw new AppError("user_deleted");
+    case "last_admin":
+      throw new AppError("last_platform_admin");
     default:
       return c.json({ id: userId, status: result.status, changed: result.kind === "changed" });
   }
@@ -117,6 +119,7 @@ const userRoutes = new Hono<AppEnv>()
     const result = await grantPlatformRole(await adminDependencies(c), actor, { userId, roleKey: body.role });
     if (result.kind === "unknown_role") throw new AppError("unknown_role");
     if (result.kind === "not_found") throw new AppError("user_not_found");
+    if (result.kind === "not_active") throw new AppError("user_not_active");
     return c.json(
       { id: userId, role: body.role, changed: result.kind === "granted" },
       result.kind === "granted" ? 201 : 200,

@@ -15,6 +15,7 @@ export type StatusChange =
   | { kind: "changed" | "unchanged"; status: UserState }
   | { kind: "not_found" }
   | { kind: "self" }
+  | { kind: "last_admin" }
   | { kind: "deleted" };
 
 const auditClient = (client: ClientInfo) => ({ ipHash: client.ipHash, userAgent: client.userAgent });
@@ -38,7 +39,8 @@ export async function disableUserAsAdmin(
   if (status === null) return { kind: "not_found" };
   if (status === "DELETED") return { kind: "deleted" };
   const disabled = await disableUser(deps, { userId: input.userId, reason: "admin", client: actor.client });
-  if (!disabled) return { kind: "unchanged", status: "DISABLED" };
+  if (disabled === "last_admin") return { kind: "last_admin" };
+  if (disabled === "unchanged") return { kind: "unchanged", status: "DISABLED" };
   await recordAuditEvent(deps.db, {
     action: "admin.user_disabled",
     success: true,

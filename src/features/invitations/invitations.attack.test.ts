@@ -43,7 +43,7 @@ describe("what an inviter may grant", () => {
       [tenant.id, staff.id],
     );
     const created = await invite(staff.client, tenant.id, staff.email, ["MANAGER"]);
-    // FINDING: createInvitation (service.ts) only keeps OWNER for owners; a TENANT_INVITE_ROLES holder may
+    // Review finding (fixed): createInvitation (service.ts) only keeps OWNER for owners; a TENANT_INVITE_ROLES holder may
     // grant any other tenant role, and accepting adds it to their own membership (addMembershipWithRoles).
     if (created.status === 201) {
       const token = await invitationTokenFor(ctx, staff.email);
@@ -85,7 +85,7 @@ describe("what an inviter may grant", () => {
     const removed = await other.client.request(`/auth/tenants/${tenant.id}/members/${owner.id}`, { method: "DELETE" });
     expect(removed.status).toBe(204);
     const accepted = await accomplice.client.request("/auth/invitations/accept", { json: { token } });
-    // FINDING (low): the removed owner's pending OWNER invitation still grants OWNER (accept.ts does not
+    // Review finding (low, fixed): the removed owner's pending OWNER invitation still grants OWNER (accept.ts does not
     // re-check that invited_by still holds the power to grant the roles; removal does not revoke them).
     expect(accepted.status).toBe(400);
     expect(await rolesOf(tenant.id, accomplice.id)).toEqual([]);

@@ -2,6 +2,7 @@
 // consume (one conditional UPDATE) and the membership an accepted invitation grants.
 import type { Database } from "../../db/client.ts";
 import type { Prisma } from "../../db/generated/client.ts";
+import { OWNER } from "../tenancy/role-catalogue.ts";
 
 /** A client or an interactive transaction: every function here runs in either. */
 export type Queryable = Database | Prisma.TransactionClient;
@@ -19,6 +20,20 @@ export type InvitationRow = {
   last_sent_at: Date;
   invited_by_id: string | null;
 };
+
+/**
+ * The inviter still has the power the invitation uses: an active user and active member of the tenant
+ * who holds OWNER or every invited role. An invitation dies with its inviter's power (removed, demoted,
+ * disabled or deleted), so nobody keeps a way into the tenant that its owners took away.
+ */
+const INVITER_STILL_MAY_GRANT = `EXISTS (
+  SELECT 1 FROM memberships im JOIN users iu ON iu.id = im.user_id
+  WHERE im.tenant_id = i.tenant_id AND im.user_id = i.invited_by_id AND im.status = 'ACTIVE' AND iu.status = 'ACTIVE'
+    AND (EXISTS (SELECT 1 FROM membership_roles ir WHERE ir.membership_id = im.id AND ir.role_key = '${OWNER}')
+      OR NOT EXISTS (
+        SELECT 1 FROM invitation_roles wanted WHERE wanted.invitation_id = i.id
+          AND NOT EXISTS (
+            SELECT 1 FROM membership_roles held WHERE held.membership_id = im.id AND held.role_key = wanted.role_key))))`;
 
 const INVITATION_COLUMNS = `i.id, i.tenant_id, i.email, i.expires_at, i.send_count, i.last_sent_at, i.invited_by_id,
   ARRAY(SELECT r.role_key FROM invitation_roles r WHERE r.invitation_id = i.id ORDER BY r.role_key) AS roles`;
@@ -126,7 +141,8 @@ export async function findLiveInvitation(db: Queryable, tokenHash: string, now: 
     `SELECT ${INVITATION_COLUMNS}, t.name AS tenant_name, t.slug AS tenant_slug,
        (SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = i.invited_by_id AND u.status = 'ACTIVE') AS inviter
      FROM invitations i JOIN tenants t ON t.id = i.tenant_id
-     WHERE i.token_hash = $1 AND ${PENDING} AND i.expires_at > $2::timestamptz AND t.status = 'ACTIVE'`,
+     WHERE i.token_hash = $1 AND ${PENDING} AND i.expires_at > $2::timestamptz AND t.status = 'ACTIVE'
+       AND ${INVITER_STILL_MAY_GRANT}`,
     tokenHash,
     now,
   );
@@ -147,6 +163,7 @@ export async function consumeAcceptedInvitation(
      WHERE i.token_hash = $1 AND ${PENDING} AND i.expires_at > $3::timestamptz
        AND t.id = i.tenant_id AND t.status = 'ACTIVE'
        AND u.id = $2::uuid AND u.email = i.email AND u.email_verified_at IS NOT NULL AND u.status = 'ACTIVE'
+       AND ${INVITER_STILL_MAY_GRANT}
      RETURNING ${INVITATION_COLUMNS}`,
     input.tokenHash,
     input.userId,

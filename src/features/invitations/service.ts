@@ -68,7 +68,7 @@ async function authorizeInviter(
   deps: InvitationDeps,
   tenantId: string,
   actor: Actor,
-): Promise<{ kind: "ok"; isOwner: boolean } | Refusal> {
+): Promise<{ kind: "ok"; mayGrant: (roles: readonly string[]) => boolean } | Refusal> {
   const roles = await findActiveMemberRoles(deps.db, { tenantId, userId: actor.userId });
   if (!roles) return { kind: "tenant_not_found" };
   const authorization = await loadTokenAuthorization(deps.db, {
@@ -80,7 +80,8 @@ async function authorizeInviter(
   if (authorization.mfaEnrollmentRequired) return { kind: "mfa_enrollment_required" };
   const isOwner = roles.includes(OWNER);
   if (!isOwner && !roles.some((role) => deps.policy.tenantInviteRoles.includes(role))) return { kind: "forbidden" };
-  return { kind: "ok", isOwner };
+  // Nobody hands out what they do not hold: an owner grants any tenant role, anyone else only their own.
+  return { kind: "ok", mayGrant: (wanted) => isOwner || wanted.every((role) => roles.includes(role)) };
 }
 
 /** Counts one mail against the tenant's hourly limit (an atomic upsert in Postgres, never KV). */
@@ -120,7 +121,7 @@ async function deferMail(
 }
 
 /**
- * Invites a normalized address with tenant roles of the catalogue (OWNER only by an owner), replacing
+ * Invites a normalized address with tenant roles of the catalogue (a non-owner only the roles they hold), replacing
  * a pending invitation for the same address; mails the link; never returns the token. Audited.
  */
 export async function createInvitation(
@@ -132,7 +133,7 @@ export async function createInvitation(
   const roles = [...new Set(input.roles)].sort();
   const known = new Set(await findTenantRoles(deps.db, roles));
   if (roles.some((role) => !known.has(role))) return { kind: "unknown_role" };
-  if (roles.includes(OWNER) && !power.isOwner) return { kind: "forbidden" };
+  if (!power.mayGrant(roles)) return { kind: "forbidden" };
   const refused = await reserveTenantSend(deps, input.tenantId);
   if (refused) return refused;
   const { token, tokenHash } = await newToken();
@@ -188,7 +189,7 @@ export async function resendInvitation(
   if (power.kind !== "ok") return power;
   const pending = await findPendingInvitation(deps.db, input.tenantId, input.invitationId);
   if (!pending) return { kind: "invitation_not_found" };
-  if (pending.roles.includes(OWNER) && !power.isOwner) return { kind: "forbidden" };
+  if (!power.mayGrant(pending.roles)) return { kind: "forbidden" };
   const refused = await reserveTenantSend(deps, input.tenantId);
   if (refused) return refused;
   const { token, tokenHash } = await newToken();
@@ -227,6 +228,9 @@ export async function revokeInvitation(
 ): Promise<{ kind: "revoked" } | Refusal> {
   const power = await authorizeInviter(deps, input.tenantId, input.actor);
   if (power.kind !== "ok") return power;
+  const pending = await findPendingInvitation(deps.db, input.tenantId, input.invitationId);
+  if (!pending) return { kind: "invitation_not_found" };
+  if (!power.mayGrant(pending.roles)) return { kind: "forbidden" };
   if (!(await markInvitationRevoked(deps.db, input.tenantId, input.invitationId, deps.now)))
     return { kind: "invitation_not_found" };
   await recordAuditEvent(deps.db, {

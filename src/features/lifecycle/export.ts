@@ -85,7 +85,8 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
   const [recoveryCodesLeft, received, events, eventCount] = await Promise.all([
     db.recoveryCode.count({ where: { userId, usedAt: null } }),
     db.invitation.findMany({
-      where: { email: user.email },
+      // Accepted by this account, or addressed to its address.
+      where: { OR: [{ acceptedBy: userId }, { email: user.email }] },
       select: {
         createdAt: true,
         expiresAt: true,

@@ -48,7 +48,7 @@ describe("what a hard delete leaves behind", () => {
     const exported = await successor.request("/auth/account/export");
     expect(exported.status).toBe(200);
     const body = (await exported.json()) as { invitations: { received: Array<{ tenant: string }> } };
-    // FINDING: hardDeleteUser (lifecycle/service.ts) only deletes *pending* invitations to the address
+    // Review finding (fixed): hardDeleteUser (lifecycle/service.ts) only deletes *pending* invitations to the address
     // (deletePendingInvitationsTo); the accepted one keeps `email`, and export.ts reads received invitations
     // by address, so the new account sees the deleted user's tenant and roles.
     expect(body.invitations.received.map((i) => i.tenant)).not.toContain(tenant.slug);
@@ -64,7 +64,7 @@ describe("what the scrub leaves behind", () => {
     await ctx.sql("UPDATE users SET deleted_at = now() - interval '31 days' WHERE id = $1", [user.id]);
     await runCron();
     expect(await ctx.count("users", "id = $1 AND scrubbed_at IS NOT NULL", [user.id])).toBe(1);
-    // FINDING: scrubUser (lifecycle/repository.ts) deletes only pending invitations to the address; the
+    // Review finding (fixed): scrubUser (lifecycle/repository.ts) deletes only pending invitations to the address; the
     // accepted invitation still holds the personal address after the retention.
     expect(await ctx.count("invitations", "email = $1", [user.email])).toBe(0);
   });
@@ -88,7 +88,7 @@ describe("an admin's deletion", () => {
         origin: null,
       });
     }
-    // FINDING (low): the reset cancels any deletion (verification/reset.ts → cancelUserDeletion), also one
+    // Review finding (low, fixed): the reset cancels any deletion (verification/reset.ts → cancelUserDeletion), also one
     // an admin made (audited admin.user_deleted), so an admin cannot remove an account the user wants kept.
     expect(await ctx.count("users", "id = $1 AND status = 'DELETED'", [id])).toBe(1);
   });

@@ -42,18 +42,21 @@ export async function lockUser(tx: Transaction, userId: string) {
 }
 
 /** ACTIVE → DELETED with a new credential epoch (no session or MFA challenge from before comes back). */
-export async function markUserDeleted(tx: Transaction, userId: string, now: Date): Promise<boolean> {
+export async function markUserDeleted(
+  tx: Transaction,
+  input: { userId: string; now: Date; byAdmin: boolean },
+): Promise<boolean> {
   const updated = await tx.user.updateMany({
-    where: { id: userId, status: "ACTIVE" },
-    data: { status: "DELETED", deletedAt: now, credentialEpoch: { increment: 1 } },
+    where: { id: input.userId, status: "ACTIVE" },
+    data: { status: "DELETED", deletedAt: input.now, deletedByAdmin: input.byAdmin, credentialEpoch: { increment: 1 } },
   });
   return updated.count === 1;
 }
 
-/** DELETED → ACTIVE, only while not scrubbed and within the retention; whether it changed anything. */
+/** DELETED → ACTIVE, only a self-deletion not scrubbed and within the retention; whether it changed anything. */
 export async function cancelUserDeletion(tx: Transaction, userId: string, deletedAfter: Date): Promise<boolean> {
   const updated = await tx.user.updateMany({
-    where: { id: userId, status: "DELETED", scrubbedAt: null, deletedAt: { gt: deletedAfter } },
+    where: { id: userId, status: "DELETED", deletedByAdmin: false, scrubbedAt: null, deletedAt: { gt: deletedAfter } },
     data: { status: "ACTIVE", deletedAt: null },
   });
   return updated.count === 1;
@@ -93,7 +96,7 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
     await tx.session.deleteMany({ where: { userId } });
     await tx.membership.deleteMany({ where: { userId } });
     await tx.platformRoleGrant.deleteMany({ where: { userId } });
-    await deletePendingInvitationsTo(tx, user.email);
+    await deleteInvitationsTo(tx, { email: user.email, userId });
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
     // The address as a JSON string value: replaced wherever it was recorded in the user's audit rows.
     await tx.$executeRaw`
@@ -118,7 +121,10 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
   });
 }
 
-/** Invitations to `email` nobody answered yet: they would name a person who asked to be forgotten. */
-export async function deletePendingInvitationsTo(tx: Transaction, email: string): Promise<void> {
-  await tx.invitation.deleteMany({ where: { email, acceptedAt: null, declinedAt: null, revokedAt: null } });
+/**
+ * Every invitation to `email` or accepted by `userId`, answered or not: they name a person who asked to be
+ * forgotten, and the next owner of the address must not inherit them.
+ */
+export async function deleteInvitationsTo(tx: Transaction, input: { email: string; userId: string }): Promise<void> {
+  await tx.invitation.deleteMany({ where: { OR: [{ email: input.email }, { acceptedBy: input.userId }] } });
 }

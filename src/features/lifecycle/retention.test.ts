@@ -6,6 +6,7 @@ import {
   type AuthTestContext,
   STRONG_PASSWORD,
   setUpAuthTest,
+  signUpApi,
   signUpBrowser,
   testEnv,
   uniqueEmail,
@@ -97,6 +98,11 @@ describe("scrubbing deleted users in the scheduled handler", () => {
     await tenantWith(ctx, [{ id: user.id, role: "STAFF" }]);
     const inviting = await tenantWith(ctx, []);
     await ctx.sql("INSERT INTO platform_role_grants (user_id, role_key) VALUES ($1, 'PLATFORM_ADMIN')", [user.id]);
+    // Another active admin, so this one is not the last who can sign in (which would refuse the deletion).
+    const colleague = await signUpApi(ctx, uniqueEmail("colleague"));
+    await ctx.sql("INSERT INTO platform_role_grants (user_id, role_key) VALUES ($1, 'PLATFORM_ADMIN')", [
+      await userIdOf(ctx, colleague.email),
+    ]);
     await ctx.sql(
       `INSERT INTO invitations (id, tenant_id, email, token_hash, expires_at)
        SELECT gen_random_uuid(), id, $1, 'scrub-invite-' || gen_random_uuid(), now() + interval '1 day' FROM tenants WHERE slug = $2`,

@@ -30,6 +30,8 @@ export function refuseDeletion(result: Exclude<DeleteResult, { kind: "deleted" }
       throw new AppError("last_owner", {
         message: `This account is the last owner of the tenant "${result.tenantSlug}"; make someone else an owner first.`,
       });
+    case "last_admin":
+      throw new AppError("last_platform_admin");
     case "not_found":
       throw new AppError("user_not_found");
     case "not_active":

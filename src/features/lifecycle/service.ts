@@ -4,11 +4,12 @@ import { sendEmail } from "../../delivery/mailer.ts";
 import { accountDeletionMessage } from "../../delivery/templates.ts";
 import { afterResponse } from "../../http/after-response.ts";
 import { markSessionsRevoked, markUserNotBefore } from "../../kv/revocation.ts";
+import { isLastActivePlatformAdmin } from "../admin/last-admin.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
 import { publishMembershipEpoch } from "../tenancy/epoch.ts";
 import {
-  deletePendingInvitationsTo,
+  deleteInvitationsTo,
   findTenantLastOwnedBy,
   findUsersToScrub,
   lockUser,
@@ -36,18 +37,20 @@ export const retentionCutoff = (now: Date, retentionDays: number) => new Date(no
 
 /** Whether a password reset may still reach this user: not deleted, or deleted within the retention and not scrubbed. */
 export function isRecoverable(
-  user: { status: string; deletedAt: Date | null; scrubbedAt: Date | null },
+  user: { status: string; deletedAt: Date | null; scrubbedAt: Date | null; deletedByAdmin: boolean },
   now: Date,
   retentionDays: number,
 ): boolean {
   if (user.status !== "DELETED") return true;
-  if (user.scrubbedAt || !user.deletedAt) return false;
+  // An admin's deletion is theirs to undo, not the user's.
+  if (user.deletedByAdmin || user.scrubbedAt || !user.deletedAt) return false;
   return user.deletedAt > retentionCutoff(now, retentionDays);
 }
 
 export type DeleteResult =
   | { kind: "deleted"; scrubOn: Date }
   | { kind: "last_owner"; tenantSlug: string }
+  | { kind: "last_admin" }
   | { kind: "not_found" }
   | { kind: "not_active" };
 
@@ -61,12 +64,15 @@ export async function softDeleteUser(
   input: { userId: string; actorId: string | null; client: ClientInfo },
 ): Promise<DeleteResult> {
   const outcome = await deps.db.$transaction(async (tx) => {
+    // The grants first (the order every last-admin check takes), then the user.
+    const lastAdmin = await isLastActivePlatformAdmin(tx, input.userId);
     const user = await lockUser(tx, input.userId);
     if (!user) return { kind: "not_found" as const };
     if (user.status !== "ACTIVE") return { kind: "not_active" as const };
+    if (lastAdmin) return { kind: "last_admin" as const };
     const tenantSlug = await findTenantLastOwnedBy(tx, input.userId);
     if (tenantSlug) return { kind: "last_owner" as const, tenantSlug };
-    await markUserDeleted(tx, input.userId, deps.now);
+    await markUserDeleted(tx, { userId: input.userId, now: deps.now, byAdmin: input.actorId !== null });
     return { kind: "deleted" as const, email: user.email };
   });
   if (outcome.kind !== "deleted") return outcome;
@@ -85,7 +91,10 @@ export async function softDeleteUser(
       deps.db,
       deps.mail,
       outcome.email,
-      accountDeletionMessage({ scrubOn, resetLink: `${deps.appUrl}/auth/forgot-password` }),
+      accountDeletionMessage({
+        scrubOn,
+        resetLink: input.actorId ? null : `${deps.appUrl}/auth/forgot-password`,
+      }),
     ),
   );
   return { kind: "deleted", scrubOn };
@@ -98,7 +107,11 @@ async function endEverySession(deps: SessionDeps, userId: string, reason: string
   await markUserNotBefore(deps.kv, userId, notBefore, deps.settings.accessTokenTtlSeconds);
 }
 
-export type HardDeleteResult = { kind: "deleted" } | { kind: "last_owner"; tenantSlug: string } | { kind: "not_found" };
+export type HardDeleteResult =
+  | { kind: "deleted" }
+  | { kind: "last_owner"; tenantSlug: string }
+  | { kind: "last_admin" }
+  | { kind: "not_found" };
 
 /**
  * Removes the user row and everything that cascades from it; audit rows stay with user_id/actor_id
@@ -113,12 +126,14 @@ export async function hardDeleteUser(
     select: { id: true },
   });
   const outcome = await deps.db.$transaction(async (tx) => {
+    const lastAdmin = await isLastActivePlatformAdmin(tx, input.userId);
     const user = await lockUser(tx, input.userId);
     if (!user) return { kind: "not_found" as const };
+    if (lastAdmin) return { kind: "last_admin" as const };
     // A deleted user passed this check when deleted (and never counts as another tenant's owner since).
     const tenantSlug = user.status === "DELETED" ? null : await findTenantLastOwnedBy(tx, input.userId);
     if (tenantSlug) return { kind: "last_owner" as const, tenantSlug };
-    await deletePendingInvitationsTo(tx, user.email);
+    await deleteInvitationsTo(tx, { email: user.email, userId: input.userId });
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
     await tx.user.delete({ where: { id: input.userId } });
     return { kind: "deleted" as const };

@@ -89,7 +89,7 @@ async function peekResetToken(deps: ResetRequestDeps, token: string) {
   if (!valid) return null;
   const user = await deps.db.user.findUnique({
     where: { id: valid.userId },
-    select: { email: true, status: true, deletedAt: true, scrubbedAt: true },
+    select: { email: true, status: true, deletedAt: true, scrubbedAt: true, deletedByAdmin: true },
   });
   if (!user || !isRecoverable(user, deps.now, deps.policy.deletedUserRetentionDays)) return null;
   return user.email === valid.target ? valid : null;

@@ -73,6 +73,9 @@ export const accountDeletionRoutes = new Hono<AppEnv>()
       const tenant = result.tenantSlug;
       return showDeletionForm(c, ({ t }) => ({ values, formError: t.account.deletion.lastOwner(tenant) }), 409);
     }
+    if (result.kind === "last_admin") {
+      return showDeletionForm(c, ({ t }) => ({ values, formError: t.account.deletion.lastAdmin }), 409);
+    }
     // Not active any more (deleted in another tab): its sessions are gone, so the page session was too.
     if (result.kind !== "deleted") return c.redirect("/auth/sign-in", 303);
     clearSessionCookies(c);

@@ -43,6 +43,7 @@ const failures = {
   session_not_found: { status: 404, message: (a) => a.errors.sessionNotFound },
   delete_self: { status: 409, message: (a) => a.errors.deleteSelf },
   not_active: { status: 409, message: (a) => a.errors.notActive },
+  grant_not_active: { status: 409, message: (a) => a.errors.grantNotActive },
   confirm_delete: { status: 400, message: (a) => a.errors.confirmDelete, field: "confirm" },
   confirm_email: { status: 400, message: (a) => a.errors.confirmEmail, field: "confirm_email" },
 } satisfies Record<string, Failure>;
@@ -132,7 +133,7 @@ export const adminConsoleRoutes = new Hono<AppEnv>()
     if ("response" in form) return form.response;
     const result = await disableUserAsAdmin(form.deps, form.actor, { userId: form.userId });
     if (result.kind === "not_found") throw new AppError("not_found");
-    if (result.kind === "self" || result.kind === "deleted")
+    if (result.kind === "self" || result.kind === "deleted" || result.kind === "last_admin")
       return showUser(c, form.userId, { failure: failures[result.kind] });
     return done(c, form.userId, result.kind === "changed" ? "disabled" : "unchanged");
   })
@@ -174,7 +175,9 @@ export const adminConsoleRoutes = new Hono<AppEnv>()
     const result = await grantPlatformRole(form.deps, form.actor, { userId: form.userId, roleKey: role.data });
     if (result.kind === "not_found") throw new AppError("not_found");
     if (result.kind === "granted" || result.kind === "already_granted") return done(c, form.userId, "granted");
-    return showUser(c, form.userId, { failure: failures.unknown_role });
+    return showUser(c, form.userId, {
+      failure: result.kind === "not_active" ? failures.grant_not_active : failures.unknown_role,
+    });
   })
   .post(`${CONSOLE_PATH}/users/:id/platform-roles/remove`, async (c) => {
     const form = await userForm(c);
@@ -202,6 +205,7 @@ export const adminConsoleRoutes = new Hono<AppEnv>()
     if (result.kind === "not_found") throw new AppError("not_found");
     if (result.kind === "last_owner") return showUser(c, form.userId, { failure: lastOwner(result.tenantSlug) });
     if (result.kind === "not_active") return showUser(c, form.userId, { failure: failures.not_active });
+    if (result.kind === "last_admin") return showUser(c, form.userId, { failure: failures.last_admin });
     return done(c, form.userId, "deleted");
   })
   .post(`${CONSOLE_PATH}/users/:id/hard-delete`, async (c) => {
@@ -220,5 +224,6 @@ export const adminConsoleRoutes = new Hono<AppEnv>()
     });
     if (result.kind === "not_found") throw new AppError("not_found");
     if (result.kind === "last_owner") return showUser(c, form.userId, { failure: lastOwner(result.tenantSlug) });
+    if (result.kind === "last_admin") return showUser(c, form.userId, { failure: failures.last_admin });
     return seeOther(c, `${CONSOLE_PATH}?done=hard_deleted`);
   });

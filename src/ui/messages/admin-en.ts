@@ -79,7 +79,7 @@ export const adminEn = {
     self: "You cannot disable your own account.",
     deleted: "This user is deleted; cancel or finish the deletion first.",
     unknownRole: "Choose a platform role from the catalogue.",
-    lastAdmin: "You are the last platform administrator; grant the role to someone else first.",
+    lastAdmin: "This would leave no platform administrator who can sign in; grant the role to someone else first.",
     notGranted: "The user does not hold this role.",
     sessionNotFound: "That session has already ended.",
     deleteSelf: "You cannot delete your own account here; use your account page.",
@@ -87,6 +87,7 @@ export const adminEn = {
     confirmEmail: "Type the user's email address to confirm.",
     notActive:
       "Only an active user can be deleted this way; a disabled user is enabled first, a deleted one is deleted already.",
+    grantNotActive: "Only an active user can be given a platform role; enable them first.",
     lastOwner: (slug: string) =>
       `This user is the last owner of the tenant "${slug}"; make someone else an owner first.`,
   },

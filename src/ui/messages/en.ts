@@ -289,6 +289,8 @@ export const en = {
       submit: "Delete my account",
       lastOwner: (tenant: string) =>
         `You are the last owner of "${tenant}". Make someone else an owner of it before you delete your account.`,
+      lastAdmin:
+        "You are the last platform administrator who can sign in. Grant the role to someone else before you delete your account.",
       deletedTitle: "Your account was deleted",
       deleted: (date: string) =>
         `You are signed out everywhere. Your personal data will be erased on ${date} (UTC). Changed your mind? Reset your password before then to keep your account.`,
