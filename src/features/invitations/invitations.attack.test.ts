@@ -54,6 +54,36 @@ describe("what an inviter may grant", () => {
     expect(created.status).toBe(403);
   });
 
+  it("a STAFF inviter cannot replace or revoke an owner's invitation carrying roles they lack", async () => {
+    const { owner, tenant } = await ownedTenant();
+    const staff = await verifiedUser(ctx, uniqueEmail("staff"));
+    await ctx.sql(
+      `WITH m AS (INSERT INTO memberships (id, tenant_id, user_id, updated_at) VALUES (gen_random_uuid(), $1, $2, now()) RETURNING id)
+       INSERT INTO membership_roles (membership_id, role_key) SELECT id, 'STAFF' FROM m`,
+      [tenant.id, staff.id],
+    );
+    const invitee = uniqueEmail("invitee");
+    const sent = await invite(owner.client, tenant.id, invitee, ["MANAGER"]);
+    expect(sent.status).toBe(201);
+    const { invitation } = (await sent.json()) as { invitation: { id: string } };
+    const before = await ctx.snapshot();
+    expect(await errorOf(await invite(staff.client, tenant.id, invitee, ["STAFF"]))).toEqual([403, "forbidden"]);
+    const revoke = await staff.client.request(`/auth/tenants/${tenant.id}/invitations/${invitation.id}`, {
+      method: "DELETE",
+    });
+    expect(await errorOf(revoke)).toEqual([403, "forbidden"]);
+    expect(await ctx.snapshot()).toEqual(before);
+    expect(
+      await ctx.count("invitations", "id = $1 AND revoked_at IS NULL AND accepted_at IS NULL", [invitation.id]),
+    ).toBe(1);
+    // Their own kind of invitation they may send, resend and revoke.
+    const own = await invite(staff.client, tenant.id, uniqueEmail("mine"), ["STAFF"]);
+    expect(own.status).toBe(201);
+    const mine = ((await own.json()) as { invitation: { id: string } }).invitation.id;
+    const revoked = await staff.client.request(`/auth/tenants/${tenant.id}/invitations/${mine}`, { method: "DELETE" });
+    expect(revoked.status).toBe(200);
+  });
+
   it("refuses platform roles and unknown roles in an invitation, creating nothing", async () => {
     const { owner, tenant } = await ownedTenant();
     const before = await ctx.snapshot();

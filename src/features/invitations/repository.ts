@@ -53,10 +53,18 @@ export async function replaceInvitation(
     invitedById: string;
     expiresAt: Date;
     now: Date;
+    /** Whether the inviter may take back an invitation with these roles (one they could not send stays). */
+    mayReplace: (roles: string[]) => boolean;
   },
-): Promise<{ id: string; replacedIds: string[] }> {
+): Promise<{ id: string; replacedIds: string[] } | null> {
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM tenants WHERE id = ${input.tenantId}::uuid FOR UPDATE`;
+    const pending = await tx.$queryRawUnsafe<Array<{ roles: string[] }>>(
+      `SELECT ${INVITATION_COLUMNS} FROM invitations i WHERE i.tenant_id = $1::uuid AND i.email = $2 AND ${PENDING}`,
+      input.tenantId,
+      input.email,
+    );
+    if (pending.some((row) => !input.mayReplace(row.roles))) return null;
     const replaced = await tx.$queryRaw<Array<{ id: string }>>`
       UPDATE invitations i SET revoked_at = ${input.now}
       WHERE i.tenant_id = ${input.tenantId}::uuid AND i.email = ${input.email} AND i.accepted_at IS NULL
@@ -106,11 +114,11 @@ export async function findPendingInvitation(
 /** Gives a pending invitation a new token and expiry (the old token dies); null when it is no longer pending. */
 export async function rotateInvitationToken(
   db: Queryable,
-  input: { tenantId: string; id: string; tokenHash: string; expiresAt: Date; now: Date },
+  input: { tenantId: string; id: string; tokenHash: string; expiresAt: Date; now: Date; resentById: string },
 ): Promise<InvitationRow | null> {
   const rows = await db.$queryRawUnsafe<InvitationRow[]>(
     `UPDATE invitations i SET token_hash = $3, expires_at = $4::timestamptz, send_count = i.send_count + 1,
-       last_sent_at = $5::timestamptz
+       last_sent_at = $5::timestamptz, invited_by_id = $6::uuid
      WHERE i.id = $1::uuid AND i.tenant_id = $2::uuid AND ${PENDING}
      RETURNING ${INVITATION_COLUMNS}`,
     input.id,
@@ -118,6 +126,7 @@ export async function rotateInvitationToken(
     input.tokenHash,
     input.expiresAt,
     input.now,
+    input.resentById,
   );
   return rows[0] ?? null;
 }

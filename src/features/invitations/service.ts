@@ -146,7 +146,10 @@ export async function createInvitation(
     invitedById: input.actor.userId,
     expiresAt,
     now: deps.now,
+    mayReplace: power.mayGrant,
   });
+  // A pending invitation to the address carries roles this inviter may not hand out: it stays.
+  if (!created) return { kind: "forbidden" };
   await recordAuditEvent(deps.db, {
     action: "invitation.created",
     success: true,
@@ -200,6 +203,8 @@ export async function resendInvitation(
     tokenHash,
     expiresAt,
     now: deps.now,
+    // The resender (who just passed mayGrant) answers for the link from now on.
+    resentById: input.actor.userId,
   });
   if (!rotated) return { kind: "invitation_not_found" };
   await recordAuditEvent(deps.db, {

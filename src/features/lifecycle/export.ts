@@ -85,8 +85,11 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
   const [recoveryCodesLeft, received, events, eventCount] = await Promise.all([
     db.recoveryCode.count({ where: { userId, usedAt: null } }),
     db.invitation.findMany({
-      // Accepted by this account, or addressed to its address.
-      where: { OR: [{ acceptedBy: userId }, { email: user.email }] },
+      // Accepted by this account, or still open to its address (answered ones to an address that changed
+      // hands belong to whoever answered them).
+      where: {
+        OR: [{ acceptedBy: userId }, { email: user.email, acceptedAt: null, declinedAt: null, revokedAt: null }],
+      },
       select: {
         createdAt: true,
         expiresAt: true,

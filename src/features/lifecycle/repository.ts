@@ -78,6 +78,8 @@ export async function findUsersToScrub(db: Database, deletedBefore: Date, limit:
  */
 export async function scrubUser(db: Database, userId: string, deletedBefore: Date, now: Date): Promise<boolean> {
   return db.$transaction(async (tx) => {
+    // Grants before the user row: the order of every last-admin check (admin/last-admin.ts).
+    await tx.$queryRaw`SELECT 1 FROM platform_role_grants WHERE user_id = ${userId}::uuid ORDER BY role_key FOR UPDATE`;
     const [user] = await tx.$queryRaw<Array<{ email: string }>>`
       SELECT email FROM users WHERE id = ${userId}::uuid AND status = 'DELETED' AND scrubbed_at IS NULL
         AND deleted_at < ${deletedBefore}::timestamptz FOR UPDATE`;

@@ -42,7 +42,7 @@ export function isRecoverable(
   retentionDays: number,
 ): boolean {
   if (user.status !== "DELETED") return true;
-  // An admin's deletion is theirs to undo, not the user's.
+  // An admin's deletion is final: a reset by the user does not undo it (admins disable to suspend).
   if (user.deletedByAdmin || user.scrubbedAt || !user.deletedAt) return false;
   return user.deletedAt > retentionCutoff(now, retentionDays);
 }

@@ -59,7 +59,7 @@ export const adminEn = {
   deletion: "Delete the user",
   softDelete: "Delete user",
   softDeleteHint: (days: number) =>
-    `Signs the user out everywhere and refuses their sign-in. Their personal data is scrubbed after ${days} days unless they recover the account with a password reset before then. Type DELETE to confirm.`,
+    `Signs the user out everywhere and refuses their sign-in for good; their personal data is scrubbed after ${days} days. To stop someone signing in for a while, disable them instead. Type DELETE to confirm.`,
   hardDelete: "Delete permanently",
   hardDeleteHint:
     "Removes the user and everything that belongs to them now, with no way back. The audit trail stays, without the reference to the user. Type the user's email address to confirm.",
