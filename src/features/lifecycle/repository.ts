@@ -95,6 +95,7 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
     await tx.platformRoleGrant.deleteMany({ where: { userId } });
     await deletePendingInvitationsTo(tx, user.email);
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
+    await tx.deliveryLogEntry.deleteMany({ where: { userId } });
     // The address as a JSON string value: replaced wherever it was recorded in the user's audit rows.
     await tx.$executeRaw`
       UPDATE audit_events SET metadata = replace(metadata::text, ${JSON.stringify(user.email)}, ${JSON.stringify(placeholder)})::jsonb
@@ -109,6 +110,8 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
         phoneNumber: null,
         phoneVerifiedAt: null,
         lockedAt: null,
+        emailUndeliverableAt: null,
+        emailUndeliverableReason: null,
         scrubbedAt: now,
         credentialEpoch: { increment: 1 },
       },
