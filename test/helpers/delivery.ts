@@ -13,7 +13,9 @@ export async function webhookSignature(secret: string, timestamp: string, body: 
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
     "sign",
   ]);
-  return encodeHexLowerCase(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${timestamp}.${body}`))));
+  return encodeHexLowerCase(
+    new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`${timestamp}.${body}`))),
+  );
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);

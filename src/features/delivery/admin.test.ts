@@ -26,9 +26,7 @@ async function bouncedUser() {
 describe("a user's delivery log for admins", () => {
   it("is in the admin API's user detail, with the undeliverable mark, and no body or hash", async () => {
     const { userId, entryId, hash } = await bouncedUser();
-    const response = await ctx
-      .client()
-      .request(`/admin/users/${userId}`, { bearer: admin.accessToken, origin: null });
+    const response = await ctx.client().request(`/admin/users/${userId}`, { bearer: admin.accessToken, origin: null });
     expect(response.status).toBe(200);
     const text = await response.text();
     const body = JSON.parse(text) as { deliveries: Array<Record<string, unknown>>; emailUndeliverable: unknown };

@@ -42,8 +42,7 @@ const auditOf = (userId: string, action: string) =>
     [userId, action],
   );
 
-const forgot = (email: string) =>
-  ctx.client().request("/auth/password/forgot", { json: { email }, origin: null });
+const forgot = (email: string) => ctx.client().request("/auth/password/forgot", { json: { email }, origin: null });
 
 const resetMails = (email: string) =>
   ctx.count("outbox_messages", "recipient = $1 AND template = 'password_reset'", [email]);
@@ -66,9 +65,11 @@ describe("a hard bounce", () => {
       error_reason: "undeliverable",
       attempts: 0,
     });
-    const live = await ctx.count("verification_codes", "user_id = $1 AND purpose = 'PASSWORD_RESET' AND consumed_at IS NULL", [
-      userId,
-    ]);
+    const live = await ctx.count(
+      "verification_codes",
+      "user_id = $1 AND purpose = 'PASSWORD_RESET' AND consumed_at IS NULL",
+      [userId],
+    );
     expect(live).toBe(0);
   });
 

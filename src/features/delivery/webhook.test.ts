@@ -135,16 +135,8 @@ describe("POST /auth/webhooks/delivery refuses", () => {
     const body = await event();
     const before = await deliverySnapshot(ctx);
     const outOfRange: [number, string] = [401, "webhook_timestamp_out_of_range"];
-    await expectRefused(
-      await postWebhook(ctx, body, { timestamp: String(nowSeconds() - 301) }),
-      before,
-      outOfRange,
-    );
-    await expectRefused(
-      await postWebhook(ctx, body, { timestamp: String(nowSeconds() + 120) }),
-      before,
-      outOfRange,
-    );
+    await expectRefused(await postWebhook(ctx, body, { timestamp: String(nowSeconds() - 301) }), before, outOfRange);
+    await expectRefused(await postWebhook(ctx, body, { timestamp: String(nowSeconds() + 120) }), before, outOfRange);
   });
 
   it("malformed JSON (400 invalid_json), wrong types and unknown fields (400 invalid_request)", async () => {
