@@ -1,6 +1,6 @@
 // Delivery webhook signatures: HMAC-SHA-256 over `timestamp + "." + raw body`, sent as
 // `X-Portcullis-Signature: v1=<hex>[,v1=<hex>]` with `X-Portcullis-Timestamp: <unix seconds>`.
-import { decodeHex, encodeHexLowerCase } from "@oslojs/encoding";
+import { decodeHex } from "@oslojs/encoding";
 import { constantTimeEqual, hmacSha256 } from "../../crypto/bytes.ts";
 
 /** How old an event may be (replays older than this are refused outright). */
@@ -12,11 +12,6 @@ const TIMESTAMP = /^\d{1,12}$/;
 const SIGNATURE = /^v1=([0-9a-f]{64})$/;
 
 const encoder = new TextEncoder();
-
-/** The signature a sender holding `secret` puts on `rawBody` at `timestamp` (hex). */
-export async function signWebhookPayload(secret: string, timestamp: string, rawBody: string): Promise<string> {
-  return encodeHexLowerCase(await hmacSha256(encoder.encode(secret), `${timestamp}.${rawBody}`));
-}
 
 export type SignatureCheck =
   | { kind: "valid"; timestampSeconds: number }
