@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { database } from "./db/middleware.ts";
 import { accountRoutes } from "./features/account/routes.ts";
 import { adminRoutes } from "./features/admin/routes.ts";
+import { deliveryWebhookRoutes } from "./features/delivery/routes.ts";
 import { healthRoutes } from "./features/health/routes.ts";
 import { oauthRoutes } from "./features/identities/oauth-routes.ts";
 import { identityRoutes } from "./features/identities/routes.ts";
@@ -54,6 +55,8 @@ export function createApp() {
   app.route("/", lifecycleRoutes);
   app.route("/", lifecycleAdminRoutes);
   app.route("/", devOutboxRoutes);
+  // issue 15: the provider's signed delivery events (server to server; /auth/* body limit above).
+  app.route("/", deliveryWebhookRoutes);
   app.route("/", uiRoutes);
   app.route("/", adminRoutes);
   app.all("*", handleGatewayRequest);

@@ -55,4 +55,7 @@ export type Bindings = {
   BRAND_NAME?: string;
   BRAND_LOGO_URL?: string;
   BRAND_ACCENT_COLOR?: string;
+  /** issue 15: the delivery webhook's HMAC secret, and the previous one during a rotation. */
+  DELIVERY_WEBHOOK_SECRET?: string;
+  DELIVERY_WEBHOOK_PREVIOUS_SECRET?: string;
 };

@@ -68,6 +68,7 @@ export function loadConfig(bindings: Bindings): Config {
       httpUrl: env.MAIL_HTTP_URL,
       httpToken: env.MAIL_HTTP_TOKEN,
       from: env.MAIL_FROM,
+      authSecret: env.AUTH_SECRET,
     },
     sms:
       env.SMS_PROVIDER === "http" || (env.SMS_PROVIDER === undefined && env.ENVIRONMENT !== "production")
@@ -76,6 +77,7 @@ export function loadConfig(bindings: Bindings): Config {
             httpUrl: env.SMS_HTTP_URL,
             httpToken: env.SMS_HTTP_TOKEN,
             from: env.SMS_FROM,
+            authSecret: env.AUTH_SECRET,
           }
         : undefined,
     reauthMaxAgeSeconds: env.REAUTH_MAX_AGE_SECONDS,
@@ -92,6 +94,9 @@ export function loadConfig(bindings: Bindings): Config {
       userVerification: env.WEBAUTHN_USER_VERIFICATION,
     },
     brand: { name: env.BRAND_NAME, logoUrl: env.BRAND_LOGO_URL, accentColor: env.BRAND_ACCENT_COLOR.toLowerCase() },
+    deliveryWebhookSecrets: [env.DELIVERY_WEBHOOK_SECRET, env.DELIVERY_WEBHOOK_PREVIOUS_SECRET].filter(
+      (secret): secret is string => secret !== undefined,
+    ),
   };
   cache.set(bindings, config);
   return config;

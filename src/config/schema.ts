@@ -144,6 +144,9 @@ const loopbackHostPort = z
     "must be a loopback host:port, e.g. 127.0.0.1:8788",
   );
 
+// A shared HMAC secret for a provider's webhooks: long enough not to be guessed.
+const webhookSecret = z.string().min(32, "must be at least 32 characters (npm run keys prints a random one)");
+
 export const envSchema = z
   .object({
     ENVIRONMENT: z.enum(["development", "test", "production"]).default(DEFAULT_CONFIG.environment),
@@ -246,6 +249,10 @@ export const envSchema = z
       .string()
       .regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "must be a hex colour, e.g. #4f46e5")
       .default("#4f46e5"),
+    // issue 15: delivery log. The provider's bounce/complaint webhook secret (unset: the route answers
+    // 404), and the one it replaces during a rotation (accepted too until removed).
+    DELIVERY_WEBHOOK_SECRET: webhookSecret.optional(),
+    DELIVERY_WEBHOOK_PREVIOUS_SECRET: webhookSecret.optional(),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -280,6 +287,10 @@ export const envSchema = z
   .refine((env) => !(env.ENVIRONMENT === "production" && env.SMS_PROVIDER === "outbox"), {
     path: ["SMS_PROVIDER"],
     error: "outbox keeps message bodies (codes) and is for development only",
+  })
+  .refine((env) => !env.DELIVERY_WEBHOOK_PREVIOUS_SECRET || env.DELIVERY_WEBHOOK_SECRET, {
+    path: ["DELIVERY_WEBHOOK_PREVIOUS_SECRET"],
+    error: "needs DELIVERY_WEBHOOK_SECRET (the new secret) as well",
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT !== "production") return;
@@ -347,4 +358,6 @@ export type Config = {
   maxTenantsPerUser: number;
   webauthn: { rpId: string; rpName: string; origins: string[]; userVerification: "required" | "preferred" };
   brand: { name: string; logoUrl: string | undefined; accentColor: string };
+  /** issue 15: secrets that may sign delivery webhooks, newest first; empty means the route is off. */
+  deliveryWebhookSecrets: string[];
 };

@@ -21,6 +21,8 @@ export type ServerKeys = {
   refreshDerivation: Uint8Array;
   /** HMAC key under which one-time codes and link tokens are stored. */
   codeHash: Uint8Array;
+  /** HMAC key for the delivery log's recipient hashes (issue 15). */
+  deliveryRecipient: Uint8Array;
   /** AES-256-GCM keys by version for secrets read back later, such as TOTP secrets. */
   secretBox: SecretBoxKeys;
 };
@@ -52,6 +54,7 @@ export function deriveServerKeys(
         counterKey: await derive(secret, "counter-key"),
         refreshDerivation: await derive(secret, "refresh-derivation"),
         codeHash: await derive(secret, "code-hash"),
+        deliveryRecipient: await derive(secret, "delivery-recipient"),
         secretBox: await importSecretBoxKeys(boxKeys, encryption.currentVersion),
       };
     })();

@@ -98,6 +98,13 @@ export const ERROR_CODES = {
   confirmation_required: { status: 400, message: "Confirm this deletion as the request describes." },
   user_not_active: { status: 409, message: "This user is not active." },
   cannot_delete_self: { status: 409, message: "Administrators cannot delete their own account here." },
+  // issue 15: delivery log
+  webhook_signature_invalid: { status: 401, message: "The webhook signature is missing or does not match." },
+  webhook_timestamp_out_of_range: {
+    status: 401,
+    message: "The webhook timestamp is too old or too far in the future.",
+  },
+  webhook_replayed: { status: 409, message: "This webhook event was already received." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

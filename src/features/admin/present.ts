@@ -50,6 +50,21 @@ export function presentUserDetail(user: UserDetail, now: Date) {
       tenantId: event.tenantId,
       metadata: event.metadata,
     })),
+    // issue 15: whether mail reaches the address, and what was sent lately (no bodies).
+    emailUndeliverable: user.emailUndeliverableAt
+      ? { at: user.emailUndeliverableAt.toISOString(), reason: user.emailUndeliverableReason }
+      : null,
+    deliveries: user.deliveries.map((entry) => ({
+      id: entry.id,
+      channel: entry.channel,
+      template: entry.template,
+      status: entry.status,
+      attempts: entry.attempts,
+      reason: entry.errorReason,
+      createdAt: entry.createdAt.toISOString(),
+      sentAt: entry.sentAt?.toISOString() ?? null,
+      reportedAt: entry.reportedAt?.toISOString() ?? null,
+    })),
   };
 }
 

@@ -10,6 +10,7 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 
 const RECENT_AUDIT_LIMIT = 50;
 const RECENT_SESSIONS_LIMIT = 50;
+const RECENT_DELIVERIES_LIMIT = 50;
 
 /** `text` matched literally by LIKE: its wildcards and the escape character itself are escaped. */
 export function escapeLikePattern(text: string): string {
@@ -99,6 +100,24 @@ export async function findUserDetail(db: Database, userId: string) {
         },
         orderBy: { createdAt: "desc" },
         take: RECENT_AUDIT_LIMIT,
+      },
+      // issue 15: the delivery log (never a body; the recipient hash stays in the database).
+      emailUndeliverableAt: true,
+      emailUndeliverableReason: true,
+      deliveries: {
+        select: {
+          id: true,
+          channel: true,
+          template: true,
+          status: true,
+          attempts: true,
+          errorReason: true,
+          createdAt: true,
+          sentAt: true,
+          reportedAt: true,
+        },
+        orderBy: { createdAt: "desc" },
+        take: RECENT_DELIVERIES_LIMIT,
       },
     },
   });

@@ -62,7 +62,10 @@ export type AuditAction =
   | "user.deleted"
   | "user.deletion_cancelled"
   | "user.scrubbed"
-  | "account.exported";
+  | "account.exported"
+  // issue 15: delivery log
+  | "email.undeliverable"
+  | "email.undeliverable_cleared";
 
 export type AuditEventInput = {
   action: AuditAction;

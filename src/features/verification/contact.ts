@@ -134,7 +134,16 @@ export async function confirmEmailChange(
   if (!user) return { kind: "invalid" };
   try {
     await deps.db.$transaction([
-      deps.db.user.update({ where: { id: user.id }, data: { email: proved.target, emailVerifiedAt: deps.now } }),
+      // A new address starts deliverable: the undeliverable mark was the old one's (issue 15).
+      deps.db.user.update({
+        where: { id: user.id },
+        data: {
+          email: proved.target,
+          emailVerifiedAt: deps.now,
+          emailUndeliverableAt: null,
+          emailUndeliverableReason: null,
+        },
+      }),
       deps.db.account.updateMany({
         where: { userId: user.id, provider: PASSWORD_PROVIDER },
         data: { providerAccountId: proved.target },
@@ -152,6 +161,14 @@ export async function confirmEmailChange(
   }
   await sendEmail(deps.db, deps.mail, user.email, emailChangedNoticeMessage({ newEmail: proved.target }));
   await recordAuditEvent(deps.db, { action: "email.changed", success: true, userId: user.id, ...input.client });
+  if (user.emailUndeliverableAt)
+    await recordAuditEvent(deps.db, {
+      action: "email.undeliverable_cleared",
+      success: true,
+      userId: user.id,
+      metadata: { via: "email_change" },
+      ...input.client,
+    });
   return { kind: "changed", email: proved.target, previous: user.email };
 }
 

@@ -75,7 +75,8 @@ export async function requestEmailVerification(
 ): Promise<SendResult> {
   const user = await deps.db.user.findUnique({ where: { id: userId } });
   if (!user) return { kind: "delivery_failed" };
-  if (user.emailVerifiedAt) return { kind: "already_verified" };
+  // A verified address the provider reported undeliverable may be verified again (issue 15).
+  if (user.emailVerifiedAt && !user.emailUndeliverableAt) return { kind: "already_verified" };
   const allowed = await reserveSend(deps.db, deps.serverKeys, {
     purpose: "email_verification",
     address: user.email,
@@ -105,7 +106,7 @@ export async function requestEmailVerificationByAddress(
   });
   if (allowed.kind !== "open") return;
   const user = await deps.db.user.findUnique({ where: { email } });
-  if (!user || user.emailVerifiedAt || user.status !== "ACTIVE") return;
+  if (!user || (user.emailVerifiedAt && !user.emailUndeliverableAt) || user.status !== "ACTIVE") return;
   await mailVerificationCode(deps, user, returnTo);
 }
 
@@ -149,7 +150,27 @@ async function markVerified(
   });
   if (updated.count === 0) return { kind: "invalid" };
   await recordAuditEvent(deps.db, { action: "email.verified", success: true, userId, ...client });
+  await clearUndeliverableMark(deps, { userId, email: target, client });
   return { kind: "verified", userId };
+}
+
+/** Mail proved to reach `email` again: it is deliverable from now on (issue 15), audited when it was not. */
+async function clearUndeliverableMark(
+  deps: VerificationDeps,
+  input: { userId: string; email: string; client: ClientInfo },
+): Promise<void> {
+  const cleared = await deps.db.user.updateMany({
+    where: { id: input.userId, email: input.email, emailUndeliverableAt: { not: null } },
+    data: { emailUndeliverableAt: null, emailUndeliverableReason: null },
+  });
+  if (cleared.count > 0)
+    await recordAuditEvent(deps.db, {
+      action: "email.undeliverable_cleared",
+      success: true,
+      userId: input.userId,
+      metadata: { via: "verification" },
+      ...input.client,
+    });
 }
 
 /** Whether a link token is live, read only: what the link's page (GET) may do. */

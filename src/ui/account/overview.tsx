@@ -19,6 +19,8 @@ export type AccountUser = {
   name: string | null;
   phoneNumber: string | null;
   phoneVerified: boolean;
+  /** issue 15: why mail stopped going to `email` (`bounce`, `complaint`), null while it is deliverable. */
+  emailUndeliverable: string | null;
 };
 export type AccountSessionRow = {
   id: string;
@@ -44,6 +46,7 @@ export async function loadAccount(db: Database, session: AuthenticatedSession, n
       name: user.name,
       phoneNumber: user.phoneNumber,
       phoneVerified: user.phoneVerifiedAt !== null,
+      emailUndeliverable: user.emailUndeliverableAt ? (user.emailUndeliverableReason ?? "") : null,
     },
     sessions: sessions.map((row) => ({
       id: row.id,

@@ -44,12 +44,31 @@ export function EmailSection({ view, user }: Omit<SectionProps, "state">) {
           <span class="muted">({user.emailVerified ? t.account.email.verified : t.account.email.unverified})</span>
         </dd>
       </dl>
+      {user.emailUndeliverable !== null ? <UndeliverableNotice view={view} user={user} /> : null}
       <p>
         <a class="button secondary" href="/auth/account/email" id="change-email">
           {t.account.email.change}
         </a>
       </p>
     </section>
+  );
+}
+
+/** issue 15: the provider reported the address undeliverable; verifying it again lifts the stop. */
+function UndeliverableNotice({ view, user }: Omit<SectionProps, "state">) {
+  const d = view.t.delivery.account;
+  return (
+    <div data-undeliverable={user.emailUndeliverable ?? ""} role="alert">
+      <h3>{d.undeliverableHeading}</h3>
+      <p>{d.undeliverable[user.emailUndeliverable ?? ""] ?? d.undeliverableFallback}</p>
+      <p>{d.undeliverableOffer}</p>
+      <PostForm action="/auth/verify-email/resend">
+        <input type="hidden" name="email" value={user.email} />
+        <button type="submit" id="verify-email-again">
+          {d.verifyAgain}
+        </button>
+      </PostForm>
+    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import type { PresentedUserDetail } from "../../features/admin/present.ts";
 import { ErrorSummary, type FormState, Notice, PostForm } from "../components/form.tsx";
 import type { View } from "../view.ts";
 import { DeletionSection } from "./deletion-section.tsx";
+import { DeliverySection } from "./delivery-section.tsx";
 import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
 
 export type UserPageProps = {
@@ -205,6 +206,7 @@ export function UserPage({ view, user, platformRoleKeys, retentionDays, notice, 
           </ul>
         )}
       </section>
+      <DeliverySection view={view} user={user} />
       <DeletionSection view={view} user={user} retentionDays={retentionDays} state={state} />
     </div>
   );

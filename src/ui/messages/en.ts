@@ -1,6 +1,7 @@
 // The English message catalog: every string the hosted pages show. A translation is a copy of this
 // file with the same keys (typed as Messages), registered in ./index.ts.
 import { adminEn } from "./admin-en.ts";
+import { deliveryEn } from "./delivery-en.ts";
 
 /** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
 const passwordProblems = {
@@ -527,6 +528,7 @@ export const en = {
     links: "Links in this message",
   },
   admin: adminEn,
+  delivery: deliveryEn,
 };
 
 export type Messages = typeof en;
