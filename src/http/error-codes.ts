@@ -98,6 +98,14 @@ export const ERROR_CODES = {
   confirmation_required: { status: 400, message: "Confirm this deletion as the request describes." },
   user_not_active: { status: 409, message: "This user is not active." },
   cannot_delete_self: { status: 409, message: "Administrators cannot delete their own account here." },
+  // issue 15: onboarding sessions
+  onboarding_disabled: { status: 404, message: "Onboarding is not configured on this server." },
+  onboarding_step_not_found: { status: 404, message: "No such onboarding step." },
+  step_out_of_order: { status: 409, message: "Finish the earlier onboarding steps first." },
+  verification_required: { status: 409, message: "This step needs a verified address first." },
+  onboarding_data_too_large: { status: 413, message: "This step's data is larger than the step allows." },
+  onboarding_incomplete: { status: 409, message: "Finish every onboarding step before completing onboarding." },
+  onboarding_required: { status: 403, message: "Finish onboarding to continue." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
