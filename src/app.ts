@@ -12,6 +12,7 @@ import { keyRoutes } from "./features/keys/routes.ts";
 import { lifecycleAdminRoutes } from "./features/lifecycle/admin-routes.ts";
 import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
+import { onboardingRoutes } from "./features/onboarding/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { tenancyRoutes } from "./features/tenancy/routes.ts";
@@ -53,6 +54,7 @@ export function createApp() {
   app.route("/", invitationRoutes);
   app.route("/", lifecycleRoutes);
   app.route("/", lifecycleAdminRoutes);
+  app.route("/", onboardingRoutes);
   app.route("/", devOutboxRoutes);
   app.route("/", uiRoutes);
   app.route("/", adminRoutes);

@@ -9,8 +9,8 @@ import { AppError } from "../http/app-error.ts";
 import { assertSameOrigin, isUnsafeMethod } from "../http/csrf.ts";
 import { finishResponse } from "../http/response-headers.ts";
 import { canonicalizePath } from "./canonical.ts";
-import { onboardingLocation } from "./onboarding.ts";
 import { forwardToOrigin } from "./forward.ts";
+import { onboardingLocation } from "./onboarding.ts";
 import { type GatewayRoute, isGatewayOwnPath, resolveRoute } from "./route-table.ts";
 import { enterTenant } from "./tenant-access.ts";
 
@@ -126,7 +126,8 @@ async function routeRequest(c: Context<AppEnv>): Promise<Response> {
   }
   // A requireOnboarding route is refused at config load while onboarding is off (config/index.ts).
   const onboarding = c.var.config.onboarding;
-  if (route.requireOnboarding && onboarding && !session.onboardingComplete) return onboardingRequired(c, onboarding.url);
+  if (route.requireOnboarding && onboarding && !session.onboardingComplete)
+    return onboardingRequired(c, onboarding.url);
   const stepUp = stepUpPolicyOf(route);
   const shortfall = stepUpShortfall(session, stepUp, Math.floor(Date.now() / 1000));
   if (shortfall) return stepUpRequired(c, stepUp, shortfall);

@@ -62,7 +62,11 @@ export type AuditAction =
   | "user.deleted"
   | "user.deletion_cancelled"
   | "user.scrubbed"
-  | "account.exported";
+  | "account.exported"
+  // issue 15: onboarding sessions
+  | "onboarding.started"
+  | "onboarding.step_completed"
+  | "onboarding.completed";
 
 export type AuditEventInput = {
   action: AuditAction;

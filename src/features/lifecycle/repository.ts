@@ -93,6 +93,7 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
     await tx.session.deleteMany({ where: { userId } });
     await tx.membership.deleteMany({ where: { userId } });
     await tx.platformRoleGrant.deleteMany({ where: { userId } });
+    await tx.onboardingSession.deleteMany({ where: { userId } });
     await deletePendingInvitationsTo(tx, user.email);
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
     // The address as a JSON string value: replaced wherever it was recorded in the user's audit rows.
