@@ -148,10 +148,20 @@ function isOnboardingUrlShape(text: string): boolean {
   }
 }
 
+function originOf(text: string): string | undefined {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A path, or a URL whose origin is one the gateway trusts: ONBOARDING_URL is never an open redirect. */
 function isAllowedOnboardingUrl(text: string, origins: readonly string[]): boolean {
   if (text.startsWith("/")) return true;
-  return origins.includes(new URL(text).origin);
+  // A malformed value was already reported by the field's own check.
+  const origin = originOf(text);
+  return origin === undefined || origins.some((allowed) => originOf(allowed) === origin);
 }
 
 // `host:port` on a loopback address: the relay is a development tool and never leaves the machine.
@@ -310,7 +320,7 @@ export const envSchema = z
     path: ["SMS_PROVIDER"],
     error: "outbox keeps message bodies (codes) and is for development only",
   })
-  .refine((env) => isAllowedOnboardingUrl(env.ONBOARDING_URL, [new URL(env.ISSUER).origin, ...env.TRUSTED_ORIGINS]), {
+  .refine((env) => isAllowedOnboardingUrl(env.ONBOARDING_URL, [env.ISSUER, ...(env.TRUSTED_ORIGINS ?? [])]), {
     path: ["ONBOARDING_URL"],
     error: "must be a path or a URL on ISSUER's origin or one of TRUSTED_ORIGINS",
   })
