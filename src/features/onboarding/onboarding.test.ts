@@ -242,6 +242,20 @@ describe("POST /auth/onboarding/complete", () => {
   });
 });
 
+describe("the table", () => {
+  it("holds one session per user, removed with the user (ON DELETE CASCADE)", async () => {
+    const { email, browser } = await signedIn();
+    expect((await putStep(browser, "profile", { name: "Ada" })).status).toBe(200);
+    const [user] = await ctx.sql<{ id: string }>("SELECT id FROM users WHERE email = $1", [email]);
+    await expect(
+      ctx.sql("INSERT INTO onboarding_sessions (id, user_id) VALUES (gen_random_uuid(), $1)", [user?.id]),
+    ).rejects.toThrow(/onboarding_sessions_user_id_key/);
+    await ctx.sql("DELETE FROM audit_events WHERE user_id = $1", [user?.id]);
+    await ctx.sql("DELETE FROM users WHERE id = $1", [user?.id]);
+    expect(await ctx.count("onboarding_sessions", "user_id = $1", [user?.id])).toBe(0);
+  });
+});
+
 describe("with ONBOARDING_STEPS unset", () => {
   it("every onboarding route answers 404 onboarding_disabled and nothing changes", async () => {
     const off = await setUpAuthTest();
