@@ -13,6 +13,7 @@ import { keyRoutes } from "./features/keys/routes.ts";
 import { lifecycleAdminRoutes } from "./features/lifecycle/admin-routes.ts";
 import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
+import { onboardingRoutes } from "./features/onboarding/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { tenancyRoutes } from "./features/tenancy/routes.ts";
@@ -54,6 +55,7 @@ export function createApp() {
   app.route("/", invitationRoutes);
   app.route("/", lifecycleRoutes);
   app.route("/", lifecycleAdminRoutes);
+  app.route("/", onboardingRoutes);
   app.route("/", devOutboxRoutes);
   // issue 15: the provider's signed delivery events (server to server; /auth/* body limit above).
   app.route("/", deliveryWebhookRoutes);

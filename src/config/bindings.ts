@@ -32,6 +32,9 @@ export type Bindings = {
   /** Social sign-in entries: JSON text, or an array of tables from TOML. Secrets live in the bindings they name. */
   OAUTH_PROVIDERS?: string | readonly Record<string, unknown>[];
   SIGN_IN_URL?: string;
+  /** Issue 15: JSON text, or an array of step tables from TOML. */
+  ONBOARDING_STEPS?: string | readonly Record<string, unknown>[];
+  ONBOARDING_URL?: string;
   APP_URL?: string;
   MAIL_PROVIDER?: string;
   MAIL_HTTP_URL?: string;

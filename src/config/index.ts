@@ -2,6 +2,8 @@
 // From argon2.ts, not password.ts: keeps the configuration free of the wasm module import.
 import { OWASP_ARGON2ID_PARAMS, TEST_ARGON2ID_PARAMS } from "../crypto/argon2.ts";
 import { parseOAuthProviders } from "../features/identities/social/providers.ts";
+import type { OnboardingSettings } from "../features/onboarding/steps.ts";
+import type { GatewayRoute } from "../gateway/route-table.ts";
 import type { Bindings } from "./bindings.ts";
 import { type Config, defaultMailProvider, envSchema } from "./schema.ts";
 
@@ -14,6 +16,14 @@ export class ConfigError extends Error {
 }
 
 const cache = new WeakMap<object, Config>();
+
+/** A route that requires onboarding while none is configured could never be reached: the table is unusable. */
+function onboardingRouteProblem(routes: GatewayRoute[], onboarding: OnboardingSettings | undefined) {
+  if (onboarding) return undefined;
+  const index = routes.findIndex((route) => route.requireOnboarding);
+  if (index === -1) return undefined;
+  return `GATEWAY_ROUTES route #${index + 1} "${routes[index]?.name}": requireOnboarding needs ONBOARDING_STEPS`;
+}
 
 /** Parses `bindings` (cached per object, so a Worker parses its env once). */
 export function loadConfig(bindings: Bindings): Config {
@@ -31,6 +41,10 @@ export function loadConfig(bindings: Bindings): Config {
     env.ENVIRONMENT,
   );
   if (!oauth.ok) throw new ConfigError(`Invalid configuration: ${oauth.problems.join("; ")}`);
+  const onboarding = env.ONBOARDING_STEPS ? { steps: env.ONBOARDING_STEPS, url: env.ONBOARDING_URL } : undefined;
+  const routeTableProblem = env.GATEWAY_ROUTES.ok
+    ? onboardingRouteProblem(env.GATEWAY_ROUTES.routes, onboarding)
+    : env.GATEWAY_ROUTES.problem;
   const config: Config = {
     environment: env.ENVIRONMENT,
     databaseUrl: env.DATABASE_URL,
@@ -57,8 +71,8 @@ export function loadConfig(bindings: Bindings): Config {
     loginFreeFailures: env.LOGIN_FREE_FAILURES,
     clientFreeFailures: env.CLIENT_FREE_FAILURES,
     lockoutFailures: env.LOCKOUT_FAILURES,
-    gatewayRoutes: env.GATEWAY_ROUTES.ok ? env.GATEWAY_ROUTES.routes : [],
-    routeTableProblem: env.GATEWAY_ROUTES.ok ? undefined : env.GATEWAY_ROUTES.problem,
+    gatewayRoutes: env.GATEWAY_ROUTES.ok && routeTableProblem === undefined ? env.GATEWAY_ROUTES.routes : [],
+    routeTableProblem,
     federatedIssuers: env.FEDERATED_ISSUERS,
     oauthProviders: oauth.providers,
     signInUrl: env.SIGN_IN_URL,
@@ -97,6 +111,7 @@ export function loadConfig(bindings: Bindings): Config {
     deliveryWebhookSecrets: [env.DELIVERY_WEBHOOK_SECRET, env.DELIVERY_WEBHOOK_PREVIOUS_SECRET].filter(
       (secret): secret is string => secret !== undefined,
     ),
+    onboarding,
   };
   cache.set(bindings, config);
   return config;

@@ -11,6 +11,7 @@ import {
   findPlainHttpUrls,
 } from "../features/identities/federated/issuers.ts";
 import type { OAuthProvider } from "../features/identities/social/provider-types.ts";
+import { type OnboardingSettings, parseOnboardingSteps } from "../features/onboarding/steps.ts";
 import { type GatewayRoute, parseRouteTable, RouteTableError } from "../gateway/route-table.ts";
 
 /** Defaults for every optional setting, in one place. */
@@ -32,6 +33,7 @@ export const DEFAULT_CONFIG = {
   invitationsPerTenantPerHour: 30,
   tenantInviteRoles: "OWNER",
   maxTenantsPerUser: 20,
+  onboardingUrl: "/onboarding",
 } as const;
 
 // Comma-separated role keys ("" for none), e.g. PLATFORM_ADMIN,OWNER.
@@ -134,6 +136,32 @@ function isLogoUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A same-origin absolute path (never protocol-relative), or an http(s) URL. */
+function isOnboardingUrlShape(text: string): boolean {
+  if (/^\/(?![/\\])[^\s"'<>]*$/.test(text)) return true;
+  try {
+    return /^https?:$/.test(new URL(text).protocol) && !/[\s"'<>]/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+function originOf(text: string): string | undefined {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A path, or a URL whose origin is one the gateway trusts: ONBOARDING_URL is never an open redirect. */
+function isAllowedOnboardingUrl(text: string, origins: readonly string[]): boolean {
+  if (text.startsWith("/")) return true;
+  // A malformed value was already reported by the field's own check.
+  const origin = originOf(text);
+  return origin === undefined || origins.some((allowed) => originOf(allowed) === origin);
 }
 
 // `host:port` on a loopback address: the relay is a development tool and never leaves the machine.
@@ -253,6 +281,17 @@ export const envSchema = z
     // 404), and the one it replaces during a rotation (accepted too until removed).
     DELIVERY_WEBHOOK_SECRET: webhookSecret.optional(),
     DELIVERY_WEBHOOK_PREVIOUS_SECRET: webhookSecret.optional(),
+    // Issue 15: onboarding steps (JSON array, see features/onboarding/steps.ts); unset: onboarding is off.
+    ONBOARDING_STEPS: z
+      .unknown()
+      .optional()
+      .transform((value, ctx) => (value === undefined || value === "" ? undefined : parseOnboardingSteps(value, ctx))),
+    // Where browsers go to onboard: a path on the gateway, or a URL on ISSUER's origin or a TRUSTED_ORIGINS one.
+    ONBOARDING_URL: z
+      .string()
+      .max(2048)
+      .refine(isOnboardingUrlShape, "must be a path on the gateway (e.g. /onboarding) or an http(s) URL")
+      .default(DEFAULT_CONFIG.onboardingUrl),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -291,6 +330,10 @@ export const envSchema = z
   .refine((env) => !env.DELIVERY_WEBHOOK_PREVIOUS_SECRET || env.DELIVERY_WEBHOOK_SECRET, {
     path: ["DELIVERY_WEBHOOK_PREVIOUS_SECRET"],
     error: "needs DELIVERY_WEBHOOK_SECRET (the new secret) as well",
+  })
+  .refine((env) => isAllowedOnboardingUrl(env.ONBOARDING_URL, [env.ISSUER, ...(env.TRUSTED_ORIGINS ?? [])]), {
+    path: ["ONBOARDING_URL"],
+    error: "must be a path or a URL on ISSUER's origin or one of TRUSTED_ORIGINS",
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT !== "production") return;
@@ -360,4 +403,6 @@ export type Config = {
   brand: { name: string; logoUrl: string | undefined; accentColor: string };
   /** issue 15: secrets that may sign delivery webhooks, newest first; empty means the route is off. */
   deliveryWebhookSecrets: string[];
+  /** ONBOARDING_STEPS and ONBOARDING_URL; undefined when onboarding is off. */
+  onboarding: OnboardingSettings | undefined;
 };

@@ -22,6 +22,8 @@ export type AccessTokenClaims = {
   membershipEpoch: number;
   /** `mfa_enroll`: the session may only enroll a second factor (REQUIRE_MFA_ROLES). */
   mfaEnrollmentRequired?: boolean;
+  /** `onb`: the user has completed onboarding (issue 15); the gateway reads it instead of the database. */
+  onboardingComplete?: boolean;
 };
 
 export type VerifiedAccessToken = AccessTokenClaims & { iat: number; exp: number; jti: string };
@@ -46,6 +48,7 @@ export async function signAccessToken(
   if (claims.tenant) payload.tenant = claims.tenant;
   if (claims.tenantSlug) payload.tenant_slug = claims.tenantSlug;
   if (claims.mfaEnrollmentRequired) payload.mfa_enroll = true;
+  if (claims.onboardingComplete) payload.onb = 1;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: keys.currentKid })
     .setIssuer(options.issuer)
@@ -97,6 +100,7 @@ export async function verifyAccessToken(
       tenant_slug,
       mep,
       mfa_enroll,
+      onb,
       iat,
       exp,
       jti,
@@ -117,6 +121,7 @@ export async function verifyAccessToken(
         ...(typeof tenant === "string" && typeof tenant_slug === "string" ? { tenantSlug: tenant_slug } : {}),
         membershipEpoch: typeof mep === "number" && Number.isInteger(mep) ? mep : 0,
         ...(mfa_enroll === true ? { mfaEnrollmentRequired: true } : {}),
+        ...(onb === 1 ? { onboardingComplete: true } : {}),
         iat: iat as number,
         exp: exp as number,
         jti: jti as string,

@@ -31,6 +31,7 @@ export function signAssertion(
     // Which policy the gateway applied and how the caller authenticated (H2, M4).
     route: identity.route,
     auth_src: identity.authSource,
+    ...(identity.onboarding ? { onboarding: identity.onboarding } : {}),
     htm: request.method.toUpperCase(),
     htp: request.path,
   })

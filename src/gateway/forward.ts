@@ -9,6 +9,7 @@ import { ourTokens } from "../http/bearer.ts";
 import { REQUEST_ID_HEADER } from "../http/request-id.ts";
 import { signAssertion } from "./assertion.ts";
 import { canonicalHost } from "./canonical.ts";
+import { onboardingStatusOf } from "./onboarding.ts";
 import { type GatewayRoute, originUrlFor } from "./route-table.ts";
 import { sanitizeRequestHeaders, sanitizeResponseHeaders } from "./sanitize.ts";
 
@@ -20,9 +21,10 @@ const quoteForwarded = (value: string) => `"${value.replace(/["\\]/g, "")}"`;
 async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, caller: GatewayCaller, path: string) {
   const config = c.var.config;
   const identity = caller.session;
+  const onboarding = onboardingStatusOf(config, identity);
   const assertion = await signAssertion(
     await loadSigningKeys(config.signingKeySet),
-    { ...identity, route: route.name, authSource: caller.source },
+    { ...identity, route: route.name, authSource: caller.source, ...(onboarding ? { onboarding } : {}) },
     { method: c.req.method, path },
     { issuer: config.issuer, audience: route.originId, nowSeconds: Math.floor(Date.now() / 1000) },
   );
@@ -39,6 +41,8 @@ async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, caller: 
   };
   if (identity.tenant) headers["X-Auth-Tenant"] = identity.tenant;
   if (identity.tenantSlug) headers["X-Auth-Tenant-Slug"] = identity.tenantSlug;
+  // Only when onboarding is configured; a client's own X-Auth-* was stripped with the rest (sanitize.ts).
+  if (onboarding) headers["X-Auth-Onboarding"] = onboarding;
   return headers;
 }
 

@@ -10,6 +10,7 @@ import { assertSameOrigin, isUnsafeMethod } from "../http/csrf.ts";
 import { finishResponse } from "../http/response-headers.ts";
 import { canonicalizePath } from "./canonical.ts";
 import { forwardToOrigin } from "./forward.ts";
+import { onboardingLocation } from "./onboarding.ts";
 import { type GatewayRoute, isGatewayOwnPath, resolveRoute } from "./route-table.ts";
 import { enterTenant } from "./tenant-access.ts";
 
@@ -47,6 +48,20 @@ function mfaEnrollmentRequired(c: Context<AppEnv>): Response {
     return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
   }
   return errorResponse(new AppError("mfa_enrollment_required"), {});
+}
+
+/**
+ * Issue 15: a route with requireOnboarding reaches its origin only once the caller has completed
+ * onboarding (the token's `onb` claim): browsers go to ONBOARDING_URL and come back via return_to,
+ * API callers get 403.
+ */
+function onboardingRequired(c: Context<AppEnv>, onboardingUrl: string): Response {
+  const url = new URL(c.req.url);
+  if (wantsHtml(c)) {
+    const location = onboardingLocation(onboardingUrl, url.pathname + url.search);
+    return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
+  }
+  return errorResponse(new AppError("onboarding_required"), {});
 }
 
 /** The route's step-up policy: a recent enough sign-in, and a second factor when required. */
@@ -109,6 +124,10 @@ async function routeRequest(c: Context<AppEnv>): Promise<Response> {
   if (typeof route.policy === "object" && !route.policy.roles.some((role) => session.roles.includes(role))) {
     throw new AppError("forbidden");
   }
+  // A requireOnboarding route is refused at config load while onboarding is off (config/index.ts).
+  const onboarding = c.var.config.onboarding;
+  if (route.requireOnboarding && onboarding && !session.onboardingComplete)
+    return onboardingRequired(c, onboarding.url);
   const stepUp = stepUpPolicyOf(route);
   const shortfall = stepUpShortfall(session, stepUp, Math.floor(Date.now() / 1000));
   if (shortfall) return stepUpRequired(c, stepUp, shortfall);

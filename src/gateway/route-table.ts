@@ -94,6 +94,11 @@ const routeSchema = withAliases(
      * path segment after `pathPrefix`. Signed-in policies only.
      */
     tenantFrom: z.enum(["subdomain", "path"]).optional(),
+    /**
+     * Issue 15: the caller must have completed onboarding (ONBOARDING_STEPS); browsers are sent to
+     * ONBOARDING_URL, API callers get 403 onboarding_required. Signed-in policies only. @default false
+     */
+    requireOnboarding: z.boolean().default(false),
   }),
 );
 
@@ -187,6 +192,9 @@ export function parseRouteTable(input: unknown): GatewayRoute[] {
       throw new RouteTableError(
         `${describe(route, index)}: requireMfa and maxAgeSeconds need a signed-in policy, not "public"`,
       );
+    }
+    if (route.policy === "public" && route.requireOnboarding) {
+      throw new RouteTableError(`${describe(route, index)}: requireOnboarding needs a signed-in policy, not "public"`);
     }
     const tenantProblem = tenantSourceProblem(route);
     if (tenantProblem) throw new RouteTableError(`${describe(route, index)}: ${tenantProblem}`);

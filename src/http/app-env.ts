@@ -21,6 +21,8 @@ export type AuthenticatedSession = {
   membershipEpoch: number;
   /** The session may only enroll a second factor (REQUIRE_MFA_ROLES): other routes answer 403. */
   mfaEnrollmentRequired: boolean;
+  /** Issue 15: the token says onboarding is completed (claim `onb`). */
+  onboardingComplete: boolean;
   issuedAt: number;
   expiresAt: number;
 };

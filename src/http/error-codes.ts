@@ -105,6 +105,14 @@ export const ERROR_CODES = {
     message: "The webhook timestamp is too old or too far in the future.",
   },
   webhook_replayed: { status: 409, message: "This webhook event was already received." },
+  // issue 15: onboarding sessions
+  onboarding_disabled: { status: 404, message: "Onboarding is not configured on this server." },
+  onboarding_step_not_found: { status: 404, message: "No such onboarding step." },
+  step_out_of_order: { status: 409, message: "Finish the earlier onboarding steps first." },
+  verification_required: { status: 409, message: "This step needs a verified address first." },
+  onboarding_data_too_large: { status: 413, message: "This step's data is larger than the step allows." },
+  onboarding_incomplete: { status: 409, message: "Finish every onboarding step before completing onboarding." },
+  onboarding_required: { status: 403, message: "Finish onboarding to continue." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -31,6 +31,11 @@ export type OriginIdentity = {
   route: string;
   /** How the caller authenticated to the gateway (claim `auth_src`): a session cookie or a Bearer token. */
   authSource: "cookie" | "bearer";
+  /**
+   * Issue 15: whether the caller has completed onboarding (claim `onboarding`); present only when the
+   * gateway has onboarding configured (ONBOARDING_STEPS).
+   */
+  onboarding?: OnboardingStatus;
   /** Unix seconds. */
   issuedAt: number;
   /** Unix seconds. */
@@ -38,6 +43,10 @@ export type OriginIdentity = {
   /** The assertion's `jti`. */
   assertionId: string;
 };
+
+/** What the gateway says of a caller's onboarding (`X-Auth-Onboarding`, claim `onboarding`). */
+export type OnboardingStatus = "complete" | "in_progress";
+const ONBOARDING_STATUSES: ReadonlySet<unknown> = new Set(["complete", "in_progress"]);
 
 export type VerifyResult = { ok: true; identity: OriginIdentity } | { ok: false; error: AssertionError };
 
@@ -207,6 +216,8 @@ function requestPath(target: string): string {
 
 function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
   const { sub, sid, email, email_verified, roles, tenant, tenant_slug, amr, iat, exp, jti, route, auth_src } = payload;
+  const { onboarding } = payload;
+  if (onboarding !== undefined && !ONBOARDING_STATUSES.has(onboarding)) return undefined;
   if (typeof sub !== "string" || typeof sid !== "string" || typeof email !== "string") return undefined;
   if (typeof email_verified !== "boolean" || typeof jti !== "string" || jti === "") return undefined;
   if (typeof iat !== "number" || typeof exp !== "number") return undefined;
@@ -225,6 +236,7 @@ function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
     amr,
     route,
     authSource: auth_src as OriginIdentity["authSource"],
+    ...(onboarding === undefined ? {} : { onboarding: onboarding as OnboardingStatus }),
     issuedAt: iat,
     expiresAt: exp,
     assertionId: jti,

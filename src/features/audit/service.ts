@@ -65,7 +65,11 @@ export type AuditAction =
   | "account.exported"
   // issue 15: delivery log
   | "email.undeliverable"
-  | "email.undeliverable_cleared";
+  | "email.undeliverable_cleared"
+  // issue 15: onboarding sessions
+  | "onboarding.started"
+  | "onboarding.step_completed"
+  | "onboarding.completed";
 
 export type AuditEventInput = {
   action: AuditAction;

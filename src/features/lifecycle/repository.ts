@@ -98,6 +98,7 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
     await tx.session.deleteMany({ where: { userId } });
     await tx.membership.deleteMany({ where: { userId } });
     await tx.platformRoleGrant.deleteMany({ where: { userId } });
+    await tx.onboardingSession.deleteMany({ where: { userId } });
     await deleteInvitationsTo(tx, { email: user.email, userId });
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
     await tx.deliveryLogEntry.deleteMany({ where: { userId } });

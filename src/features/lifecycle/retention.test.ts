@@ -121,6 +121,11 @@ describe("scrubbing deleted users in the scheduled handler", () => {
       `INSERT INTO audit_events (id, user_id, action, success, metadata) VALUES (gen_random_uuid(), $1, 'email.changed', true, $2::jsonb)`,
       [user.id, JSON.stringify({ previous: user.email })],
     );
+    // Issue 15: onboarding data is personal data too.
+    await ctx.sql(
+      `INSERT INTO onboarding_sessions (id, user_id, data, completed_steps) VALUES (gen_random_uuid(), $1, '{"profile": {"name": "Ada"}}', '{profile}')`,
+      [user.id],
+    );
     expect((await deleteAccount(user.client)).status).toBe(200);
     const recent = await deletedUser();
     await ageDeletion(recent.id, 29);
@@ -155,6 +160,7 @@ describe("scrubbing deleted users in the scheduled handler", () => {
       "mfa_challenges",
       "memberships",
       "platform_role_grants",
+      "onboarding_sessions",
     ]) {
       expect({ table, rows: await ctx.count(table, "user_id = $1", [user.id]) }).toEqual({ table, rows: 0 });
     }

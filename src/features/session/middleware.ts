@@ -74,6 +74,7 @@ export function sessionFromClaims(claims: VerifiedAccessToken): AuthenticatedSes
     ...(claims.tenantSlug ? { tenantSlug: claims.tenantSlug } : {}),
     membershipEpoch: claims.membershipEpoch,
     mfaEnrollmentRequired: claims.mfaEnrollmentRequired === true,
+    onboardingComplete: claims.onboardingComplete === true,
     issuedAt: claims.iat,
     expiresAt: claims.exp,
   };

@@ -109,6 +109,7 @@ async function issueAccessToken(
         : {}),
       membershipEpoch: session.authorization.membershipEpoch,
       mfaEnrollmentRequired: session.authorization.mfaEnrollmentRequired,
+      onboardingComplete: session.authorization.onboardingComplete,
     },
     {
       issuer: deps.settings.issuer,

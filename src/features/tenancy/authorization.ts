@@ -13,6 +13,7 @@ export type AuthorizationRow = {
   membership_epoch: number | null;
   has_second_factor: boolean | null;
   holds_mfa_role: boolean | null;
+  onboarding_complete: boolean | null;
 };
 
 /** The token's view of the user's authorization. */
@@ -23,11 +24,14 @@ export type TokenAuthorization = {
   membershipEpoch: number;
   /** The user holds a role in REQUIRE_MFA_ROLES, has no second factor and this session proved none. */
   mfaEnrollmentRequired: boolean;
+  /** Issue 15: the user's onboarding session is completed (the token's `onb` claim). */
+  onboardingComplete: boolean;
 };
 
 /**
  * Scalar subqueries naming the active tenant (only while the membership and the tenant are active),
- * its roles, the platform roles, the membership epoch, and what decides forced MFA enrollment.
+ * its roles, the platform roles, the membership epoch, what decides forced MFA enrollment, and whether
+ * onboarding is completed.
  * `user` and `tenant` are SQL expressions (column references) of the enclosing query.
  */
 export function authorizationColumns(user: Prisma.Sql, tenant: Prisma.Sql, requireMfaRoles: readonly string[]) {
@@ -46,20 +50,23 @@ export function authorizationColumns(user: Prisma.Sql, tenant: Prisma.Sql, requi
     EXISTS (SELECT 1 FROM totp_credentials c WHERE c.user_id = ${user} AND c.confirmed_at IS NOT NULL) AS has_second_factor,
     (EXISTS (SELECT 1 FROM platform_role_grants g WHERE g.user_id = ${user} AND g.role_key = ANY(${mfaRoles}::text[]))
       OR EXISTS (SELECT 1 FROM memberships m JOIN membership_roles mr ON mr.membership_id = m.id
-                 WHERE m.user_id = ${user} AND m.status = 'ACTIVE' AND mr.role_key = ANY(${mfaRoles}::text[]))) AS holds_mfa_role`;
+                 WHERE m.user_id = ${user} AND m.status = 'ACTIVE' AND mr.role_key = ANY(${mfaRoles}::text[]))) AS holds_mfa_role,
+    EXISTS (SELECT 1 FROM onboarding_sessions o WHERE o.user_id = ${user} AND o.completed_at IS NOT NULL) AS onboarding_complete`;
 }
 
 /** Turns the columns into the token's view; `amr` is the session's (a proven "mfa" lifts enrollment). */
 export function tokenAuthorizationOf(row: AuthorizationRow, amr: readonly string[]): TokenAuthorization {
   const mfaEnrollmentRequired = row.holds_mfa_role === true && row.has_second_factor !== true && !amr.includes("mfa");
   const epoch = row.membership_epoch ?? 0;
-  if (mfaEnrollmentRequired) return { roles: [], membershipEpoch: epoch, mfaEnrollmentRequired };
+  const onboardingComplete = row.onboarding_complete === true;
+  if (mfaEnrollmentRequired) return { roles: [], membershipEpoch: epoch, mfaEnrollmentRequired, onboardingComplete };
   const tenantRoles = row.tenant_id ? (row.tenant_roles ?? []) : [];
   return {
     ...(row.tenant_id && row.tenant_slug ? { tenant: { id: row.tenant_id, slug: row.tenant_slug } } : {}),
     roles: [...new Set([...tenantRoles, ...(row.platform_roles ?? [])])],
     membershipEpoch: epoch,
     mfaEnrollmentRequired,
+    onboardingComplete,
   };
 }
 
