@@ -13,6 +13,7 @@ import { lifecycleAdminRoutes } from "./features/lifecycle/admin-routes.ts";
 import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
+import { profileRoutes } from "./features/profile/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { tenancyRoutes } from "./features/tenancy/routes.ts";
 import { contactRoutes } from "./features/verification/contact-routes.ts";
@@ -26,6 +27,7 @@ import { csrfProtection } from "./http/csrf.ts";
 import { DEV_PING_PATH, devPing } from "./http/dev-ping.ts";
 import { handleError, handleNotFound } from "./http/error-handler.ts";
 import { requestId } from "./http/request-id.ts";
+import { CATALOG_LOCALES } from "./ui/messages/index.ts";
 import { pageSecurityRoutes, uiRoutes } from "./ui/routes.ts";
 
 export function createApp() {
@@ -53,6 +55,7 @@ export function createApp() {
   app.route("/", invitationRoutes);
   app.route("/", lifecycleRoutes);
   app.route("/", lifecycleAdminRoutes);
+  app.route("/", profileRoutes({ locales: CATALOG_LOCALES }));
   app.route("/", devOutboxRoutes);
   app.route("/", uiRoutes);
   app.route("/", adminRoutes);

@@ -98,6 +98,8 @@ export const ERROR_CODES = {
   confirmation_required: { status: 400, message: "Confirm this deletion as the request describes." },
   user_not_active: { status: 409, message: "This user is not active." },
   cannot_delete_self: { status: 409, message: "Administrators cannot delete their own account here." },
+  // issue 15: profile and preferences
+  username_taken: { status: 409, message: "This username is taken; choose another." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

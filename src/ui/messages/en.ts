@@ -1,6 +1,7 @@
 // The English message catalog: every string the hosted pages show. A translation is a copy of this
 // file with the same keys (typed as Messages), registered in ./index.ts.
 import { adminEn } from "./admin-en.ts";
+import { profileEn } from "./profile-en.ts";
 
 /** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
 const passwordProblems = {
@@ -207,6 +208,7 @@ export const en = {
       password: "Your password was changed, and every other session was signed out.",
       session: "That session was signed out.",
       sessions: "Every other session was signed out.",
+      ...profileEn.done,
     },
     profile: {
       heading: "Profile",
@@ -525,6 +527,7 @@ export const en = {
     links: "Links in this message",
   },
   admin: adminEn,
+  profileSettings: profileEn,
 };
 
 export type Messages = typeof en;
