@@ -94,6 +94,11 @@ const routeSchema = withAliases(
      * path segment after `pathPrefix`. Signed-in policies only.
      */
     tenantFrom: z.enum(["subdomain", "path"]).optional(),
+    /**
+     * Forward the profile claims: `X-Auth-Name` (percent-encoded UTF-8), `X-Auth-Username`, and `name` /
+     * `preferred_username` in the assertion. Read from the database per request. @default false
+     */
+    profile: z.boolean().default(false),
   }),
 );
 
