@@ -9,6 +9,7 @@ import {
   uniqueEmail,
   userIdOf,
 } from "../../../test/helpers/auth.ts";
+import type { TestClient } from "../../../test/helpers/client.ts";
 import { profileState, refusal } from "../../../test/helpers/profile.ts";
 
 let ctx: AuthTestContext;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 
 type ProfileBody = { profile: { name: string | null; username: string | null; avatarUrl: string | null } };
 
-const patch = (client: Awaited<ReturnType<typeof signUpBrowser>>, json: unknown) =>
+const patch = (client: TestClient, json: unknown) =>
   client.request("/auth/profile", { method: "PATCH", json });
 
 const auditsOf = (userId: string) =>
@@ -146,7 +147,7 @@ describe("usernames", () => {
   it("lets exactly one of two users racing for the same username win; the other gets 409", async () => {
     for (let round = 0; round < 3; round++) {
       const emails = [uniqueEmail("race-a"), uniqueEmail("race-b")];
-      const [a, b] = await Promise.all(emails.map((email) => signUpBrowser(ctx, email)));
+      const [a, b] = (await Promise.all(emails.map((email) => signUpBrowser(ctx, email)))) as [TestClient, TestClient];
       const username = `race-${round}-${crypto.randomUUID().slice(0, 8)}`;
       const responses = await Promise.all([patch(a, { username }), patch(b, { username })]);
       expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);

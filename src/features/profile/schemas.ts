@@ -79,14 +79,22 @@ export function canonicalLocale(tag: string): string | undefined {
   }
 }
 
-/** The canonical name of an IANA time zone workerd knows ("europe/paris" → "Europe/Paris"), or undefined. */
+/**
+ * `name` when it is an IANA time zone workerd knows, in its proper case ("europe/paris" → "Europe/Paris");
+ * otherwise undefined. A link keeps the name the user chose ("Asia/Kolkata" is not turned into ICU's
+ * "Asia/Calcutta").
+ */
 export function canonicalTimeZone(name: string): string | undefined {
   if (name.length === 0 || name.length > TIME_ZONE_MAX_LENGTH) return undefined;
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  if (resolved.toLowerCase() === name.toLowerCase()) return resolved;
+  const listed = Intl.supportedValuesOf("timeZone").find((zone) => zone.toLowerCase() === name.toLowerCase());
+  return listed ?? name;
 }
 
 const TimeZone = z
