@@ -68,8 +68,8 @@ export const accountProfileRoutes = new Hono<AppEnv>()
         const t = view.t.profileSettings.preferences;
         const shape = PreferencesForm.shape;
         return {
-          ...(shape.theme.safeParse(values.theme).success ? {} : { theme: t.theme }),
-          ...(shape.locale.safeParse(values.locale).success ? {} : { locale: t.language }),
+          ...(shape.theme.safeParse(values.theme).success ? {} : { theme: t.themeInvalid }),
+          ...(shape.locale.safeParse(values.locale).success ? {} : { locale: t.languageInvalid }),
           ...(shape.time_zone.safeParse(values.time_zone).success ? {} : { time_zone: t.timeZoneInvalid }),
         };
       };

@@ -53,6 +53,15 @@ export function HandleForm({ view, user, state }: HandleProps) {
   );
 }
 
+function SelectError({ name, state }: { name: string; state: FormState | undefined }) {
+  const error = state?.errors?.[name];
+  return error ? (
+    <p class="field-error" id={`${name}-error`}>
+      {error}
+    </p>
+  ) : null;
+}
+
 type PreferencesProps = { view: View; preferences: Preferences; state: FormState | undefined };
 
 export function PreferencesSection({ view, preferences, state }: PreferencesProps) {
@@ -66,7 +75,8 @@ export function PreferencesSection({ view, preferences, state }: PreferencesProp
       <PostForm action="/auth/account/preferences">
         <div class="field">
           <label for="theme">{t.theme}</label>
-          <select id="theme" name="theme">
+          <SelectError name="theme" state={state} />
+          <select id="theme" name="theme" aria-describedby={state?.errors?.theme ? "theme-error" : undefined}>
             {THEMES.map((value) => (
               <option value={value} selected={theme === value}>
                 {t.themes[value] ?? value}
@@ -76,7 +86,8 @@ export function PreferencesSection({ view, preferences, state }: PreferencesProp
         </div>
         <div class="field">
           <label for="locale">{t.language}</label>
-          <select id="locale" name="locale">
+          <SelectError name="locale" state={state} />
+          <select id="locale" name="locale" aria-describedby={state?.errors?.locale ? "locale-error" : undefined}>
             <option value="" selected={locale === ""}>
               {t.browserLanguage}
             </option>

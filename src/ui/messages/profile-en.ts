@@ -22,6 +22,8 @@ export const profileEn = {
     languages: { en: "English" } as Record<string, string>,
     timeZone: "Time zone",
     timeZoneHint: "Optional. An IANA name such as Europe/Paris. Leave empty for none.",
+    themeInvalid: "Choose one of the themes listed.",
+    languageInvalid: "Choose one of the languages listed.",
     timeZoneInvalid: "Enter a time zone such as Europe/Paris or America/New_York.",
     submit: "Save preferences",
   },
