@@ -20,8 +20,11 @@ async function echoOf(response: Response): Promise<Echo> {
 describe("profile claims at the gateway", () => {
   it('forwards the name (percent-encoded UTF-8) and username only on a "profile" route, fresh after a change', async () => {
     const browser = await signUpBrowser(ctx);
-    const name = "Zoë Ångström 李 \"Q\"; x=1\r\nX-Evil: 1";
-    const set = await browser.request("/auth/profile", { method: "PATCH", json: { name: "Zoë Ångström 李", username: "zoe" } });
+    const name = 'Zoë Ångström 李 "Q"; x=1\r\nX-Evil: 1';
+    const set = await browser.request("/auth/profile", {
+      method: "PATCH",
+      json: { name: "Zoë Ångström 李", username: "zoe" },
+    });
     expect(set.status).toBe(200);
 
     const profiled = await echoOf(await browser.request("/profiled/page", { headers: SPOOFED }));
@@ -42,7 +45,10 @@ describe("profile claims at the gateway", () => {
     expect("name" in claims || "preferred_username" in claims).toBe(false);
 
     // A name that could split a header is still one encoded value; the next request sees it at once.
-    const renamed = await browser.request("/auth/profile", { method: "PATCH", json: { name: name.replace(/\r\n/, " ") } });
+    const renamed = await browser.request("/auth/profile", {
+      method: "PATCH",
+      json: { name: name.replace(/\r\n/, " ") },
+    });
     expect(renamed.status).toBe(200);
     const again = await echoOf(await browser.request("/profiled/page"));
     expect(again.headers["x-evil"]).toBeUndefined();
@@ -52,9 +58,7 @@ describe("profile claims at the gateway", () => {
 
   it("a user without a name or username: no headers, null claims; a client's spoofed ones are stripped", async () => {
     const api = await signUpApi(ctx);
-    const echo = await echoOf(
-      await ctx.client().request("/profiled/x", { bearer: api.accessToken, headers: SPOOFED }),
-    );
+    const echo = await echoOf(await ctx.client().request("/profiled/x", { bearer: api.accessToken, headers: SPOOFED }));
     expect(echo.headers["x-auth-name"]).toBeUndefined();
     expect(echo.headers["x-auth-username"]).toBeUndefined();
     expect(echo.assertion).toMatchObject({ ok: true, claims: { name: null, preferred_username: null } });

@@ -15,7 +15,8 @@ beforeAll(async () => {
 const ROUTES = ["/auth/profile", "/auth/preferences"] as const;
 
 describe.each(ROUTES)("PATCH %s refuses bad input and changes nothing", (path) => {
-  const send = (options: Parameters<TestClient["request"]>[1]) => browser.request(path, { method: "PATCH", ...options });
+  const send = (options: Parameters<TestClient["request"]>[1]) =>
+    browser.request(path, { method: "PATCH", ...options });
 
   it("malformed JSON is 400 invalid_json", async () => {
     const before = await profileState(ctx);
@@ -61,7 +62,10 @@ describe.each(ROUTES)("PATCH %s refuses bad input and changes nothing", (path) =
   it("a body that is not application/json is 415 unsupported_media_type", async () => {
     const before = await profileState(ctx);
     for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
-      const response = await send({ body: '{"name":"Mallory","theme":"DARK"}', headers: { "content-type": contentType } });
+      const response = await send({
+        body: '{"name":"Mallory","theme":"DARK"}',
+        headers: { "content-type": contentType },
+      });
       expect([contentType, ...(await refusal(response))]).toEqual([contentType, 415, "unsupported_media_type"]);
     }
     expect(await profileState(ctx)).toEqual(before);

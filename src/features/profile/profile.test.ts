@@ -19,8 +19,7 @@ beforeAll(async () => {
 
 type ProfileBody = { profile: { name: string | null; username: string | null; avatarUrl: string | null } };
 
-const patch = (client: TestClient, json: unknown) =>
-  client.request("/auth/profile", { method: "PATCH", json });
+const patch = (client: TestClient, json: unknown) => client.request("/auth/profile", { method: "PATCH", json });
 
 const auditsOf = (userId: string) =>
   ctx.sql<{ metadata: { fields: string[] } }>(
@@ -151,8 +150,8 @@ describe("usernames", () => {
       const username = `race-${round}-${crypto.randomUUID().slice(0, 8)}`;
       const responses = await Promise.all([patch(a, { username }), patch(b, { username })]);
       expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);
-      const loser = responses.find((response) => response.status === 409);
-      expect(((await loser?.json()) as ErrorBody).error.code).toBe("username_taken");
+      const loser = responses.find((response) => response.status === 409) as Response;
+      expect(((await loser.json()) as ErrorBody).error.code).toBe("username_taken");
       expect(await ctx.count("users", "username = $1", [username])).toBe(1);
       // Only the winner's change was recorded: the loser's transaction left nothing behind.
       expect(

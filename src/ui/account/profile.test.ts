@@ -66,7 +66,12 @@ describe("the account page's profile forms", () => {
   it("refuses a cross-site form post and a signed-out one without changing anything", async () => {
     const client = await signUpBrowser(ctx);
     const before = await profileState(ctx);
-    const crossSite = await submitForm(client, "/auth/account/preferences", { theme: "DARK" }, { origin: "https://evil.example" });
+    const crossSite = await submitForm(
+      client,
+      "/auth/account/preferences",
+      { theme: "DARK" },
+      { origin: "https://evil.example" },
+    );
     expect(crossSite.status).toBe(403);
     const signedOut = await submitForm(ctx.client(), "/auth/account/profile", { username: "mallory" });
     expect(signedOut.status).toBe(303);

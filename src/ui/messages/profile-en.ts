@@ -8,7 +8,8 @@ export const profileEn = {
     avatarHint: "Optional. An https:// address of an image. We never download it ourselves.",
     currentAvatar: "Current picture",
     submit: "Save username and picture",
-    usernameInvalid: "Use 3 to 32 of a-z, 0-9, _ . and - (not two in a row), starting and ending with a letter or digit.",
+    usernameInvalid:
+      "Use 3 to 32 of a-z, 0-9, _ . and - (not two in a row), starting and ending with a letter or digit.",
     usernameReserved: "This username is reserved. Choose another.",
     usernameTaken: "This username is taken. Choose another.",
     avatarInvalid: "Enter an https:// address without a user name or password, at most 2048 characters.",
