@@ -16,7 +16,8 @@ import type { View } from "./view.ts";
 export async function viewOf(c: Context<AppEnv>): Promise<View> {
   const brand = c.var.config.brand;
   const userId = c.get("pageUserId");
-  const preferences = userId ? await findPreferences(c.var.db(), userId) : undefined;
+  // A display preference never fails a page: the error page for a database outage renders through here too.
+  const preferences = userId ? await findPreferences(c.var.db(), userId).catch(() => undefined) : undefined;
   const chosen = preferences?.locale ? catalogFor(preferences.locale) : undefined;
   return {
     t: chosen ?? messagesFor(c.req.header("accept-language")),
