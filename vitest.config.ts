@@ -68,6 +68,8 @@ function testRoutes(origin: string, deadOrigin: string) {
       tenantFrom: "subdomain",
     },
     { name: "tenant-path", pathPrefix: "/t", origin, policy: "authenticated", originId: "app", tenantFrom: "path" },
+    // Profile claims (issue 15): X-Auth-Name / X-Auth-Username and the assertion's name claims.
+    { name: "profiled", pathPrefix: "/profiled", origin, policy: "authenticated", originId: "app", profile: true },
     { name: "app", host: "localhost", pathPrefix: "/", origin, policy: "authenticated", originId: "app" },
   ];
 }

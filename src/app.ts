@@ -15,6 +15,7 @@ import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
 import { onboardingRoutes } from "./features/onboarding/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
+import { profileRoutes } from "./features/profile/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
 import { tenancyRoutes } from "./features/tenancy/routes.ts";
 import { contactRoutes } from "./features/verification/contact-routes.ts";
@@ -28,6 +29,7 @@ import { csrfProtection } from "./http/csrf.ts";
 import { DEV_PING_PATH, devPing } from "./http/dev-ping.ts";
 import { handleError, handleNotFound } from "./http/error-handler.ts";
 import { requestId } from "./http/request-id.ts";
+import { CATALOG_LOCALES } from "./ui/messages/index.ts";
 import { pageSecurityRoutes, uiRoutes } from "./ui/routes.ts";
 
 export function createApp() {
@@ -56,6 +58,7 @@ export function createApp() {
   app.route("/", lifecycleRoutes);
   app.route("/", lifecycleAdminRoutes);
   app.route("/", onboardingRoutes);
+  app.route("/", profileRoutes({ locales: CATALOG_LOCALES }));
   app.route("/", devOutboxRoutes);
   // issue 15: the provider's signed delivery events (server to server; /auth/* body limit above).
   app.route("/", deliveryWebhookRoutes);

@@ -28,6 +28,9 @@ export function signAssertion(
     ...(identity.tenant ? { tenant: identity.tenant } : {}),
     ...(identity.tenantSlug ? { tenant_slug: identity.tenantSlug } : {}),
     amr: identity.amr,
+    // Profile claims, only for routes that ask for them (OIDC's names for the same things).
+    ...(identity.name === undefined ? {} : { name: identity.name }),
+    ...(identity.username === undefined ? {} : { preferred_username: identity.username }),
     // Which policy the gateway applied and how the caller authenticated (H2, M4).
     route: identity.route,
     auth_src: identity.authSource,

@@ -2,6 +2,7 @@
 // ways, a time limit on the origin's answer, and WebSocket upgrades passed through.
 import type { Context } from "hono";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
+import { findProfile } from "../features/profile/service.ts";
 import type { GatewayCaller } from "../features/session/caller.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
@@ -18,13 +19,37 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 // RFC 7239: node names that are not plain tokens are quoted.
 const quoteForwarded = (value: string) => `"${value.replace(/["\\]/g, "")}"`;
 
+/**
+ * The profile claims of a route that asks for them: read fresh (a name change shows on the next request),
+ * at the cost of one primary-key lookup that only such routes pay.
+ */
+async function profileClaims(c: Context<AppEnv>, route: GatewayRoute, userId: string) {
+  if (!route.profile) return {};
+  const profile = await findProfile(c.var.db(), userId);
+  if (!profile) throw new AppError("unauthenticated");
+  return { name: profile.name, username: profile.username };
+}
+
+/**
+ * Header values are bytes, and a name is any Unicode text: X-Auth-Name carries it percent-encoded as
+ * UTF-8 (RFC 3986, as `encodeURIComponent` writes it), so no byte outside visible ASCII reaches a header.
+ */
+export const encodeNameHeader = (name: string) => encodeURIComponent(name);
+
 async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, caller: GatewayCaller, path: string) {
   const config = c.var.config;
   const identity = caller.session;
   const onboarding = onboardingStatusOf(config, identity);
+  const profile = await profileClaims(c, route, identity.userId);
   const assertion = await signAssertion(
     await loadSigningKeys(config.signingKeySet),
-    { ...identity, route: route.name, authSource: caller.source, ...(onboarding ? { onboarding } : {}) },
+    {
+      ...identity,
+      ...profile,
+      route: route.name,
+      authSource: caller.source,
+      ...(onboarding ? { onboarding } : {}),
+    },
     { method: c.req.method, path },
     { issuer: config.issuer, audience: route.originId, nowSeconds: Math.floor(Date.now() / 1000) },
   );
@@ -43,6 +68,9 @@ async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, caller: 
   if (identity.tenantSlug) headers["X-Auth-Tenant-Slug"] = identity.tenantSlug;
   // Only when onboarding is configured; a client's own X-Auth-* was stripped with the rest (sanitize.ts).
   if (onboarding) headers["X-Auth-Onboarding"] = onboarding;
+  // Client-sent X-Auth-* headers were all stripped (sanitize.ts); these are only ever the gateway's.
+  if (profile.name) headers["X-Auth-Name"] = encodeNameHeader(profile.name);
+  if (profile.username) headers["X-Auth-Username"] = profile.username;
   return headers;
 }
 

@@ -99,6 +99,11 @@ const routeSchema = withAliases(
      * ONBOARDING_URL, API callers get 403 onboarding_required. Signed-in policies only. @default false
      */
     requireOnboarding: z.boolean().default(false),
+    /**
+     * Forward the profile claims: `X-Auth-Name` (percent-encoded UTF-8), `X-Auth-Username`, and `name` /
+     * `preferred_username` in the assertion. Read from the database per request. @default false
+     */
+    profile: z.boolean().default(false),
   }),
 );
 

@@ -44,6 +44,8 @@ export type AppEnv = {
     defer: (work: () => Promise<unknown>) => void;
     /** Hosted pages only: the response's CSP nonce. */
     cspNonce?: string;
+    /** Hosted pages only: the signed-in user pageSession() found, whose preferences the page honours. */
+    pageUserId?: string;
     /** Hosted pages only: renders an error as an HTML page instead of the JSON shape. */
     renderErrorPage?: (error: AppError) => Promise<Response>;
   };

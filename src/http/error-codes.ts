@@ -113,6 +113,8 @@ export const ERROR_CODES = {
   onboarding_data_too_large: { status: 413, message: "This step's data is larger than the step allows." },
   onboarding_incomplete: { status: 409, message: "Finish every onboarding step before completing onboarding." },
   onboarding_required: { status: 403, message: "Finish onboarding to continue." },
+  // issue 15: profile and preferences
+  username_taken: { status: 409, message: "This username is taken; choose another." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -25,6 +25,12 @@ export type OriginIdentity = {
   tenantSlug?: string;
   amr: string[];
   /**
+   * Profile claims (`name`, `preferred_username`), only from routes configured with `"profile": true`:
+   * undefined when the route does not ask for them, null when the user has none.
+   */
+  name?: string | null;
+  username?: string | null;
+  /**
    * The name of the gateway route whose policy was applied (claim `route`). Check it when this origin
    * sits behind several routes with different policies.
    */
@@ -218,6 +224,7 @@ function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
   const { sub, sid, email, email_verified, roles, tenant, tenant_slug, amr, iat, exp, jti, route, auth_src } = payload;
   const { onboarding } = payload;
   if (onboarding !== undefined && !ONBOARDING_STATUSES.has(onboarding)) return undefined;
+  const { name, preferred_username: username } = payload;
   if (typeof sub !== "string" || typeof sid !== "string" || typeof email !== "string") return undefined;
   if (typeof email_verified !== "boolean" || typeof jti !== "string" || jti === "") return undefined;
   if (typeof iat !== "number" || typeof exp !== "number") return undefined;
@@ -225,6 +232,7 @@ function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
   if (tenant !== undefined && typeof tenant !== "string") return undefined;
   if (tenant_slug !== undefined && typeof tenant_slug !== "string") return undefined;
   if (typeof route !== "string" || route === "" || !AUTH_SOURCES.has(auth_src)) return undefined;
+  if (!isOptionalNullableString(name) || !isOptionalNullableString(username)) return undefined;
   return {
     userId: sub,
     sessionId: sid,
@@ -234,6 +242,8 @@ function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
     ...(tenant === undefined ? {} : { tenant }),
     ...(tenant_slug === undefined ? {} : { tenantSlug: tenant_slug }),
     amr,
+    ...(name === undefined ? {} : { name }),
+    ...(username === undefined ? {} : { username }),
     route,
     authSource: auth_src as OriginIdentity["authSource"],
     ...(onboarding === undefined ? {} : { onboarding: onboarding as OnboardingStatus }),
@@ -241,6 +251,10 @@ function readIdentity(payload: JWTPayload): OriginIdentity | undefined {
     expiresAt: exp,
     assertionId: jti,
   };
+}
+
+function isOptionalNullableString(value: unknown): value is string | null | undefined {
+  return value === undefined || value === null || typeof value === "string";
 }
 
 function isStringArray(value: unknown): value is string[] {

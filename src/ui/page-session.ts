@@ -14,7 +14,10 @@ import { safeReturnTo } from "../http/return-to.ts";
  */
 export async function pageSession(c: Context<AppEnv>): Promise<AuthenticatedSession | undefined> {
   const session = (await resolveGatewayCaller(c))?.session;
-  if (session) assertUsableDuringEnrollment(session, { method: c.req.method, path: new URL(c.req.url).pathname });
+  if (session) {
+    assertUsableDuringEnrollment(session, { method: c.req.method, path: new URL(c.req.url).pathname });
+    c.set("pageUserId", session.userId);
+  }
   return session;
 }
 

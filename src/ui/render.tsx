@@ -1,17 +1,28 @@
 // Renders a page: builds the View for the request and wraps the body in the layout.
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
+import { findPreferences } from "../features/profile/service.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { stylesheetAsset } from "./assets/registry.ts";
 import { Layout } from "./components/layout.tsx";
-import { messagesFor } from "./messages/index.ts";
+import { catalogFor, messagesFor } from "./messages/index.ts";
 import type { View } from "./view.ts";
 
-/** The View of this request (its catalog chosen by Accept-Language). */
+/**
+ * The View of this request: for a signed-in user (pageSession() ran), the catalog and theme of their
+ * preferences, read with one primary-key lookup on the connection the page already opened; otherwise
+ * the catalog Accept-Language picks and the device's theme.
+ */
 export async function viewOf(c: Context<AppEnv>): Promise<View> {
   const brand = c.var.config.brand;
+  const userId = c.get("pageUserId");
+  // A display preference never fails a page: the error page for a database outage renders through here too.
+  const preferences = userId ? await findPreferences(c.var.db(), userId).catch(() => undefined) : undefined;
+  const chosen = preferences?.locale ? catalogFor(preferences.locale) : undefined;
   return {
-    t: messagesFor(c.req.header("accept-language")),
+    t: chosen ?? messagesFor(c.req.header("accept-language")),
+    theme: preferences ? (preferences.theme.toLowerCase() as View["theme"]) : "system",
+    preferences,
     brand,
     nonce: c.get("cspNonce") ?? "",
     stylesheetPath: (await stylesheetAsset(brand.accentColor)).path,

@@ -4,6 +4,7 @@ import type { AppEnv } from "../http/app-env.ts";
 import { accountDeletionRoutes } from "./account/deletion-routes.tsx";
 import { accountEmailRoutes } from "./account/email-routes.tsx";
 import { accountPhoneRoutes } from "./account/phone-routes.tsx";
+import { accountProfileRoutes } from "./account/profile-routes.tsx";
 import { accountRoutes } from "./account/routes.tsx";
 import { accountSecurityRoutes } from "./account-security/routes.tsx";
 import { adminConsoleRoutes } from "./admin/routes.tsx";
@@ -28,6 +29,7 @@ const pages = new Hono<AppEnv>()
   .route("/", accountRoutes)
   .route("/", accountEmailRoutes)
   .route("/", accountPhoneRoutes)
+  .route("/", accountProfileRoutes)
   .route("/", accountDeletionRoutes)
   .route("/", accountSecurityRoutes)
   .route("/", signUpRoutes)

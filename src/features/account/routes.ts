@@ -1,4 +1,4 @@
-// Account routes: sign up, sign in, change password or name, and the user's sign-in history.
+// Account routes: sign up, sign in, change password, and the user's sign-in history (the profile is features/profile).
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -21,7 +21,6 @@ import {
   PASSWORD_PROBLEM_MESSAGES,
   type PasswordProblem,
 } from "./password-policy.ts";
-import { changeName } from "./profile.ts";
 import { DisplayName } from "./schemas.ts";
 import { type AccountDeps, changePassword, signUp } from "./service.ts";
 import { sendSignUpMail } from "./sign-up-mail.ts";
@@ -38,7 +37,6 @@ const client = z.enum(["browser", "api"]).default("browser");
 const SignUpBody = z.strictObject({ email, password, name: DisplayName.optional(), client });
 const LogInBody = z.strictObject({ email, password, client, returnTo: z.string().max(4096).optional() });
 const ChangePasswordBody = z.strictObject({ current: password, new: password });
-const ProfileBody = z.strictObject({ name: DisplayName });
 const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 function refuse(
@@ -119,17 +117,6 @@ export const accountRoutes = new Hono<AppEnv>()
     if (result.kind === "weak_password") return weakPassword(c, result.problem);
     if (result.kind === "throttled" || result.kind === "locked") return refuse(c, result);
     return c.json({ status: "changed", revokedSessions: result.revokedSessions });
-  })
-  .patch("/auth/profile", requireSession(), async (c) => {
-    const body = await readJsonBody(c, ProfileBody);
-    const deps = await authDependencies(c);
-    const changed = await changeName(deps.db, {
-      userId: c.var.session.userId,
-      name: body.name,
-      client: await clientInfo(c),
-    });
-    if (!changed) throw new AppError("unauthenticated");
-    return c.json({ status: "changed", name: body.name });
   })
   .get("/auth/activity", requireSession(), async (c) => {
     const query = ActivityQuery.safeParse(c.req.query());

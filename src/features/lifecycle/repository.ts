@@ -113,6 +113,7 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
         emailVerifiedAt: null,
         name: null,
         image: null,
+        username: null,
         phoneNumber: null,
         phoneVerifiedAt: null,
         lockedAt: null,

@@ -131,11 +131,13 @@ describe("scrubbing deleted users in the scheduled handler", () => {
     await ageDeletion(recent.id, 29);
     await ageDeletion(user.id, 31);
     const auditRows = await ctx.count("audit_events", "user_id = $1", [user.id]);
+    // A username is personal data too, and scrubbing frees it for others (issue 15).
+    await ctx.sql("UPDATE users SET username = $2 WHERE id = $1", [user.id, `scrub-${user.id.slice(-8)}`]);
 
     await runCron();
 
     const [row] = await ctx.sql<Record<string, unknown>>(
-      "SELECT email, name, image, phone_number, email_verified_at, status::text AS status, scrubbed_at FROM users WHERE id = $1",
+      "SELECT email, name, image, username, phone_number, email_verified_at, status::text AS status, scrubbed_at FROM users WHERE id = $1",
       [user.id],
     );
     expect(row).toEqual(
@@ -143,6 +145,7 @@ describe("scrubbing deleted users in the scheduled handler", () => {
         email: `deleted-${user.id}@invalid`,
         name: null,
         image: null,
+        username: null,
         phone_number: null,
         email_verified_at: null,
         status: "DELETED",

@@ -62,6 +62,10 @@ describe("an OWNER without a second factor", () => {
       ["/auth/identities", {}],
       ["/auth/passkeys", {}],
       ["/auth/profile", { method: "PATCH", json: { name: "Mallory" } }],
+      // Issue 15: profile and preferences are not among what an enrolling session may use.
+      ["/auth/profile", {}],
+      ["/auth/preferences", {}],
+      ["/auth/preferences", { method: "PATCH", json: { theme: "DARK" } }],
       ["/auth/sessions/revoke-others", { method: "POST" }],
       ["/auth/password/change", { json: { currentPassword: STRONG_PASSWORD, newPassword: `${STRONG_PASSWORD}!` } }],
       ["/auth/passkeys/register/options", { method: "POST" }],

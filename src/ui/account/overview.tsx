@@ -1,6 +1,7 @@
 // The account overview: what it shows (loaded with the same queries as the JSON routes) and its layout.
 import type { Database } from "../../db/client.ts";
 import { type LoginHistoryEntry, listLoginHistory } from "../../features/audit/service.ts";
+import { DEFAULT_PREFERENCES } from "../../features/profile/service.ts";
 import { listActiveSessions } from "../../features/session/repository.ts";
 import type { AuthenticatedSession } from "../../http/app-env.ts";
 import { type FormState, Notice } from "../components/form.tsx";
@@ -8,6 +9,7 @@ import type { View } from "../view.ts";
 import type { Done } from "./context.ts";
 import { DeletionSection } from "./deletion-section.tsx";
 import { ActivitySection, SessionsSection } from "./devices.tsx";
+import { PreferencesSection } from "./profile-sections.tsx";
 import { EmailSection, PasswordSection, PhoneSection, ProfileSection, SecuritySection } from "./sections.tsx";
 
 /** How many sign-in attempts the overview lists. */
@@ -17,6 +19,8 @@ export type AccountUser = {
   email: string;
   emailVerified: boolean;
   name: string | null;
+  username: string | null;
+  avatarUrl: string | null;
   phoneNumber: string | null;
   phoneVerified: boolean;
   /** issue 15: why mail stopped going to `email` (`bounce`, `complaint`), null while it is deliverable. */
@@ -44,6 +48,8 @@ export async function loadAccount(db: Database, session: AuthenticatedSession, n
       email: user.email,
       emailVerified: user.emailVerifiedAt !== null,
       name: user.name,
+      username: user.username,
+      avatarUrl: user.image,
       phoneNumber: user.phoneNumber,
       phoneVerified: user.phoneVerifiedAt !== null,
       emailUndeliverable: user.emailUndeliverableAt ? (user.emailUndeliverableReason ?? "") : null,
@@ -60,7 +66,10 @@ export async function loadAccount(db: Database, session: AuthenticatedSession, n
 }
 
 /** Which of the overview's forms failed, with what it shows again. */
-export type FailedForm = { form: "name" | "phone" | "password" | "sessions"; state: FormState };
+export type FailedForm = {
+  form: "name" | "profile" | "preferences" | "phone" | "password" | "sessions";
+  state: FormState;
+};
 
 export type AccountPageProps = {
   view: View;
@@ -79,11 +88,16 @@ export function AccountPage({ view, data, done, failed, passwordMinLength, reten
       <h1>{t.account.heading}</h1>
       <p class="muted">{t.account.signedInAs(data.user.email)}</p>
       {done ? <Notice>{t.account.done[done]}</Notice> : null}
-      <ProfileSection view={view} user={data.user} state={stateOf("name")} />
+      <ProfileSection view={view} user={data.user} state={stateOf("name")} handleState={stateOf("profile")} />
       <EmailSection view={view} user={data.user} />
       <PhoneSection view={view} user={data.user} state={stateOf("phone")} />
       <PasswordSection view={view} state={stateOf("password")} minLength={passwordMinLength} />
       <SecuritySection view={view} />
+      <PreferencesSection
+        view={view}
+        preferences={view.preferences ?? DEFAULT_PREFERENCES}
+        state={stateOf("preferences")}
+      />
       <SessionsSection view={view} sessions={data.sessions} state={stateOf("sessions")} />
       <ActivitySection view={view} activity={data.activity} />
       <DeletionSection view={view} retentionDays={retentionDays} />

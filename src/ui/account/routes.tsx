@@ -3,9 +3,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { normalizePassword, PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
-import { changeName } from "../../features/account/profile.ts";
 import { DISPLAY_NAME_MAX_LENGTH, DisplayName } from "../../features/account/schemas.ts";
 import { changePassword } from "../../features/account/service.ts";
+import { updateProfile } from "../../features/profile/service.ts";
 import { revokeOtherSessions, revokeOwnSession } from "../../features/session/revoke.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
@@ -71,7 +71,11 @@ export const accountRoutes = new Hono<AppEnv>()
       });
     }
     const deps = await authDependencies(c);
-    await changeName(deps.db, { userId: auth.session.userId, name: parsed.data, client: await clientInfo(c) });
+    await updateProfile(deps.db, {
+      userId: auth.session.userId,
+      patch: { name: parsed.data },
+      client: await clientInfo(c),
+    });
     return seeOther(c, doneLocation("name"));
   })
   .post("/auth/account/password", async (c) => {

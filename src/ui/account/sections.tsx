@@ -1,4 +1,4 @@
-// The overview's own forms: profile (name), email (a link to the step-up-guarded change), phone,
+// The overview's own forms: profile (name; username and picture in profile-sections.tsx), email (a link to the step-up-guarded change), phone,
 // password, and the link to the security pages.
 
 import { PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
@@ -6,10 +6,11 @@ import { DISPLAY_NAME_MAX_LENGTH } from "../../features/account/schemas.ts";
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
 import type { View } from "../view.ts";
 import type { AccountUser } from "./overview.tsx";
+import { HandleForm } from "./profile-sections.tsx";
 
 type SectionProps = { view: View; user: AccountUser; state: FormState | undefined };
 
-export function ProfileSection({ view, user, state }: SectionProps) {
+export function ProfileSection({ view, user, state, handleState }: SectionProps & { handleState?: FormState }) {
   const { t } = view;
   return (
     <section aria-labelledby="profile-heading" id="profile" data-section="profile">
@@ -28,6 +29,7 @@ export function ProfileSection({ view, user, state }: SectionProps) {
           {t.account.profile.submit}
         </button>
       </PostForm>
+      <HandleForm view={view} user={user} state={handleState} />
     </section>
   );
 }

@@ -1,10 +1,13 @@
-// The hosted pages' one stylesheet: system fonts, light and dark by prefers-color-scheme, readable on a
-// phone. The accent colour is appended from config (BRAND_ACCENT_COLOR), so it never needs inline style.
+// The hosted pages' one stylesheet: system fonts, light and dark by prefers-color-scheme unless a signed-in
+// user chose one (<html data-theme>), readable on a phone.
+// The accent colour is appended from config (BRAND_ACCENT_COLOR), so it never needs inline style.
 
 const BASE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
 :root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--text:#1a1d23;--muted:#545b66;--line:#c9ced6;--error:#b3261e;--ok:#1e6b34;--focus:#1a56db}
 @media (prefers-color-scheme:dark){:root{--bg:#111318;--card:#1c1f26;--text:#eceef2;--muted:#b4bac4;--line:#4a505b;--error:#ffb4ab;--ok:#8fd8a0;--focus:#9ab8ff}}
+:root[data-theme=light]{color-scheme:light;--bg:#f6f7f9;--card:#fff;--text:#1a1d23;--muted:#545b66;--line:#c9ced6;--error:#b3261e;--ok:#1e6b34;--focus:#1a56db}
+:root[data-theme=dark]{color-scheme:dark;--bg:#111318;--card:#1c1f26;--text:#eceef2;--muted:#b4bac4;--line:#4a505b;--error:#ffb4ab;--ok:#8fd8a0;--focus:#9ab8ff}
 html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:100%;line-height:1.5;background:var(--bg);color:var(--text)}
 body{margin:0;min-height:100vh;display:flex;flex-direction:column;align-items:center}
 a{color:var(--link)}a:hover{text-decoration-thickness:2px}

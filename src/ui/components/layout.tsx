@@ -15,7 +15,7 @@ export type LayoutProps = {
 export function Layout({ view, title, wide, scripts = [], children }: LayoutProps) {
   const { t, brand } = view;
   return (
-    <html lang={t.locale}>
+    <html lang={t.locale} data-theme={view.theme}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -2,6 +2,7 @@
 // file with the same keys (typed as Messages), registered in ./index.ts.
 import { adminEn } from "./admin-en.ts";
 import { deliveryEn } from "./delivery-en.ts";
+import { profileEn } from "./profile-en.ts";
 
 /** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
 const passwordProblems = {
@@ -208,6 +209,7 @@ export const en = {
       password: "Your password was changed, and every other session was signed out.",
       session: "That session was signed out.",
       sessions: "Every other session was signed out.",
+      ...profileEn.done,
     },
     profile: {
       heading: "Profile",
@@ -529,6 +531,7 @@ export const en = {
   },
   admin: adminEn,
   delivery: deliveryEn,
+  profileSettings: profileEn,
 };
 
 export type Messages = typeof en;

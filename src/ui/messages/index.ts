@@ -6,6 +6,14 @@ export type { Messages } from "./en.ts";
 /** Every catalog, by primary language subtag. Adding a language is one file and one line here. */
 const CATALOGS: Record<string, Messages> = { en };
 
+/** The locales a user may choose as a preference: exactly the catalogues' own tags. */
+export const CATALOG_LOCALES: readonly string[] = Object.values(CATALOGS).map((catalog) => catalog.locale);
+
+/** The catalog whose tag is `locale` (a stored preference), or undefined when there is none. */
+export function catalogFor(locale: string): Messages | undefined {
+  return Object.values(CATALOGS).find((catalog) => catalog.locale === locale);
+}
+
 /** The catalog for the best language in `acceptLanguage` (RFC 9110 §12.5.4 q-values), else English. */
 export function messagesFor(acceptLanguage: string | undefined): Messages {
   if (!acceptLanguage) return en;

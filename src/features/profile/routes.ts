@@ -1,0 +1,56 @@
+// GET/PATCH /auth/profile (name, username, avatar URL) and GET/PATCH /auth/preferences (theme, locale,
+// time zone); a session that must first enroll a second factor reaches neither (requireSession).
+import { Hono } from "hono";
+import type { AppEnv } from "../../http/app-env.ts";
+import { AppError } from "../../http/app-error.ts";
+import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { readJsonBody } from "../../http/body.ts";
+import { requireSession } from "../session/middleware.ts";
+import { ProfilePatch, preferencesPatchSchema } from "./schemas.ts";
+import { findPreferences, findProfile, updatePreferences, updateProfile } from "./service.ts";
+
+export type ProfileRoutesOptions = {
+  /** The locales a preference may name: the hosted pages' catalogues (ui/messages). */
+  locales: readonly string[];
+};
+
+/** The profile and preferences routes, for the given catalogue locales. */
+export function profileRoutes(options: ProfileRoutesOptions) {
+  const PreferencesPatch = preferencesPatchSchema(options.locales);
+  return new Hono<AppEnv>()
+    .get("/auth/profile", requireSession(), async (c) => {
+      const profile = await findProfile(c.var.db(), c.var.session.userId);
+      if (!profile) throw new AppError("unauthenticated");
+      c.header("Cache-Control", "no-store");
+      return c.json({ profile });
+    })
+    .patch("/auth/profile", requireSession(), async (c) => {
+      const patch = await readJsonBody(c, ProfilePatch);
+      const deps = await authDependencies(c);
+      const result = await updateProfile(deps.db, {
+        userId: c.var.session.userId,
+        patch,
+        client: await clientInfo(c),
+      });
+      if (result.kind === "username_taken") throw new AppError("username_taken");
+      if (result.kind === "not_found") throw new AppError("unauthenticated");
+      c.header("Cache-Control", "no-store");
+      return c.json({ profile: result.profile, changed: result.changed });
+    })
+    .get("/auth/preferences", requireSession(), async (c) => {
+      const preferences = await findPreferences(c.var.db(), c.var.session.userId);
+      c.header("Cache-Control", "no-store");
+      return c.json({ preferences });
+    })
+    .patch("/auth/preferences", requireSession(), async (c) => {
+      const patch = await readJsonBody(c, PreferencesPatch);
+      const deps = await authDependencies(c);
+      const result = await updatePreferences(deps.db, {
+        userId: c.var.session.userId,
+        patch,
+        client: await clientInfo(c),
+      });
+      c.header("Cache-Control", "no-store");
+      return c.json(result);
+    });
+}
