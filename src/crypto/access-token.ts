@@ -24,6 +24,9 @@ export type AccessTokenClaims = {
   mfaEnrollmentRequired?: boolean;
   /** `onb`: the user has completed onboarding (issue 15); the gateway reads it instead of the database. */
   onboardingComplete?: boolean;
+  /** `name`, `preferred_username`: the profile, for the gateway's profile routes (issue 15). */
+  name?: string;
+  username?: string;
 };
 
 export type VerifiedAccessToken = AccessTokenClaims & { iat: number; exp: number; jti: string };
@@ -49,6 +52,8 @@ export async function signAccessToken(
   if (claims.tenantSlug) payload.tenant_slug = claims.tenantSlug;
   if (claims.mfaEnrollmentRequired) payload.mfa_enroll = true;
   if (claims.onboardingComplete) payload.onb = 1;
+  if (claims.name) payload.name = claims.name;
+  if (claims.username) payload.preferred_username = claims.username;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: keys.currentKid })
     .setIssuer(options.issuer)
@@ -101,6 +106,8 @@ export async function verifyAccessToken(
       mep,
       mfa_enroll,
       onb,
+      name,
+      preferred_username,
       iat,
       exp,
       jti,
@@ -122,6 +129,8 @@ export async function verifyAccessToken(
         membershipEpoch: typeof mep === "number" && Number.isInteger(mep) ? mep : 0,
         ...(mfa_enroll === true ? { mfaEnrollmentRequired: true } : {}),
         ...(onb === 1 ? { onboardingComplete: true } : {}),
+        ...(typeof name === "string" ? { name } : {}),
+        ...(typeof preferred_username === "string" ? { username: preferred_username } : {}),
         iat: iat as number,
         exp: exp as number,
         jti: jti as string,

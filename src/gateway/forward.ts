@@ -2,7 +2,6 @@
 // ways, a time limit on the origin's answer, and WebSocket upgrades passed through.
 import type { Context } from "hono";
 import { loadSigningKeys } from "../crypto/signing-keys.ts";
-import { findProfile } from "../features/profile/service.ts";
 import type { GatewayCaller } from "../features/session/caller.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import { AppError } from "../http/app-error.ts";
@@ -20,14 +19,12 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 const quoteForwarded = (value: string) => `"${value.replace(/["\\]/g, "")}"`;
 
 /**
- * The profile claims of a route that asks for them: read fresh (a name change shows on the next request),
- * at the cost of one primary-key lookup that only such routes pay.
+ * The profile claims of a route that asks for them, from the access token (no database on the hot path):
+ * the user's own change reissues their token at once; other sessions see it at their next refresh.
  */
-async function profileClaims(c: Context<AppEnv>, route: GatewayRoute, userId: string) {
+function profileClaims(route: GatewayRoute, session: { name: string | null; username: string | null }) {
   if (!route.profile) return {};
-  const profile = await findProfile(c.var.db(), userId);
-  if (!profile) throw new AppError("unauthenticated");
-  return { name: profile.name, username: profile.username };
+  return { name: session.name, username: session.username };
 }
 
 /**
@@ -38,9 +35,10 @@ export const encodeNameHeader = (name: string) => encodeURIComponent(name);
 
 async function identityHeaders(c: Context<AppEnv>, route: GatewayRoute, caller: GatewayCaller, path: string) {
   const config = c.var.config;
-  const identity = caller.session;
+  // The profile claims reach the assertion only through `profile` (routes that ask for them).
+  const { name: _name, username: _username, ...identity } = caller.session;
   const onboarding = onboardingStatusOf(config, identity);
-  const profile = await profileClaims(c, route, identity.userId);
+  const profile = profileClaims(route, caller.session);
   const assertion = await signAssertion(
     await loadSigningKeys(config.signingKeySet),
     {

@@ -101,7 +101,7 @@ const routeSchema = withAliases(
     requireOnboarding: z.boolean().default(false),
     /**
      * Forward the profile claims: `X-Auth-Name` (percent-encoded UTF-8), `X-Auth-Username`, and `name` /
-     * `preferred_username` in the assertion. Read from the database per request. @default false
+     * `preferred_username` in the assertion, from the access token (a user's own change reissues it). @default false
      */
     profile: z.boolean().default(false),
   }),

@@ -23,6 +23,9 @@ export type AuthenticatedSession = {
   mfaEnrollmentRequired: boolean;
   /** Issue 15: the token says onboarding is completed (claim `onb`). */
   onboardingComplete: boolean;
+  /** Issue 15: the profile as of the token (claims `name`, `preferred_username`); a change reissues it. */
+  name: string | null;
+  username: string | null;
   issuedAt: number;
   expiresAt: number;
 };

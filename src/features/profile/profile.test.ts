@@ -1,4 +1,5 @@
 // GET/PATCH /auth/profile: partial updates, null clears, username rules and uniqueness, avatar URLs, audit.
+
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthTestContext,
@@ -11,6 +12,7 @@ import {
 } from "../../../test/helpers/auth.ts";
 import type { TestClient } from "../../../test/helpers/client.ts";
 import { profileState, refusal } from "../../../test/helpers/profile.ts";
+import { claimsOf } from "../../../test/helpers/tokens.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -41,6 +43,12 @@ describe("GET and PATCH /auth/profile", () => {
     expect(await named.json()).toEqual({
       profile: { name: "Grace Hopper", username: "grace.hopper", avatarUrl: null },
       changed: ["name", "username"],
+      // The access token carries the name and username: the caller got a new one (its cookie).
+      session: { accessTokenExpiresAt: expect.any(String) },
+    });
+    expect(claimsOf(client.cookies.get("__Host-portcullis_at") ?? "")).toMatchObject({
+      name: "Grace Hopper",
+      preferred_username: "grace.hopper",
     });
     const avatar = await patch(client, { avatarUrl: "https://images.example/u/grace.png?size=64" });
     expect(((await avatar.json()) as ProfileBody).profile).toEqual({

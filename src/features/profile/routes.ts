@@ -6,8 +6,9 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { requireSession } from "../session/middleware.ts";
+import { reissueCallerToken } from "../session/respond.ts";
 import { ProfilePatch, preferencesPatchSchema } from "./schemas.ts";
-import { findPreferences, findProfile, updatePreferences, updateProfile } from "./service.ts";
+import { carriesProfileClaims, findPreferences, findProfile, updatePreferences, updateProfile } from "./service.ts";
 
 export type ProfileRoutesOptions = {
   /** The locales a preference may name: the hosted pages' catalogues (ui/messages). */
@@ -35,7 +36,11 @@ export function profileRoutes(options: ProfileRoutesOptions) {
       if (result.kind === "username_taken") throw new AppError("username_taken");
       if (result.kind === "not_found") throw new AppError("unauthenticated");
       c.header("Cache-Control", "no-store");
-      return c.json({ profile: result.profile, changed: result.changed });
+      // The access token carries the name and username (the gateway's profile claims): a new one now.
+      const session = carriesProfileClaims(result.changed)
+        ? await reissueCallerToken(c, deps, c.var.session)
+        : undefined;
+      return c.json({ profile: result.profile, changed: result.changed, ...(session ? { session } : {}) });
     })
     .get("/auth/preferences", requireSession(), async (c) => {
       const preferences = await findPreferences(c.var.db(), c.var.session.userId);

@@ -30,6 +30,10 @@ export async function findProfile(db: Database, userId: string): Promise<Profile
   return user ? profileOf(user) : null;
 }
 
+/** Whether a profile change touched what access tokens carry (the name and the username). */
+export const carriesProfileClaims = (changed: readonly string[]) =>
+  changed.includes("name") || changed.includes("username");
+
 export type ProfileUpdate =
   | { kind: "ok"; profile: Profile; changed: string[] }
   | { kind: "username_taken" }

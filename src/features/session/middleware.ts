@@ -75,6 +75,8 @@ export function sessionFromClaims(claims: VerifiedAccessToken): AuthenticatedSes
     membershipEpoch: claims.membershipEpoch,
     mfaEnrollmentRequired: claims.mfaEnrollmentRequired === true,
     onboardingComplete: claims.onboardingComplete === true,
+    name: claims.name ?? null,
+    username: claims.username ?? null,
     issuedAt: claims.iat,
     expiresAt: claims.exp,
   };

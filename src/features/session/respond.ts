@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { setAccessTokenCookie, setSessionCookies } from "../../http/cookies.ts";
 import { presentedAccessToken } from "./middleware.ts";
-import type { IssuedTokens } from "./service.ts";
+import { type IssuedTokens, reissueAccessToken, type SessionDeps } from "./service.ts";
 
 export type ClientKind = "browser" | "api";
 
@@ -44,4 +44,18 @@ export function deliverAccessToken(
   if (presentedAccessToken(c)?.source === "bearer") return { accessToken: token.accessToken, tokenType: "Bearer" };
   setAccessTokenCookie(c, token.accessToken, secondsUntil(token.accessTokenExpiresAt, now));
   return {};
+}
+
+/**
+ * After a change the caller's access token carries (e.g. the profile claims), a new token for the
+ * caller's session, delivered as `deliverAccessToken` does; null when the session has ended meanwhile.
+ */
+export async function reissueCallerToken(
+  c: Context<AppEnv>,
+  deps: SessionDeps,
+  session: { sessionId: string; userId: string },
+): Promise<{ accessTokenExpiresAt: string; accessToken?: string; tokenType?: "Bearer" } | null> {
+  const token = await reissueAccessToken(deps, session);
+  if (!token) return null;
+  return { accessTokenExpiresAt: token.accessTokenExpiresAt.toISOString(), ...deliverAccessToken(c, token, deps.now) };
 }

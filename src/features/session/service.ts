@@ -110,6 +110,8 @@ async function issueAccessToken(
       membershipEpoch: session.authorization.membershipEpoch,
       mfaEnrollmentRequired: session.authorization.mfaEnrollmentRequired,
       onboardingComplete: session.authorization.onboardingComplete,
+      ...(session.authorization.profile.name ? { name: session.authorization.profile.name } : {}),
+      ...(session.authorization.profile.username ? { username: session.authorization.profile.username } : {}),
     },
     {
       issuer: deps.settings.issuer,

@@ -14,6 +14,8 @@ export type AuthorizationRow = {
   has_second_factor: boolean | null;
   holds_mfa_role: boolean | null;
   onboarding_complete: boolean | null;
+  profile_name: string | null;
+  profile_username: string | null;
 };
 
 /** The token's view of the user's authorization. */
@@ -26,6 +28,8 @@ export type TokenAuthorization = {
   mfaEnrollmentRequired: boolean;
   /** Issue 15: the user's onboarding session is completed (the token's `onb` claim). */
   onboardingComplete: boolean;
+  /** Issue 15: the profile claims (`name`, `preferred_username`) the gateway forwards on profile routes. */
+  profile: { name: string | null; username: string | null };
 };
 
 /**
@@ -51,7 +55,9 @@ export function authorizationColumns(user: Prisma.Sql, tenant: Prisma.Sql, requi
     (EXISTS (SELECT 1 FROM platform_role_grants g WHERE g.user_id = ${user} AND g.role_key = ANY(${mfaRoles}::text[]))
       OR EXISTS (SELECT 1 FROM memberships m JOIN membership_roles mr ON mr.membership_id = m.id
                  WHERE m.user_id = ${user} AND m.status = 'ACTIVE' AND mr.role_key = ANY(${mfaRoles}::text[]))) AS holds_mfa_role,
-    EXISTS (SELECT 1 FROM onboarding_sessions o WHERE o.user_id = ${user} AND o.completed_at IS NOT NULL) AS onboarding_complete`;
+    EXISTS (SELECT 1 FROM onboarding_sessions o WHERE o.user_id = ${user} AND o.completed_at IS NOT NULL) AS onboarding_complete,
+    (SELECT u.name FROM users u WHERE u.id = ${user}) AS profile_name,
+    (SELECT u.username FROM users u WHERE u.id = ${user}) AS profile_username`;
 }
 
 /** Turns the columns into the token's view; `amr` is the session's (a proven "mfa" lifts enrollment). */
@@ -59,7 +65,9 @@ export function tokenAuthorizationOf(row: AuthorizationRow, amr: readonly string
   const mfaEnrollmentRequired = row.holds_mfa_role === true && row.has_second_factor !== true && !amr.includes("mfa");
   const epoch = row.membership_epoch ?? 0;
   const onboardingComplete = row.onboarding_complete === true;
-  if (mfaEnrollmentRequired) return { roles: [], membershipEpoch: epoch, mfaEnrollmentRequired, onboardingComplete };
+  const profile = { name: row.profile_name ?? null, username: row.profile_username ?? null };
+  if (mfaEnrollmentRequired)
+    return { roles: [], membershipEpoch: epoch, mfaEnrollmentRequired, onboardingComplete, profile };
   const tenantRoles = row.tenant_id ? (row.tenant_roles ?? []) : [];
   return {
     ...(row.tenant_id && row.tenant_slug ? { tenant: { id: row.tenant_id, slug: row.tenant_slug } } : {}),
@@ -67,6 +75,7 @@ export function tokenAuthorizationOf(row: AuthorizationRow, amr: readonly string
     membershipEpoch: epoch,
     mfaEnrollmentRequired,
     onboardingComplete,
+    profile,
   };
 }
 

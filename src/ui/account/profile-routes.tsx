@@ -3,8 +3,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { AvatarUrl, preferencesPatchSchema, THEMES, Username } from "../../features/profile/schemas.ts";
-import { updatePreferences, updateProfile } from "../../features/profile/service.ts";
+import { carriesProfileClaims, updatePreferences, updateProfile } from "../../features/profile/service.ts";
 import { normalizeUsername, usernameProblem } from "../../features/profile/username.ts";
+import { reissueCallerToken } from "../../features/session/respond.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import type { FieldErrors } from "../components/form.tsx";
@@ -48,13 +49,15 @@ export const accountProfileRoutes = new Hono<AppEnv>()
       });
     const parsed = HandleForm.safeParse(values);
     if (!parsed.success) return fail(400, (view) => handleErrors(view, values));
-    const result = await updateProfile((await authDependencies(c)).db, {
+    const deps = await authDependencies(c);
+    const result = await updateProfile(deps.db, {
       userId: auth.session.userId,
       patch: { username: parsed.data.username, avatarUrl: parsed.data.avatar_url },
       client: await clientInfo(c),
     });
     if (result.kind === "username_taken")
       return fail(409, ({ t }) => ({ username: t.profileSettings.handle.usernameTaken }));
+    if (result.kind === "ok" && carriesProfileClaims(result.changed)) await reissueCallerToken(c, deps, auth.session);
     return seeOther(c, doneLocation("profile"));
   })
   .post("/auth/account/preferences", async (c) => {

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { normalizePassword, PASSWORD_MAX_LENGTH } from "../../features/account/password-policy.ts";
 import { DISPLAY_NAME_MAX_LENGTH, DisplayName } from "../../features/account/schemas.ts";
 import { changePassword } from "../../features/account/service.ts";
-import { updateProfile } from "../../features/profile/service.ts";
+import { carriesProfileClaims, updateProfile } from "../../features/profile/service.ts";
+import { reissueCallerToken } from "../../features/session/respond.ts";
 import { revokeOtherSessions, revokeOwnSession } from "../../features/session/revoke.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
@@ -71,11 +72,12 @@ export const accountRoutes = new Hono<AppEnv>()
       });
     }
     const deps = await authDependencies(c);
-    await updateProfile(deps.db, {
+    const updated = await updateProfile(deps.db, {
       userId: auth.session.userId,
       patch: { name: parsed.data },
       client: await clientInfo(c),
     });
+    if (updated.kind === "ok" && carriesProfileClaims(updated.changed)) await reissueCallerToken(c, deps, auth.session);
     return seeOther(c, doneLocation("name"));
   })
   .post("/auth/account/password", async (c) => {

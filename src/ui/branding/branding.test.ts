@@ -70,7 +70,7 @@ describe("branded pages", () => {
     const response = await ctx.client().request("/auth/sign-in", { headers: { "accept-language": "fr-CH, de;q=0.8" } });
     expect(response.headers.get("content-language")).toBe("en");
     const page = await readPage(response);
-    expect(page.html).toContain('<html lang="en">');
+    expect(page.html).toContain('<html lang="en" data-theme="system">');
     expect(page.h1).toBe("Sign in to Portcullis");
   });
 });
