@@ -5,6 +5,7 @@ import { ErrorSummary, type FormState, Notice, PostForm } from "../components/fo
 import type { View } from "../view.ts";
 import { DeletionSection } from "./deletion-section.tsx";
 import { DeliverySection } from "./delivery-section.tsx";
+import { HistorySection } from "./history-section.tsx";
 import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
 
 export type UserPageProps = {
@@ -206,6 +207,7 @@ export function UserPage({ view, user, platformRoleKeys, retentionDays, notice, 
           </ul>
         )}
       </section>
+      <HistorySection view={view} user={user} />
       <DeliverySection view={view} user={user} />
       <DeletionSection view={view} user={user} retentionDays={retentionDays} state={state} />
     </div>
