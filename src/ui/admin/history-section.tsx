@@ -8,11 +8,7 @@ export function HistorySection({ view, user }: { view: View; user: PresentedUser
   return (
     <section aria-labelledby="login-history-heading" data-section="login-history">
       <h2 id="login-history-heading">{h.adminHeading}</h2>
-      {user.loginHistory.length === 0 ? (
-        <p>{h.adminNone}</p>
-      ) : (
-        <HistoryTable view={view} entries={user.loginHistory} />
-      )}
+      {user.loginHistory.length === 0 ? <p>{h.adminNone}</p> : <HistoryTable view={view} entries={user.loginHistory} />}
     </section>
   );
 }

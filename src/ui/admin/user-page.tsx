@@ -5,8 +5,8 @@ import { ErrorSummary, type FormState, Notice, PostForm } from "../components/fo
 import type { View } from "../view.ts";
 import { DeletionSection } from "./deletion-section.tsx";
 import { DeliverySection } from "./delivery-section.tsx";
-import { HistorySection } from "./history-section.tsx";
 import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
+import { HistorySection } from "./history-section.tsx";
 
 export type UserPageProps = {
   view: View;
