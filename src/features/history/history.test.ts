@@ -144,7 +144,7 @@ describe("GET /auth/activity", () => {
     expect(second.activity).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     expect(second.activity[0]?.id).not.toBe(first.activity[0]?.id);
-    expect(second.activity[0]?.id < (first.activity[1]?.id ?? "")).toBe(true);
+    expect((second.activity[0]?.id ?? "") < (first.activity[1]?.id ?? "")).toBe(true);
   });
 
   it.each([
