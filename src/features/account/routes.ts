@@ -9,7 +9,8 @@ import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
 import { safeReturnTo } from "../../http/return-to.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
-import { listLoginHistory } from "../audit/service.ts";
+import { listLoginHistory, presentLoginHistoryEntry } from "../history/repository.ts";
+import { HistoryQuery, nextHistoryCursor } from "../history/schemas.ts";
 import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
 import { normalizeEmail } from "./email.ts";
@@ -37,7 +38,6 @@ const client = z.enum(["browser", "api"]).default("browser");
 const SignUpBody = z.strictObject({ email, password, name: DisplayName.optional(), client });
 const LogInBody = z.strictObject({ email, password, client, returnTo: z.string().max(4096).optional() });
 const ChangePasswordBody = z.strictObject({ current: password, new: password });
-const ActivityQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 function refuse(
   c: Context<AppEnv>,
@@ -119,11 +119,14 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.json({ status: "changed", revokedSessions: result.revokedSessions });
   })
   .get("/auth/activity", requireSession(), async (c) => {
-    const query = ActivityQuery.safeParse(c.req.query());
+    const query = HistoryQuery.safeParse(c.req.query());
     if (!query.success)
-      throw new AppError("invalid_request", { fields: [{ path: "limit", message: "must be 1 to 100" }] });
+      throw new AppError("invalid_request", {
+        fields: query.error.issues.map((issue) => ({ path: issue.path.join(".") || "query", message: issue.message })),
+      });
     const deps = await authDependencies(c);
-    const entries = await listLoginHistory(deps.db, c.var.session.userId, query.data.limit);
+    const { limit, before } = query.data;
+    const entries = await listLoginHistory(deps.db, c.var.session.userId, { limit, before, now: deps.now });
     c.header("Cache-Control", "no-store");
-    return c.json({ activity: entries.map((entry) => ({ ...entry, at: entry.at.toISOString() })) });
+    return c.json({ activity: entries.map(presentLoginHistoryEntry), nextCursor: nextHistoryCursor(entries, limit) });
   });

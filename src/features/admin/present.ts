@@ -1,4 +1,5 @@
 // How admin reads are shown: the user detail as the API answers it (and the console renders it).
+import { presentLoginHistoryEntry } from "../history/repository.ts";
 import type { UserDetail } from "./repository.ts";
 
 /** The detail of one user: profile, sign-in methods, sessions, memberships, roles and recent audit. */
@@ -50,6 +51,8 @@ export function presentUserDetail(user: UserDetail, now: Date) {
       tenantId: event.tenantId,
       metadata: event.metadata,
     })),
+    // issue 15: sign-in attempts with method, ip_hash, user agent and ended sessions' length.
+    loginHistory: user.loginHistory.map(presentLoginHistoryEntry),
     // issue 15: whether mail reaches the address, and what was sent lately (no bodies).
     emailUndeliverable: user.emailUndeliverableAt
       ? { at: user.emailUndeliverableAt.toISOString(), reason: user.emailUndeliverableReason }

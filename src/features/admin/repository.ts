@@ -2,6 +2,7 @@
 // the audit trail. Keyset pages over UUIDv7 ids (they sort by creation time), newest first.
 import type { Database } from "../../db/client.ts";
 import type { Prisma } from "../../db/generated/client.ts";
+import { listLoginHistory } from "../history/repository.ts";
 
 export type UserStatusFilter = "ACTIVE" | "DISABLED" | "DELETED";
 
@@ -10,6 +11,8 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 
 const RECENT_AUDIT_LIMIT = 50;
 const RECENT_SESSIONS_LIMIT = 50;
+/** issue 15: sign-in attempts the user detail lists (the rest through /admin/audit). */
+const RECENT_LOGINS_LIMIT = 50;
 const RECENT_DELIVERIES_LIMIT = 50;
 
 /** `text` matched literally by LIKE: its wildcards and the escape character itself are escaped. */
@@ -50,8 +53,8 @@ export async function searchUsers(
 }
 
 /** Everything the admin detail shows about a user (never a secret, token or ip hash); null when unknown. */
-export async function findUserDetail(db: Database, userId: string) {
-  const user = await db.user.findUnique({
+export async function findUserDetail(db: Database, userId: string, now: Date = new Date()) {
+  const userQuery = db.user.findUnique({
     where: { id: userId },
     select: {
       id: true,
@@ -121,7 +124,12 @@ export async function findUserDetail(db: Database, userId: string) {
       },
     },
   });
-  return user;
+  // issue 15: the login history, each attempt joined to its session (one query beside the user's).
+  const [user, loginHistory] = await Promise.all([
+    userQuery,
+    listLoginHistory(db, userId, { limit: RECENT_LOGINS_LIMIT, now }),
+  ]);
+  return user ? { ...user, loginHistory } : null;
 }
 
 export type UserDetail = NonNullable<Awaited<ReturnType<typeof findUserDetail>>>;

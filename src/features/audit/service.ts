@@ -100,30 +100,3 @@ export async function recordAuditEvent(db: Database, event: AuditEventInput): Pr
     },
   });
 }
-
-export type LoginHistoryEntry = {
-  at: Date;
-  success: boolean;
-  method: string | null;
-  ipHash: string | null;
-  userAgent: string | null;
-};
-
-/** The user's sign-in attempts, newest first. */
-export async function listLoginHistory(db: Database, userId: string, limit: number): Promise<LoginHistoryEntry[]> {
-  const rows = await db.auditEvent.findMany({
-    where: { userId, action: { in: ["login.succeeded", "login.failed"] } },
-    orderBy: { createdAt: "desc" },
-    take: limit,
-  });
-  return rows.map((row) => {
-    const metadata = (row.metadata ?? {}) as Record<string, unknown>;
-    return {
-      at: row.createdAt,
-      success: row.success,
-      method: typeof metadata.method === "string" ? metadata.method : null,
-      ipHash: row.ipHash,
-      userAgent: row.userAgent,
-    };
-  });
-}

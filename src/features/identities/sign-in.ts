@@ -74,7 +74,13 @@ export async function signInWithExternalIdentity(
         success,
         userId,
         ...input.client,
-        metadata: { method: input.via, provider: profile.providerId, ...extra },
+        // issue 15: login history names the federated issuer a token exchange came from.
+        metadata: {
+          method: input.via,
+          provider: profile.providerId,
+          ...(input.via === "federated" ? { issuer: profile.issuer } : {}),
+          ...extra,
+        },
       }),
     );
 

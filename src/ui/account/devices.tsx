@@ -1,6 +1,7 @@
 // The overview's sessions-and-devices table (revoke one, revoke the others) and recent sign-in activity.
-import type { LoginHistoryEntry } from "../../features/audit/service.ts";
+import { type LoginHistoryEntry, presentLoginHistoryEntry } from "../../features/history/repository.ts";
 import { ErrorSummary, type FormState, PostForm } from "../components/form.tsx";
+import { HistoryTable } from "../history/history-table.tsx";
 import type { View } from "../view.ts";
 import type { AccountSessionRow } from "./overview.tsx";
 import { describeUserAgent } from "./user-agent.ts";
@@ -89,28 +90,7 @@ export function ActivitySection({ view, activity }: { view: View; activity: Logi
       {activity.length === 0 ? (
         <p class="muted">{t.account.activity.none}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.account.activity.when}</th>
-              <th scope="col">{t.account.activity.result}</th>
-              <th scope="col">{t.account.activity.method}</th>
-              <th scope="col">{t.account.activity.device}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {activity.map((entry) => (
-              <tr data-activity={entry.success ? "succeeded" : "failed"}>
-                <td>{t.account.at(entry.at)}</td>
-                <td>{entry.success ? t.account.activity.succeeded : t.account.activity.failed}</td>
-                <td>
-                  {(entry.method && t.account.activity.methods[entry.method]) ?? t.account.activity.unknownMethod}
-                </td>
-                <td>{deviceName(view, entry.userAgent)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HistoryTable view={view} entries={activity.map(presentLoginHistoryEntry)} />
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 // The account overview: what it shows (loaded with the same queries as the JSON routes) and its layout.
 import type { Database } from "../../db/client.ts";
-import { type LoginHistoryEntry, listLoginHistory } from "../../features/audit/service.ts";
+import { type LoginHistoryEntry, listLoginHistory } from "../../features/history/repository.ts";
 import { DEFAULT_PREFERENCES } from "../../features/profile/service.ts";
 import { listActiveSessions } from "../../features/session/repository.ts";
 import type { AuthenticatedSession } from "../../http/app-env.ts";
@@ -40,7 +40,7 @@ export async function loadAccount(db: Database, session: AuthenticatedSession, n
   const [user, sessions, activity] = await Promise.all([
     db.user.findUnique({ where: { id: session.userId } }),
     listActiveSessions(db, session.userId, now),
-    listLoginHistory(db, session.userId, ACTIVITY_LIMIT),
+    listLoginHistory(db, session.userId, { limit: ACTIVITY_LIMIT, now }),
   ]);
   if (!user) return null;
   return {

@@ -6,6 +6,7 @@ import type { View } from "../view.ts";
 import { DeletionSection } from "./deletion-section.tsx";
 import { DeliverySection } from "./delivery-section.tsx";
 import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
+import { HistorySection } from "./history-section.tsx";
 
 export type UserPageProps = {
   view: View;
@@ -206,6 +207,7 @@ export function UserPage({ view, user, platformRoleKeys, retentionDays, notice, 
           </ul>
         )}
       </section>
+      <HistorySection view={view} user={user} />
       <DeliverySection view={view} user={user} />
       <DeletionSection view={view} user={user} retentionDays={retentionDays} state={state} />
     </div>

@@ -2,6 +2,7 @@
 // file with the same keys (typed as Messages), registered in ./index.ts.
 import { adminEn } from "./admin-en.ts";
 import { deliveryEn } from "./delivery-en.ts";
+import { historyEn } from "./history-en.ts";
 import { profileEn } from "./profile-en.ts";
 
 /** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
@@ -532,6 +533,7 @@ export const en = {
   admin: adminEn,
   delivery: deliveryEn,
   profileSettings: profileEn,
+  history: historyEn,
 };
 
 export type Messages = typeof en;
