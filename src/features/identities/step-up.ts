@@ -1,7 +1,8 @@
 // Step-up with a linked provider: signing in at it again refreshes the session's authentication, so a
 // user whose only ways in are external identities can still confirm sensitive changes.
 import { recordAuditEvent } from "../audit/service.ts";
-import { type ClientInfo, refreshAuthentication, type SessionDeps } from "../session/service.ts";
+import { refreshAuthentication } from "../session/reissue.ts";
+import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import type { ExternalProfile } from "./external-profile.ts";
 import { findIdentityWithOwner } from "./repository.ts";
 import { EXTERNAL_AMR } from "./sign-in.ts";

@@ -8,8 +8,8 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { requireSession } from "../session/middleware.ts";
+import { reissueAccessToken } from "../session/reissue.ts";
 import { deliverAccessToken } from "../session/respond.ts";
-import { reissueAccessToken } from "../session/service.ts";
 import { completeOnboarding, type OnboardingDeps, readOnboarding, saveStep } from "./service.ts";
 import { type OnboardingStep, STEP_KEY_PATTERN, type StepVerification } from "./steps.ts";
 

@@ -3,7 +3,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { setAccessTokenCookie, setSessionCookies } from "../../http/cookies.ts";
 import { presentedAccessToken } from "./middleware.ts";
-import { type IssuedTokens, reissueAccessToken, type SessionDeps } from "./service.ts";
+import { reissueAccessToken } from "./reissue.ts";
+import type { IssuedTokens, SessionDeps } from "./service.ts";
 
 export type ClientKind = "browser" | "api";
 

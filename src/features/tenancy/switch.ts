@@ -1,7 +1,8 @@
 // Switching a session's active tenant: only to a tenant the user is an active member of; the session
 // keeps its refresh token family and gets an access token carrying that tenant and its roles.
 import { recordAuditEvent } from "../audit/service.ts";
-import { type ClientInfo, reissueAccessToken, type SessionDeps } from "../session/service.ts";
+import { reissueAccessToken } from "../session/reissue.ts";
+import type { ClientInfo, SessionDeps } from "../session/service.ts";
 
 export type SwitchResult =
   | {
