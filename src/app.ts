@@ -13,6 +13,7 @@ import { keyRoutes } from "./features/keys/routes.ts";
 import { lifecycleAdminRoutes } from "./features/lifecycle/admin-routes.ts";
 import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
+import { notificationRoutes } from "./features/notifications/routes.ts";
 import { onboardingRoutes } from "./features/onboarding/routes.ts";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { profileRoutes } from "./features/profile/routes.ts";
@@ -62,6 +63,8 @@ export function createApp() {
   app.route("/", devOutboxRoutes);
   // issue 15: the provider's signed delivery events (server to server; /auth/* body limit above).
   app.route("/", deliveryWebhookRoutes);
+  // issue 15: the in-app inbox.
+  app.route("/", notificationRoutes);
   app.route("/", uiRoutes);
   app.route("/", adminRoutes);
   app.all("*", handleGatewayRequest);

@@ -6,6 +6,7 @@ import { withDatabase } from "./db/client.ts";
 import { purgeExpired } from "./features/cleanup/service.ts";
 import { scrubDeletedUsers } from "./features/lifecycle/service.ts";
 import { resealStaleTotpSecrets } from "./features/mfa/rotation.ts";
+import { purgeReadNotifications } from "./features/notifications/purge.ts";
 import { logger } from "./http/logger.ts";
 
 const app = createApp();
@@ -17,6 +18,12 @@ export default {
     await withDatabase(config, async (db) => {
       const report = await purgeExpired(db, { now: new Date(), lockoutFailures: config.lockoutFailures });
       logger.info("cleanup finished", report);
+      // issue 15: read notifications past NOTIFICATION_RETENTION_DAYS (bounded per run).
+      const notifications = await purgeReadNotifications(db, {
+        now: new Date(),
+        retentionDays: config.notificationRetentionDays,
+      });
+      if (notifications > 0) logger.info("read notifications purged", { notifications });
       // Deleted accounts past DELETED_USER_RETENTION_DAYS lose their personal data (bounded per run).
       const scrub = await scrubDeletedUsers({ db, kv: config.kv, settings: config, now: new Date() });
       if (scrub.scrubbed > 0) logger.info("deleted users scrubbed", scrub);

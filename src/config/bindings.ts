@@ -61,4 +61,6 @@ export type Bindings = {
   /** issue 15: the delivery webhook's HMAC secret, and the previous one during a rotation. */
   DELIVERY_WEBHOOK_SECRET?: string;
   DELIVERY_WEBHOOK_PREVIOUS_SECRET?: string;
+  /** issue 15: days a read notification is kept before the scheduled handler purges it. */
+  NOTIFICATION_RETENTION_DAYS?: string;
 };

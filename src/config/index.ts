@@ -112,6 +112,7 @@ export function loadConfig(bindings: Bindings): Config {
       (secret): secret is string => secret !== undefined,
     ),
     onboarding,
+    notificationRetentionDays: env.NOTIFICATION_RETENTION_DAYS,
   };
   cache.set(bindings, config);
   return config;

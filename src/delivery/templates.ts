@@ -9,7 +9,8 @@ export const escapeHtml = (value: string) =>
     (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char,
   );
 
-function layout(title: string, paragraphs: string[]): string {
+/** The HTML shell every mail shares: a heading and paragraphs (already escaped). */
+export function layout(title: string, paragraphs: string[]): string {
   const body = paragraphs.map((p) => `<p>${p}</p>`).join("\n");
   return `<!doctype html><html><body style="font-family:sans-serif"><h1>${escapeHtml(title)}</h1>\n${body}\n</body></html>`;
 }

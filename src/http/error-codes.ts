@@ -115,6 +115,8 @@ export const ERROR_CODES = {
   onboarding_required: { status: 403, message: "Finish onboarding to continue." },
   // issue 15: profile and preferences
   username_taken: { status: 409, message: "This username is taken; choose another." },
+  // issue 15: notifications
+  notification_not_found: { status: 404, message: "No such notification." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -70,7 +70,9 @@ export type AuditAction =
   // issue 15: onboarding sessions
   | "onboarding.started"
   | "onboarding.step_completed"
-  | "onboarding.completed";
+  | "onboarding.completed"
+  // issue 15: notifications
+  | "notifications.read";
 
 export type AuditEventInput = {
   action: AuditAction;

@@ -6,6 +6,7 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies, readRefreshTokenCookie } from "../../http/cookies.ts";
+import { countUnreadNotifications } from "../notifications/repository.ts";
 import { listMembershipsOfUser } from "../tenancy/repository.ts";
 import { logOut } from "./log-out.ts";
 import { authenticate, requireSession } from "./middleware.ts";
@@ -69,9 +70,10 @@ export const sessionRoutes = new Hono<AppEnv>()
   .get("/auth/session", requireSession(), async (c) => {
     const current = c.var.session;
     const deps = await authDependencies(c);
-    const [user, memberships] = await Promise.all([
+    const [user, memberships, unreadNotifications] = await Promise.all([
       deps.db.user.findUnique({ where: { id: current.userId } }),
       listMembershipsOfUser(deps.db, { userId: current.userId, sessionId: current.sessionId }),
+      countUnreadNotifications(deps.db, current.userId),
     ]);
     if (!user) throw new AppError("unauthenticated");
     const active = memberships.find((membership) => membership.active);
@@ -101,6 +103,8 @@ export const sessionRoutes = new Hono<AppEnv>()
         status,
       })),
       activeTenant: active ? { id: active.tenant.id, slug: active.tenant.slug, name: active.tenant.name } : null,
+      // issue 15: the inbox badge (GET /auth/notifications lists them).
+      notifications: { unreadCount: unreadNotifications },
     });
   })
   .get("/auth/sessions", requireSession(), async (c) => {

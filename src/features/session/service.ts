@@ -28,6 +28,8 @@ export type SessionSettings = Pick<
   | "sessionAbsoluteTtlSeconds"
   | "sessionIdleTtlSeconds"
   | "requireMfaRoles"
+  // issue 15: notifications mail through it (features/notifications/notify.ts).
+  | "mail"
 >;
 
 export type SessionDeps = {
