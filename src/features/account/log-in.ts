@@ -5,6 +5,7 @@ import { afterResponse } from "../../http/after-response.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { createMfaChallenge } from "../mfa/challenge.ts";
 import { hasSecondFactor, methodsOf, type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
+import { deviceSummary, notifyFor } from "../notifications/notify.ts";
 import { type ClientInfo, type IssuedTokens, revokeSessions, startSession } from "../session/service.ts";
 import {
   counterKeysFor,
@@ -120,6 +121,11 @@ export async function logIn(
       ...audit,
       metadata: { method: "password", sessionId: tokens.sessionId },
     });
+    if (tokens.newDevice)
+      await notifyFor(deps, "login.succeeded", {
+        userId: user.id,
+        data: { device: deviceSummary(input.client.userAgent), method: "password" },
+      });
   });
   return { kind: "signed_in", tokens, user: { email: user.email }, newDevice: tokens.newDevice };
 }

@@ -10,6 +10,7 @@ import type { DeliverySettings } from "../../delivery/mailer.ts";
 import { markUserNotBefore } from "../../kv/revocation.ts";
 import { isLastActivePlatformAdmin } from "../admin/last-admin.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import {
   type ClientInfo,
   type IssuedTokens,
@@ -208,6 +209,7 @@ export async function changePassword(
     ...input.client,
     metadata: { revokedSessions: revoked.length },
   });
+  await notifyFor(deps, "password.changed", { userId: input.userId, data: { via: "change" } });
   return { kind: "changed", revokedSessions: revoked.length };
 }
 

@@ -7,6 +7,7 @@ import type { Prisma } from "../../db/generated/client.ts";
 import { afterResponse } from "../../http/after-response.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { hasSecondFactor } from "../mfa/factors.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import type { ExternalProfile, ProviderTokens } from "./external-profile.ts";
 import { openProviderToken, sealProviderToken, storeProviderTokens } from "./provider-tokens.ts";
@@ -144,15 +145,16 @@ async function consumeAndLink(
     const opened = await openProviderToken(deps, sealBinding(row.tokenHash), "access", sealed);
     if (opened) await storeProviderTokens(deps, linked.identityId, reviveTokens(opened));
   }
-  await afterResponse(deps, () =>
-    recordAuditEvent(deps.db, {
+  await afterResponse(deps, async () => {
+    await recordAuditEvent(deps.db, {
       action: "identity.linked",
       success: true,
       userId: row.userId,
       ...client,
       metadata: { provider: row.providerId, identityId: linked.identityId, proof },
-    }),
-  );
+    });
+    await notifyFor(deps, "identity.linked", { userId: row.userId, data: { provider: row.providerId } });
+  });
   return { kind: "linked", identityId: linked.identityId, providerId: row.providerId };
 }
 

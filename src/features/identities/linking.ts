@@ -6,6 +6,7 @@ import { identityChangeNoticeMessage } from "../../delivery/templates.ts";
 import { afterResponse } from "../../http/after-response.ts";
 import { normalizeEmail } from "../account/email.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import type { ExternalProfile, ProviderTokens } from "./external-profile.ts";
 import { storeProviderTokens } from "./provider-tokens.ts";
@@ -63,15 +64,16 @@ export async function linkIdentityToUser(
   const linked = await insertIdentity(deps.db, { userId: input.userId, profile: input.profile, email, now: deps.now });
   if (!linked) return { kind: "identity_in_use" };
   if (input.tokens) await storeProviderTokens(deps, linked.identityId, input.tokens);
-  await afterResponse(deps, () =>
-    recordAuditEvent(deps.db, {
+  await afterResponse(deps, async () => {
+    await recordAuditEvent(deps.db, {
       action: "identity.linked",
       success: true,
       userId: input.userId,
       ...input.client,
       metadata: { provider: input.profile.providerId, identityId: linked.identityId, proof: "session" },
-    }),
-  );
+    });
+    await notifyFor(deps, "identity.linked", { userId: input.userId, data: { provider: input.profile.providerId } });
+  });
   return { kind: "linked", identityId: linked.identityId };
 }
 

@@ -7,6 +7,7 @@ import type { AccountDeps } from "../account/service.ts";
 import { type AuditAction, recordAuditEvent } from "../audit/service.ts";
 import { createMfaChallenge } from "../mfa/challenge.ts";
 import { type SecondFactorMethod, secondFactorMethods } from "../mfa/factors.ts";
+import { deviceSummary, notifyFor } from "../notifications/notify.ts";
 import { type ClientInfo, revokeSessions, type StartedSession, startSession } from "../session/service.ts";
 import type { ExternalProfile, ProviderTokens } from "./external-profile.ts";
 import { createLinkIntent } from "./link-intents.ts";
@@ -125,6 +126,10 @@ export async function signInWithExternalIdentity(
       if (!known) return { kind: "disabled" };
       await audit("identity.linked", true, existing.id, { auto: "true" });
       if (linked)
+        await afterResponse(deps, () =>
+          notifyFor(deps, "identity.linked", { userId: existing.id, data: { provider: profile.providerId } }),
+        );
+      if (linked)
         await deferIdentityNotice(deps, deps.accountSettings.mail, {
           email: existing.email,
           change: "linked",
@@ -203,6 +208,13 @@ async function finishSignIn(
     return { kind: "mfa_required", challenge, methods: late };
   }
   await audit("login.succeeded", true, user.id, { sessionId: tokens.sessionId });
+  if (tokens.newDevice)
+    await afterResponse(deps, () =>
+      notifyFor(deps, "login.succeeded", {
+        userId: user.id,
+        data: { device: deviceSummary(input.client.userAgent), method: input.via },
+      }),
+    );
   return {
     kind: "signed_in",
     tokens,

@@ -4,6 +4,7 @@ import { generateRandomToken, sha256Hex } from "../../crypto/bytes.ts";
 import type { MailSettings } from "../../delivery/mailer.ts";
 import { afterResponse } from "../../http/after-response.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { notifyInvitee } from "../notifications/notify.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { loadTokenAuthorization } from "../tenancy/authorization.ts";
 import { findActiveMemberRoles, findTenantRoles } from "../tenancy/repository.ts";
@@ -159,6 +160,7 @@ export async function createInvitation(
     userAgent: input.actor.client.userAgent,
     metadata: { invitationId: created.id, roles, replaced: created.replacedIds },
   });
+  await notifyInvitee(deps, "invitation.created", { email: input.email, tenantId: input.tenantId, roles });
   await deferMail(deps, { tenantId: input.tenantId, inviterId: input.actor.userId, email: input.email, token, roles });
   const invitation: InvitationView = {
     id: created.id,
@@ -215,6 +217,11 @@ export async function resendInvitation(
     ipHash: input.actor.client.ipHash,
     userAgent: input.actor.client.userAgent,
     metadata: { invitationId: rotated.id, sendCount: rotated.send_count },
+  });
+  await notifyInvitee(deps, "invitation.resent", {
+    email: pending.email,
+    tenantId: input.tenantId,
+    roles: pending.roles,
   });
   await deferMail(deps, {
     tenantId: input.tenantId,

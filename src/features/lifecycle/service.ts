@@ -6,6 +6,7 @@ import { afterResponse } from "../../http/after-response.ts";
 import { markSessionsRevoked, markUserNotBefore } from "../../kv/revocation.ts";
 import { isLastActivePlatformAdmin } from "../admin/last-admin.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
 import { publishMembershipEpoch } from "../tenancy/epoch.ts";
 import {
@@ -86,6 +87,11 @@ export async function softDeleteUser(
   });
   const retentionDays = deps.settings.deletedUserRetentionDays;
   const scrubOn = scrubDateOf(deps.now, retentionDays);
+  // In-app only (a reset before scrubOn brings the account and its inbox back); the notice below is the mail.
+  await notifyFor(deps, input.actorId ? "admin.user_deleted" : "user.deleted", {
+    userId: input.userId,
+    data: { scrubOn: scrubOn.toISOString().slice(0, 10), byAdmin: input.actorId !== null },
+  });
   await afterResponse(deps, () =>
     sendEmail(
       deps.db,

@@ -3,6 +3,7 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Reservation, ThrottleSettings } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import { type PasskeyDeps, verifyPasskeyAssertion } from "../passkeys/assertion.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { recordSecondFactorFailure, recordSecondFactorSuccess, reserveSecondFactorGuess } from "./guesses.ts";
@@ -132,5 +133,6 @@ export async function disableTotp(
     deps.db.recoveryCode.deleteMany({ where: { userId } }),
   ]);
   await recordAuditEvent(deps.db, { action: "mfa.totp_disabled", success: true, userId, ...client });
+  await notifyFor(deps, "mfa.totp_disabled", { userId, data: { method: "totp" } });
   return { kind: "disabled" };
 }

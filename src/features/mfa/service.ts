@@ -7,6 +7,7 @@ import { decryptSecret, encryptSecret } from "../../crypto/secret-box.ts";
 import { hashCodeForStorage } from "../../crypto/server-keys.ts";
 import { logger } from "../../http/logger.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import { refreshAuthentication } from "../session/reissue.ts";
 import { type ClientInfo, revokeSessions, type SessionDeps } from "../session/service.ts";
 import { claimTotpStep, consumeRecoveryCode, findTotpCredential, replaceRecoveryCodes } from "./repository.ts";
@@ -129,6 +130,7 @@ export async function confirmTotpEnrollment(
   const { userId, client } = input;
   if (!(await acceptTotp(deps, userId, input.code, true))) return null;
   await recordAuditEvent(deps.db, { action: "mfa.totp_enabled", success: true, userId, ...client });
+  await notifyFor(deps, "mfa.totp_enabled", { userId, data: { method: "totp" } });
   const recoveryCodes = await regenerateRecoveryCodes(deps, userId, client);
   await revokeSessions(deps, userId, { except: input.sessionId }, "mfa_enabled");
   // Null only if this session ended meanwhile; TOTP is on either way and the codes must be shown.

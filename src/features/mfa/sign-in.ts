@@ -7,6 +7,7 @@ import type { AccountDeps } from "../account/service.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { completePendingLink } from "../identities/link-intents.ts";
 import { deferIdentityNotice } from "../identities/linking.ts";
+import { deviceSummary, notifyFor } from "../notifications/notify.ts";
 import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
@@ -111,6 +112,11 @@ export async function completeMfaSignIn(
         sessionId: tokens.sessionId,
       },
     });
+    if (tokens.newDevice)
+      await notifyFor(deps, "login.succeeded", {
+        userId,
+        data: { device: deviceSummary(input.client.userAgent), method: `password+${method}` },
+      });
   });
   return { kind: "signed_in", tokens, user: { email: user.email }, newDevice: tokens.newDevice };
 }

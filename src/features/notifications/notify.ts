@@ -72,3 +72,20 @@ export async function notifyFor<A extends NotifyingAction>(
   const message = notificationMessage(kind, input.data, deps.now);
   await afterResponse(deps, () => sendEmail(deps.db, deps.settings.mail, user.email, message));
 }
+
+/**
+ * An invitation sent or sent again to `email`: its holder, when the address is an active user's, finds
+ * it in their inbox too. The inviter's answer does not change either way (nothing tells them).
+ */
+export async function notifyInvitee(
+  deps: NotifyDeps,
+  action: "invitation.created" | "invitation.resent",
+  input: { email: string; tenantId: string; roles: string[] },
+): Promise<void> {
+  const [invitee, tenant] = await Promise.all([
+    deps.db.user.findUnique({ where: { email: input.email }, select: { id: true, status: true } }),
+    deps.db.tenant.findUnique({ where: { id: input.tenantId }, select: { name: true } }),
+  ]);
+  if (invitee?.status !== "ACTIVE" || !tenant) return;
+  await notifyFor(deps, action, { userId: invitee.id, data: { tenantName: tenant.name, roles: input.roles } });
+}

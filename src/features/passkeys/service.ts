@@ -4,6 +4,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { recordAuditEvent } from "../audit/service.ts";
 import { countSignInMethods } from "../identities/repository.ts";
+import { deviceSummary, notifyFor } from "../notifications/notify.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
 import { type PasskeyDeps, verifyPasskeyAssertion } from "./assertion.ts";
@@ -64,6 +65,7 @@ export async function registerPasskey(
       ...input.client,
       metadata: { passkeyId: passkey.id },
     });
+    await notifyFor(deps, "passkey.registered", { userId: input.userId, data: { name: input.name || null } });
     return { id: passkey.id };
   } catch (error) {
     await recordAuditEvent(deps.db, {
@@ -108,6 +110,11 @@ export async function signInWithPasskey(
     ...input.client,
     metadata: { method: "passkey", sessionId: tokens.sessionId },
   });
+  if (tokens.newDevice)
+    await notifyFor(deps, "login.succeeded", {
+      userId: user.id,
+      data: { device: deviceSummary(input.client.userAgent), method: "passkey" },
+    });
   return { kind: "signed_in", tokens };
 }
 

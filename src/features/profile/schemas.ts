@@ -1,6 +1,7 @@
 // Request schemas of the profile and preferences routes, shared by the JSON API and the account page.
 import { z } from "zod";
 import { DisplayName } from "../account/schemas.ts";
+import { NotificationChannelsPatch } from "../notifications/channels.ts";
 import { normalizeUsername, USERNAME_MAX_LENGTH, USERNAME_PROBLEM_MESSAGES, usernameProblem } from "./username.ts";
 
 export const AVATAR_URL_MAX_LENGTH = 2048;
@@ -133,6 +134,8 @@ export function preferencesPatchSchema(locales: readonly string[]) {
     theme: z.enum(THEMES).nullable().optional(),
     locale: Locale.nullable().optional(),
     timeZone: TimeZone.nullable().optional(),
+    // issue 15: per notification type, { inApp, email }; null resets to the defaults.
+    notifications: NotificationChannelsPatch.nullable().optional(),
   });
 }
 export type PreferencesPatch = z.output<ReturnType<typeof preferencesPatchSchema>>;

@@ -2,14 +2,28 @@
 // changed (never their values), in one transaction with the write.
 import type { Database } from "../../db/client.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import {
+  applyChannelsPatch,
+  channelsFromStored,
+  defaultNotificationChannels,
+  type NotificationChannels,
+  storedFromChannels,
+} from "../notifications/channels.ts";
 import type { ClientInfo } from "../session/service.ts";
 import type { PreferencesPatch, ProfilePatch, Theme } from "./schemas.ts";
 
 export type Profile = { name: string | null; username: string | null; avatarUrl: string | null };
-export type Preferences = { theme: Theme; locale: string | null; timeZone: string | null };
+type DisplayPreferences = { theme: Theme; locale: string | null; timeZone: string | null };
+export type Preferences = DisplayPreferences & { notifications: NotificationChannels };
 
-/** What a user without a preferences row has. */
-export const DEFAULT_PREFERENCES: Preferences = { theme: "SYSTEM", locale: null, timeZone: null };
+/** What a user without a preferences row has (display part; notification channels: channels.ts). */
+export const DEFAULT_PREFERENCES: DisplayPreferences = { theme: "SYSTEM", locale: null, timeZone: null };
+
+/** Every preference's default, for a user without a row. */
+export const defaultPreferences = (): Preferences => ({
+  ...DEFAULT_PREFERENCES,
+  notifications: defaultNotificationChannels(),
+});
 
 const profileOf = (user: { name: string | null; username: string | null; image: string | null }): Profile => ({
   name: user.name,
@@ -83,9 +97,11 @@ export async function updateProfile(
 export async function findPreferences(db: Database, userId: string): Promise<Preferences> {
   const row = await db.userPreference.findUnique({
     where: { userId },
-    select: { theme: true, locale: true, timeZone: true },
+    select: { theme: true, locale: true, timeZone: true, notificationChannels: true },
   });
-  return row ?? DEFAULT_PREFERENCES;
+  if (!row) return defaultPreferences();
+  const { notificationChannels, ...display } = row;
+  return { ...display, notifications: channelsFromStored(notificationChannels) };
 }
 
 /** Applies `patch` (absent: unchanged, null: back to the default); audits the changed field names. */
@@ -93,21 +109,30 @@ export async function updatePreferences(
   db: Database,
   input: { userId: string; patch: PreferencesPatch; client: ClientInfo },
 ): Promise<{ preferences: Preferences; changed: string[] }> {
-  const wanted: Partial<Preferences> = {
+  const wanted: Partial<DisplayPreferences> = {
     theme: input.patch.theme === null ? DEFAULT_PREFERENCES.theme : input.patch.theme,
     locale: input.patch.locale,
     timeZone: input.patch.timeZone,
   };
   return db.$transaction(async (tx) => {
     const current = await findPreferences(tx as Database, input.userId);
-    const changed = changedFields(current, wanted);
-    if (changed.length === 0) return { preferences: current, changed };
+    const { notifications: currentChannels, ...display } = current;
+    const displayChanged = changedFields(display, wanted);
     const next: Preferences = { ...current };
-    for (const field of changed) Object.assign(next, { [field]: wanted[field] ?? null });
+    for (const field of displayChanged) Object.assign(next, { [field]: wanted[field] ?? null });
+    const changed: string[] = [...displayChanged];
+    if (input.patch.notifications !== undefined) {
+      const applied = applyChannelsPatch(currentChannels, input.patch.notifications);
+      next.notifications = applied.channels;
+      changed.push(...applied.changed);
+    }
+    if (changed.length === 0) return { preferences: current, changed };
+    const { notifications, ...row } = next;
+    const stored = { ...row, notificationChannels: storedFromChannels(notifications) };
     await tx.userPreference.upsert({
       where: { userId: input.userId },
-      create: { userId: input.userId, ...next },
-      update: next,
+      create: { userId: input.userId, ...stored },
+      update: stored,
     });
     await recordAuditEvent(tx as Database, {
       action: "preferences.updated",

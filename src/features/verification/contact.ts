@@ -7,6 +7,7 @@ import { emailChangeCodeMessage, emailChangedNoticeMessage, phoneCodeMessage } f
 import { clearCounter, reserve } from "../account/counters.ts";
 import { PASSWORD_PROVIDER } from "../account/repository.ts";
 import { recordAuditEvent } from "../audit/service.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import type { ClientInfo } from "../session/service.ts";
 import { consumeCode, issueCode, revokeCode } from "./codes.ts";
 import { reserveSend } from "./send-limits.ts";
@@ -161,6 +162,8 @@ export async function confirmEmailChange(
   }
   await sendEmail(deps.db, deps.mail, user.email, emailChangedNoticeMessage({ newEmail: proved.target }));
   await recordAuditEvent(deps.db, { action: "email.changed", success: true, userId: user.id, ...input.client });
+  // In-app only: the notice to the old address above is this event's mail (never a second one).
+  await notifyFor(deps, "email.changed", { userId: user.id, data: {} });
   if (user.emailUndeliverableAt)
     await recordAuditEvent(deps.db, {
       action: "email.undeliverable_cleared",

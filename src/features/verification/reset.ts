@@ -19,6 +19,7 @@ import {
   verifySecondFactor,
 } from "../mfa/factors.ts";
 import { clearSecondFactorCounters, recordSecondFactorFailure, reserveResetSecondFactorGuess } from "../mfa/guesses.ts";
+import { notifyFor } from "../notifications/notify.ts";
 import { assertionOptionsForUser, type WebauthnSettings } from "../passkeys/assertion.ts";
 import { type ClientInfo, revokeSessions } from "../session/service.ts";
 import { consumeToken, issueCode, peekToken, reserveTokenAttempt, revokeCode, takeBackTokenAttempt } from "./codes.ts";
@@ -227,6 +228,7 @@ export async function resetPassword(
   // Floor, not ceil: a sign-in with the new password in this same second must keep working.
   await markUserNotBefore(deps.kv, userId, Math.floor(deps.now.getTime() / 1000), deps.settings.accessTokenTtlSeconds);
   await recordAuditEvent(deps.db, { action: "password.reset", success: true, userId, ...input.client });
+  await notifyFor(deps, "password.reset", { userId, data: { via: "reset" } });
   if (written.cancelledDeletion)
     await recordAuditEvent(deps.db, { action: "user.deletion_cancelled", success: true, userId, ...input.client });
   return { kind: "reset", userId };

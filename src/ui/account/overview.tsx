@@ -1,7 +1,7 @@
 // The account overview: what it shows (loaded with the same queries as the JSON routes) and its layout.
 import type { Database } from "../../db/client.ts";
 import { type LoginHistoryEntry, listLoginHistory } from "../../features/history/repository.ts";
-import { DEFAULT_PREFERENCES } from "../../features/profile/service.ts";
+import { defaultPreferences } from "../../features/profile/service.ts";
 import { listActiveSessions } from "../../features/session/repository.ts";
 import type { AuthenticatedSession } from "../../http/app-env.ts";
 import { type FormState, Notice } from "../components/form.tsx";
@@ -95,7 +95,7 @@ export function AccountPage({ view, data, done, failed, passwordMinLength, reten
       <SecuritySection view={view} />
       <PreferencesSection
         view={view}
-        preferences={view.preferences ?? DEFAULT_PREFERENCES}
+        preferences={view.preferences ?? defaultPreferences()}
         state={stateOf("preferences")}
       />
       <SessionsSection view={view} sessions={data.sessions} state={stateOf("sessions")} />
