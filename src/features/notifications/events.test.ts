@@ -72,12 +72,10 @@ describe("credential changes", () => {
 
     await ctx.client().request("/auth/password/forgot", { json: { email }, origin: null });
     const link = (await outboxFor(ctx.worker, email)).find((mail) => mail.template === "password_reset");
-    const reset = await ctx
-      .client()
-      .request("/auth/password/reset", {
-        json: { token: tokenIn(link?.text ?? null), password: STRONG_PASSWORD },
-        origin: null,
-      });
+    const reset = await ctx.client().request("/auth/password/reset", {
+      json: { token: tokenIn(link?.text ?? null), password: STRONG_PASSWORD },
+      origin: null,
+    });
     expect(reset.status).toBe(200);
     expect((await storedNotifications(ctx, email)).map((row) => row.data)).toEqual([
       { via: "change" },
