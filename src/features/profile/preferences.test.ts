@@ -26,7 +26,9 @@ describe("GET and PATCH /auth/preferences", () => {
     const client = await signUpBrowser(ctx, email);
     const response = await client.request("/auth/preferences");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ preferences: { theme: "SYSTEM", locale: null, timeZone: null } });
+    expect(await response.json()).toEqual({
+      preferences: { theme: "SYSTEM", locale: null, timeZone: null, notifications: expect.any(Object) },
+    });
     expect(await ctx.count("user_preferences", "user_id = $1::uuid", [await userIdOf(ctx, email)])).toBe(0);
   });
 
@@ -37,7 +39,7 @@ describe("GET and PATCH /auth/preferences", () => {
     const first = await patch(client, { theme: "DARK", locale: "EN", timeZone: "europe/paris" });
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({
-      preferences: { theme: "DARK", locale: "en", timeZone: "Europe/Paris" },
+      preferences: { theme: "DARK", locale: "en", timeZone: "Europe/Paris", notifications: expect.any(Object) },
       changed: ["theme", "locale", "timeZone"],
     });
     const second = await patch(client, { timeZone: "America/Argentina/Buenos_Aires" });
@@ -45,12 +47,14 @@ describe("GET and PATCH /auth/preferences", () => {
       theme: "DARK",
       locale: "en",
       timeZone: "America/Argentina/Buenos_Aires",
+      notifications: expect.any(Object),
     });
     const reset = await patch(client, { theme: null, locale: null, timeZone: null });
     expect(((await reset.json()) as PreferencesBody).preferences).toEqual({
       theme: "SYSTEM",
       locale: null,
       timeZone: null,
+      notifications: expect.any(Object),
     });
     expect(await (await patch(client, {})).json()).toMatchObject({ changed: [] });
     expect(((await (await client.request("/auth/preferences")).json()) as PreferencesBody).preferences.theme).toBe(
