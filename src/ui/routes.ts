@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { accountDeletionRoutes } from "./account/deletion-routes.tsx";
 import { accountEmailRoutes } from "./account/email-routes.tsx";
+import { accountInboxRoutes } from "./account/inbox-routes.tsx";
 import { accountPhoneRoutes } from "./account/phone-routes.tsx";
 import { accountProfileRoutes } from "./account/profile-routes.tsx";
 import { accountRoutes } from "./account/routes.tsx";
@@ -30,6 +31,8 @@ const pages = new Hono<AppEnv>()
   .route("/", accountEmailRoutes)
   .route("/", accountPhoneRoutes)
   .route("/", accountProfileRoutes)
+  // issue 15: the inbox forms.
+  .route("/", accountInboxRoutes)
   .route("/", accountDeletionRoutes)
   .route("/", accountSecurityRoutes)
   .route("/", signUpRoutes)

@@ -1,6 +1,11 @@
 // The account overview: what it shows (loaded with the same queries as the JSON routes) and its layout.
 import type { Database } from "../../db/client.ts";
 import { type LoginHistoryEntry, listLoginHistory } from "../../features/history/repository.ts";
+import {
+  countUnreadNotifications,
+  listNotifications,
+  type NotificationView,
+} from "../../features/notifications/repository.ts";
 import { defaultPreferences } from "../../features/profile/service.ts";
 import { listActiveSessions } from "../../features/session/repository.ts";
 import type { AuthenticatedSession } from "../../http/app-env.ts";
@@ -9,6 +14,7 @@ import type { View } from "../view.ts";
 import type { Done } from "./context.ts";
 import { DeletionSection } from "./deletion-section.tsx";
 import { ActivitySection, SessionsSection } from "./devices.tsx";
+import { InboxSection } from "./inbox-section.tsx";
 import { PreferencesSection } from "./profile-sections.tsx";
 import { EmailSection, PasswordSection, PhoneSection, ProfileSection, SecuritySection } from "./sections.tsx";
 
@@ -33,14 +39,25 @@ export type AccountSessionRow = {
   lastSeenAt: Date;
   userAgent: string | null;
 };
-export type AccountData = { user: AccountUser; sessions: AccountSessionRow[]; activity: LoginHistoryEntry[] };
+export type AccountData = {
+  user: AccountUser;
+  sessions: AccountSessionRow[];
+  activity: LoginHistoryEntry[];
+  /** issue 15: the latest notifications and how many are unread. */
+  inbox: { notifications: NotificationView[]; unreadCount: number };
+};
+
+/** How many notifications the overview lists. */
+export const INBOX_LIMIT = 10;
 
 /** The overview's data, or null when the session's user is gone. */
 export async function loadAccount(db: Database, session: AuthenticatedSession, now: Date): Promise<AccountData | null> {
-  const [user, sessions, activity] = await Promise.all([
+  const [user, sessions, activity, page, unreadCount] = await Promise.all([
     db.user.findUnique({ where: { id: session.userId } }),
     listActiveSessions(db, session.userId, now),
     listLoginHistory(db, session.userId, { limit: ACTIVITY_LIMIT, now }),
+    listNotifications(db, session.userId, { limit: INBOX_LIMIT, unreadOnly: false }),
+    countUnreadNotifications(db, session.userId),
   ]);
   if (!user) return null;
   return {
@@ -62,6 +79,7 @@ export async function loadAccount(db: Database, session: AuthenticatedSession, n
       userAgent: row.userAgent,
     })),
     activity,
+    inbox: { notifications: page.notifications, unreadCount },
   };
 }
 
@@ -98,6 +116,7 @@ export function AccountPage({ view, data, done, failed, passwordMinLength, reten
         preferences={view.preferences ?? defaultPreferences()}
         state={stateOf("preferences")}
       />
+      <InboxSection view={view} inbox={data.inbox} />
       <SessionsSection view={view} sessions={data.sessions} state={stateOf("sessions")} />
       <ActivitySection view={view} activity={data.activity} />
       <DeletionSection view={view} retentionDays={retentionDays} />
