@@ -158,7 +158,7 @@ export default defineConfig({
           include: [
             "scripts/**/*.test.ts",
             "test/node/**/*.test.ts",
-            "src/origin/**/*.test.ts",
+            "packages/origin/test/**/*.test.ts",
             "examples/**/*.test.ts",
           ],
           environment: "node",
@@ -198,7 +198,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/node/**", "test/browser/**", "src/origin/**"],
+          exclude: ["test/node/**", "test/browser/**"],
           // One workerd per pool worker instead of one per file: no per-file runtime start, module
           // evaluation or Prisma WASM compile. Files stay independent: each one clones its own database,
           // and KV holds only markers keyed by random session and user ids.

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { type AssertionVerifier, createAssertionVerifier } from "../../src/origin/index.ts";
+import { type AssertionVerifier, createAssertionVerifier } from "@portcullis/origin";
 
 export type OriginSettings = { jwksUrl: string; issuer: string; audience: string };
 

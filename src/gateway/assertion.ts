@@ -3,10 +3,10 @@
 import { SignJWT } from "jose";
 import { generateRandomToken } from "../crypto/bytes.ts";
 import { SIGNING_ALGORITHM, type SigningKeys } from "../crypto/signing-keys.ts";
-import { ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS, type OriginIdentity } from "../origin/assertion.ts";
+import { ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS, type OriginIdentity } from "@portcullis/origin";
 
 // The contract's constants come from the origin kit, so both sides can never disagree.
-export { ASSERTION_TYPE } from "../origin/assertion.ts";
+export { ASSERTION_TYPE } from "@portcullis/origin";
 /** Long enough for clock skew and a slow origin, short enough that a leaked one is soon useless. */
 export const ASSERTION_TTL_SECONDS = Math.min(30, MAX_ASSERTION_LIFETIME_SECONDS);
 

@@ -3,7 +3,7 @@
 import type { Config } from "../config/index.ts";
 import type { AuthenticatedSession } from "../http/app-env.ts";
 import { safeReturnTo } from "../http/return-to.ts";
-import type { OnboardingStatus } from "../origin/assertion.ts";
+import type { OnboardingStatus } from "@portcullis/origin";
 
 /** `complete` or `in_progress`; undefined when onboarding is off (no header, no claim). */
 export function onboardingStatusOf(
