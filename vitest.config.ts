@@ -1,5 +1,6 @@
-// Three projects, one `npm test`: the Worker's tests inside workerd, the Node-side scripts' tests, and
-// browser tests driving Chromium against the gateway as `npm run dev` serves it.
+// Four projects, one `npm test`: the Worker's tests inside workerd, the Node-side scripts' and origin
+// package's tests, the example origins behind the gateway as `npm run dev` serves it, and browser tests
+// driving Chromium against that gateway.
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { federatedIssuerEntries } from "./test/providers/federated-presets.ts";
@@ -155,12 +156,7 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: [
-            "scripts/**/*.test.ts",
-            "test/node/**/*.test.ts",
-            "src/origin/**/*.test.ts",
-            "examples/**/*.test.ts",
-          ],
+          include: ["scripts/**/*.test.ts", "test/node/**/*.test.ts", "packages/origin/test/**/*.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -198,11 +194,22 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/node/**", "test/browser/**", "src/origin/**"],
+          exclude: ["test/node/**", "test/browser/**"],
           // One workerd per pool worker instead of one per file: no per-file runtime start, module
           // evaluation or Prisma WASM compile. Files stay independent: each one clones its own database,
           // and KV holds only markers keyed by random session and user ids.
           isolate: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "examples",
+          include: ["examples/**/*.test.ts"],
+          environment: "node",
+          // One gateway (as `npm run dev` serves it) in front of every example origin, for all files.
+          globalSetup: ["./examples/test-support/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

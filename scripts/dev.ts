@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type pg from "pg";
 import { buildClientScript } from "./build-client.ts";
+import { buildOriginPackageIfStale } from "./build-origin.ts";
 import { ensureDatabase, withClient } from "./lib/databases.ts";
 import { type DemoOrigin, hasConfiguredRoutes, startDemoOrigin } from "./lib/demo-origin.ts";
 import { isLoopbackDatabase, readDevSettings, STATEMENT_TRACKING_SETTINGS } from "./lib/dev-settings.ts";
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const settings = readDevSettings();
   assertDevRouteTable(); // before anything starts: a bad table is one clear line, not a gateway answering 500
   await buildClientScript();
+  buildOriginPackageIfStale();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // Whatever else listens for these signals (and might call process.exit) would race our ordered
     // shutdown and orphan wrangler; this handler stops everything itself.

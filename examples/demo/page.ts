@@ -1,5 +1,5 @@
 // The demo origin's HTML: the identity the gateway asserted, or why the assertion was refused.
-import { ASSERTION_ERROR_MESSAGES, type AssertionError, type OriginIdentity } from "../../src/origin/index.ts";
+import { ASSERTION_ERROR_MESSAGES, type AssertionError, type OriginIdentity } from "@portcullis/origin";
 
 export type DemoLinks = {
   /** Path of the route that asks for a second factor. */

@@ -2,7 +2,7 @@
 // received, trusting it only after the origin kit has verified the request's assertion.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type AssertionVerifier, createAssertionVerifier } from "../../src/origin/index.ts";
+import { type AssertionVerifier, createAssertionVerifier } from "@portcullis/origin";
 import { type DemoLinks, renderIdentityPage, renderRefusedPage } from "./page.ts";
 
 export type DemoSettings = DemoLinks & {

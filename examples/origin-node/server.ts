@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { type AssertionVerifier, createAssertionVerifier } from "../../src/origin/index.ts";
+import { type AssertionVerifier, createAssertionVerifier, refusalFor } from "@portcullis/origin";
 
 export type OriginSettings = { jwksUrl: string; issuer: string; audience: string };
 
@@ -21,27 +21,30 @@ export function readOriginSettings(env: NodeJS.ProcessEnv): OriginSettings {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   response.end(JSON.stringify(body));
 }
 
 async function handle(verify: AssertionVerifier, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const result = await verify({ method: request.method ?? "GET", path: request.url ?? "/", headers: request.headers });
   if (!result.ok) {
-    // An outage of the gateway's JWKS is ours to fix, not the caller's: 503 rather than 401.
-    sendJson(response, result.error === "jwks_unavailable" ? 503 : 401, { error: result.error });
+    // 401 {"error": {"code", "message"}}; an outage of the gateway's JWKS is ours to fix, not the caller's: 503.
+    const refusal = refusalFor(result.error);
+    sendJson(response, refusal.status, refusal.body);
     return;
   }
   // Only the verified identity is used; the X-Auth-* headers are informational copies of it.
   const { identity } = result;
-  sendJson(response, 200, { hello: identity.email, identity });
+  sendJson(response, 200, { origin: "node", identity });
 }
 
 /** Creates the origin server; it verifies every request against the gateway's keys. */
 export function createOriginServer(settings: OriginSettings): Server {
   const verify = createAssertionVerifier(settings);
   return createServer((request, response) => {
-    handle(verify, request, response).catch(() => sendJson(response, 500, { error: "internal_error" }));
+    handle(verify, request, response).catch(() =>
+      sendJson(response, 500, { error: { code: "internal_error", message: "The origin failed." } }),
+    );
   });
 }
 

@@ -1,12 +1,12 @@
 // The gateway assertion: a short-lived ES256 JWT proving to one origin who is calling, bound to the
 // request's method and path (like DPoP's htm/htu), verifiable against /.well-known/jwks.json.
+import { ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS, type OriginIdentity } from "@portcullis/origin";
 import { SignJWT } from "jose";
 import { generateRandomToken } from "../crypto/bytes.ts";
 import { SIGNING_ALGORITHM, type SigningKeys } from "../crypto/signing-keys.ts";
-import { ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS, type OriginIdentity } from "../origin/assertion.ts";
 
 // The contract's constants come from the origin kit, so both sides can never disagree.
-export { ASSERTION_TYPE } from "../origin/assertion.ts";
+export { ASSERTION_TYPE } from "@portcullis/origin";
 /** Long enough for clock skew and a slow origin, short enough that a leaked one is soon useless. */
 export const ASSERTION_TTL_SECONDS = Math.min(30, MAX_ASSERTION_LIFETIME_SECONDS);
 

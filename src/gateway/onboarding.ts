@@ -1,9 +1,9 @@
 // Issue 15: what the gateway says of a caller's onboarding, read from the access token's `onb` claim
 // (no database on the hot path), and where a browser goes to finish it.
+import type { OnboardingStatus } from "@portcullis/origin";
 import type { Config } from "../config/index.ts";
 import type { AuthenticatedSession } from "../http/app-env.ts";
 import { safeReturnTo } from "../http/return-to.ts";
-import type { OnboardingStatus } from "../origin/assertion.ts";
 
 /** `complete` or `in_progress`; undefined when onboarding is off (no header, no claim). */
 export function onboardingStatusOf(

@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { ASSERTION_TYPE } from "../assertion.ts";
+import { ASSERTION_TYPE } from "../../src/assertion.ts";
 
 export const TEST_ISSUER = "https://auth.example.com";
 export const TEST_AUDIENCE = "app";

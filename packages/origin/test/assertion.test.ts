@@ -1,6 +1,6 @@
 // createAssertionVerifier: claims, request binding, replay and option checks against a fake gateway.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AssertionVerifierOptions, createAssertionVerifier } from "./assertion.ts";
+import { type AssertionVerifierOptions, createAssertionVerifier } from "../src/assertion.ts";
 import {
   type FakeGateway,
   startFakeGateway,
@@ -8,7 +8,7 @@ import {
   TEST_ISSUER,
   TEST_NOW_MILLISECONDS,
   TEST_NOW_SECONDS,
-} from "./test-support/fake-gateway.ts";
+} from "./support/fake-gateway.ts";
 
 let gateway: FakeGateway;
 

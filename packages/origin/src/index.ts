@@ -1,4 +1,4 @@
-// Portcullis origin kit: verify the gateway's per-request assertion in the service behind it.
+// @portcullis/origin: verify the gateway's per-request assertion in the service behind it.
 export {
   ASSERTION_ALGORITHM,
   ASSERTION_ERROR_MESSAGES,
@@ -11,6 +11,9 @@ export {
   createAssertionVerifier,
   DEFAULT_ASSERTION_VERIFIER_OPTIONS,
   MAX_ASSERTION_LIFETIME_SECONDS,
+  type OnboardingStatus,
   type OriginIdentity,
   type VerifyResult,
 } from "./assertion.ts";
+export { type OriginMiddlewareOptions, type Refusal, type RefusalBody, refusalFor } from "./refusal.ts";
+export { createReplayCache, type ReplayCache } from "./replay-cache.ts";

@@ -1,6 +1,6 @@
 // createReplayCache: single use within a lifetime, forgetting expired ids, and the size bound.
 import { describe, expect, it } from "vitest";
-import { createReplayCache } from "./replay-cache.ts";
+import { createReplayCache } from "../src/replay-cache.ts";
 
 describe("createReplayCache", () => {
   it("accepts an id once until it expires, then forgets it", () => {

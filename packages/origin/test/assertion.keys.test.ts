@@ -1,7 +1,7 @@
 // createAssertionVerifier: algorithm pinning, signatures, key ids, JWKS rotation and JWKS outages.
 import { base64url, exportSPKI, importJWK, SignJWT } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
-import { type AssertionVerifierOptions, createAssertionVerifier } from "./assertion.ts";
+import { type AssertionVerifierOptions, createAssertionVerifier } from "../src/assertion.ts";
 import {
   defaultAssertionClaims,
   type FakeGateway,
@@ -11,7 +11,7 @@ import {
   TEST_ISSUER,
   TEST_NOW_MILLISECONDS,
   unreachableJwksUrl,
-} from "./test-support/fake-gateway.ts";
+} from "./support/fake-gateway.ts";
 
 const gateways: FakeGateway[] = [];
 
