@@ -14,6 +14,7 @@ import { lifecycleAdminRoutes } from "./features/lifecycle/admin-routes.ts";
 import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
 import { onboardingRoutes } from "./features/onboarding/routes.ts";
+import { openApiRoutes } from "./features/openapi/routes.tsx";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { profileRoutes } from "./features/profile/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
@@ -62,6 +63,8 @@ export function createApp() {
   app.route("/", devOutboxRoutes);
   // issue 15: the provider's signed delivery events (server to server; /auth/* body limit above).
   app.route("/", deliveryWebhookRoutes);
+  // issue 16: the OpenAPI document of every route above and below, and its reference page.
+  app.route("/", openApiRoutes(app));
   app.route("/", uiRoutes);
   app.route("/", adminRoutes);
   app.all("*", handleGatewayRequest);

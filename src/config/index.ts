@@ -112,6 +112,7 @@ export function loadConfig(bindings: Bindings): Config {
       (secret): secret is string => secret !== undefined,
     ),
     onboarding,
+    apiDocs: env.API_DOCS ?? env.ENVIRONMENT !== "production",
   };
   cache.set(bindings, config);
   return config;

@@ -166,6 +166,8 @@ export const envSchema = z
       .max(2048)
       .refine(isOnboardingUrlShape, "must be a path on the gateway (e.g. /onboarding) or an http(s) URL")
       .default(DEFAULT_CONFIG.onboardingUrl),
+    // issue 16: the API reference page at /auth/docs; unset: served outside production only.
+    API_DOCS: booleanString.optional(),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -279,4 +281,6 @@ export type Config = {
   deliveryWebhookSecrets: string[];
   /** ONBOARDING_STEPS and ONBOARDING_URL; undefined when onboarding is off. */
   onboarding: OnboardingSettings | undefined;
+  /** issue 16: serve the API reference page at /auth/docs (API_DOCS; default: outside production). */
+  apiDocs: boolean;
 };

@@ -3,6 +3,7 @@
 import { adminEn } from "./admin-en.ts";
 import { deliveryEn } from "./delivery-en.ts";
 import { historyEn } from "./history-en.ts";
+import { openapiEn } from "./openapi-en.ts";
 import { profileEn } from "./profile-en.ts";
 
 /** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
@@ -534,6 +535,7 @@ export const en = {
   delivery: deliveryEn,
   profileSettings: profileEn,
   history: historyEn,
+  apiDocs: openapiEn,
 };
 
 export type Messages = typeof en;
