@@ -15,6 +15,7 @@ import { lifecycleRoutes } from "./features/lifecycle/routes.ts";
 import { mfaRoutes } from "./features/mfa/routes.ts";
 import { notificationRoutes } from "./features/notifications/routes.ts";
 import { onboardingRoutes } from "./features/onboarding/routes.ts";
+import { openApiRoutes } from "./features/openapi/routes.tsx";
 import { passkeyRoutes } from "./features/passkeys/routes.ts";
 import { profileRoutes } from "./features/profile/routes.ts";
 import { sessionRoutes } from "./features/session/routes.ts";
@@ -65,6 +66,8 @@ export function createApp() {
   app.route("/", deliveryWebhookRoutes);
   // issue 15: the in-app inbox.
   app.route("/", notificationRoutes);
+  // issue 16: the OpenAPI document of every route above and below, and its reference page.
+  app.route("/", openApiRoutes(app));
   app.route("/", uiRoutes);
   app.route("/", adminRoutes);
   app.all("*", handleGatewayRequest);

@@ -113,6 +113,7 @@ export function loadConfig(bindings: Bindings): Config {
     ),
     onboarding,
     notificationRetentionDays: env.NOTIFICATION_RETENTION_DAYS,
+    apiDocs: env.API_DOCS ?? env.ENVIRONMENT !== "production",
   };
   cache.set(bindings, config);
   return config;

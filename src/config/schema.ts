@@ -170,6 +170,8 @@ export const envSchema = z
       .default(DEFAULT_CONFIG.onboardingUrl),
     // issue 15: notifications. Days a read notification stays before the scheduled handler purges it.
     NOTIFICATION_RETENTION_DAYS: positiveInteger.max(3650).default(DEFAULT_CONFIG.notificationRetentionDays),
+    // issue 16: the API reference page at /auth/docs; unset: served outside production only.
+    API_DOCS: booleanString.optional(),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -285,4 +287,6 @@ export type Config = {
   onboarding: OnboardingSettings | undefined;
   /** issue 15: days a read notification is kept (NOTIFICATION_RETENTION_DAYS). */
   notificationRetentionDays: number;
+  /** issue 16: serve the API reference page at /auth/docs (API_DOCS; default: outside production). */
+  apiDocs: boolean;
 };

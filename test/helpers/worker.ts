@@ -1,6 +1,7 @@
 // Drives the real Worker entry point with a given set of bindings (e.g. a per-file database).
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index.ts";
+import { assertDocumentedResponse } from "./contract.ts";
 import { type TestBindings, testEnv } from "./env.ts";
 
 export type WorkerClient = {
@@ -10,7 +11,8 @@ export type WorkerClient = {
 
 /**
  * A client for the Worker whose bindings are the test run's, with `overrides` on top. Each call
- * waits for the request's `waitUntil` work (closing its database client) before it returns.
+ * waits for the request's `waitUntil` work (closing its database client) before it returns, and
+ * checks the answer against the OpenAPI document (contract.ts) when the route is documented.
  */
 export function workerWith(overrides: Partial<Record<keyof TestBindings, unknown>> = {}): WorkerClient {
   const bindings = { ...testEnv, ...overrides } as TestBindings;
@@ -18,8 +20,10 @@ export function workerWith(overrides: Partial<Record<keyof TestBindings, unknown
     env: bindings,
     async fetch(path, init) {
       const ctx = createExecutionContext();
-      const response = await worker.fetch(new Request(new URL(path, "http://localhost"), init), bindings, ctx);
+      const request = new Request(new URL(path, "http://localhost"), init);
+      const response = await worker.fetch(request, bindings, ctx);
       await waitOnExecutionContext(ctx);
+      await assertDocumentedResponse(request.method, request.url, response.clone());
       return response;
     },
   };

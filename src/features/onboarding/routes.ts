@@ -2,19 +2,49 @@
 // All answer 404 onboarding_disabled while ONBOARDING_STEPS is unset.
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { describeSessionRoute } from "../../http/openapi/describe.ts";
 import { requireSession } from "../session/middleware.ts";
 import { reissueAccessToken } from "../session/reissue.ts";
 import { deliverAccessToken } from "../session/respond.ts";
+import { OnboardingCompleteResponse, OnboardingResponse, StepBody, StepKeyParams } from "./schemas.ts";
 import { completeOnboarding, type OnboardingDeps, readOnboarding, saveStep } from "./service.ts";
 import { type OnboardingStep, STEP_KEY_PATTERN, type StepVerification } from "./steps.ts";
 
-// A step's data is one JSON object; its size is checked against the step's limit in the service.
-const StepBody = z.strictObject({ data: z.record(z.string(), z.json()) });
+const doc = {
+  read: describeSessionRoute({
+    operationId: "getOnboarding",
+    tag: "onboarding",
+    summary: "The user's onboarding: every configured step, its status and saved data",
+    responses: { 200: OnboardingResponse },
+    errors: ["onboarding_disabled"],
+  }),
+  save: describeSessionRoute({
+    operationId: "saveOnboardingStep",
+    tag: "onboarding",
+    summary: "Save the data of one step (in order; some steps need a verified address first)",
+    params: StepKeyParams,
+    body: StepBody,
+    responses: { 200: OnboardingResponse },
+    errors: [
+      "onboarding_disabled",
+      "onboarding_step_not_found",
+      "onboarding_data_too_large",
+      "step_out_of_order",
+      "verification_required",
+    ],
+  }),
+  complete: describeSessionRoute({
+    operationId: "completeOnboarding",
+    tag: "onboarding",
+    summary: "Finish onboarding once every step is done; a new access token carries it",
+    responses: { 200: OnboardingCompleteResponse },
+    errors: ["onboarding_disabled", "onboarding_incomplete", "verification_required"],
+  }),
+};
 
 const VERIFICATION_NAMES: Record<StepVerification, string> = { email: "email address", phone: "phone number" };
 
@@ -36,13 +66,13 @@ function verificationRequired(verification: StepVerification): never {
 }
 
 export const onboardingRoutes = new Hono<AppEnv>()
-  .get("/auth/onboarding", requireOnboardingConfigured, requireSession(), async (c) => {
+  .get("/auth/onboarding", doc.read, requireOnboardingConfigured, requireSession(), async (c) => {
     const view = await readOnboarding(depsOf(c), { userId: c.var.session.userId, client: await clientInfo(c) });
     if (!view) throw new AppError("unauthenticated");
     c.header("Cache-Control", "no-store");
     return c.json({ onboarding: view });
   })
-  .put("/auth/onboarding/steps/:key", requireOnboardingConfigured, requireSession(), async (c) => {
+  .put("/auth/onboarding/steps/:key", doc.save, requireOnboardingConfigured, requireSession(), async (c) => {
     const key = c.req.param("key");
     const steps = c.var.config.onboarding?.steps ?? [];
     // Unknown keys are refused before the body is read, and the key is never echoed.
@@ -74,7 +104,7 @@ export const onboardingRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ onboarding: result.view });
   })
-  .post("/auth/onboarding/complete", requireOnboardingConfigured, requireSession(), async (c) => {
+  .post("/auth/onboarding/complete", doc.complete, requireOnboardingConfigured, requireSession(), async (c) => {
     const current = c.var.session;
     const result = await completeOnboarding(depsOf(c), { userId: current.userId, client: await clientInfo(c) });
     if (result.kind === "incomplete") throw new AppError("onboarding_incomplete");

@@ -1,7 +1,8 @@
 // Request schemas of the profile and preferences routes, shared by the JSON API and the account page.
 import { z } from "zod";
 import { DisplayName } from "../account/schemas.ts";
-import { NotificationChannelsPatch } from "../notifications/channels.ts";
+import { NOTIFICATION_KINDS, NotificationChannelsPatch } from "../notifications/channels.ts";
+import { ReissuedToken } from "../session/schemas.ts";
 import { normalizeUsername, USERNAME_MAX_LENGTH, USERNAME_PROBLEM_MESSAGES, usernameProblem } from "./username.ts";
 
 export const AVATAR_URL_MAX_LENGTH = 2048;
@@ -139,3 +140,27 @@ export function preferencesPatchSchema(locales: readonly string[]) {
   });
 }
 export type PreferencesPatch = z.output<ReturnType<typeof preferencesPatchSchema>>;
+
+// The documented shapes of the answers (service.ts's Profile and Preferences).
+const Profile = z.object({
+  name: z.string().nullable(),
+  username: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+});
+const Preferences = z.object({
+  theme: z.enum(THEMES),
+  locale: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  notifications: z.record(z.enum(NOTIFICATION_KINDS), z.object({ inApp: z.boolean(), email: z.boolean() })),
+});
+export const ProfileResponse = z.object({ profile: Profile });
+export const ProfileUpdateResponse = z.object({
+  profile: Profile,
+  changed: z.array(z.enum(["name", "username", "avatarUrl"])),
+  session: ReissuedToken.optional().meta({ description: "A new access token when the name or username changed." }),
+});
+export const PreferencesResponse = z.object({ preferences: Preferences });
+export const PreferencesUpdateResponse = z.object({
+  preferences: Preferences,
+  changed: z.array(z.enum(["theme", "locale", "timeZone", "notifications"])),
+});

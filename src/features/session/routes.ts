@@ -1,11 +1,11 @@
 // Session routes: refresh, logout, the current session, and listing or revoking the user's sessions.
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies, readRefreshTokenCookie } from "../../http/cookies.ts";
+import { describe, describeSessionRoute } from "../../http/openapi/describe.ts";
 import { countUnreadNotifications } from "../notifications/repository.ts";
 import { listMembershipsOfUser } from "../tenancy/repository.ts";
 import { logOut } from "./log-out.ts";
@@ -13,18 +13,80 @@ import { authenticate, requireSession } from "./middleware.ts";
 import { listActiveSessions } from "./repository.ts";
 import { deliverTokens } from "./respond.ts";
 import { revokeOtherSessions, revokeOwnSession } from "./revoke.ts";
+import {
+  LogoutBody,
+  RefreshBody,
+  RefreshResponse,
+  RevokeOthersResponse,
+  SessionIdParam,
+  SessionIdParams,
+  SessionListResponse,
+  SessionResponse,
+  VerifyResponse,
+} from "./schemas.ts";
 import { refreshSession } from "./service.ts";
 
-// The token is optional: many browser clients send `{}` with the cookie, which then carries it.
-const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
-const LogoutBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
-const SessionIdParam = z.uuid();
+const NO_CONTENT = { description: "Done; no body." };
+
+const doc = {
+  refresh: describe({
+    operationId: "refreshSession",
+    tag: "session",
+    summary: "Rotate the refresh token: a new access and refresh token for the same session",
+    description:
+      "API clients send the refresh token in the body and get the new tokens in it; browsers send the refresh cookie (with no body or `{}`) and get new cookies.",
+    body: RefreshBody,
+    bodyRequired: false,
+    responses: { 200: RefreshResponse },
+    errors: ["invalid_refresh_token", "refresh_token_reused"],
+  }),
+  logout: describe({
+    operationId: "logOut",
+    tag: "session",
+    summary: "End the session of the access token or refresh token presented, and clear the cookies",
+    body: LogoutBody,
+    bodyRequired: false,
+    responses: { 204: NO_CONTENT },
+  }),
+  verify: describeSessionRoute({
+    operationId: "verifySession",
+    tag: "session",
+    summary: "Check the access token at the edge (no database) and return its claims",
+    responses: { 200: VerifyResponse },
+  }),
+  session: describeSessionRoute({
+    operationId: "getSession",
+    tag: "session",
+    summary: "The signed-in user, the session and the user's tenant memberships",
+    responses: { 200: SessionResponse },
+  }),
+  sessions: describeSessionRoute({
+    operationId: "listSessions",
+    tag: "session",
+    summary: "The user's active sessions (devices)",
+    responses: { 200: SessionListResponse },
+  }),
+  revoke: describeSessionRoute({
+    operationId: "revokeSession",
+    tag: "session",
+    summary: "End one of the user's sessions (the current one clears the cookies)",
+    params: SessionIdParams,
+    responses: { 204: NO_CONTENT },
+    errors: ["invalid_request", "session_not_found"],
+  }),
+  revokeOthers: describeSessionRoute({
+    operationId: "revokeOtherSessions",
+    tag: "session",
+    summary: "End every session of the user but the current one",
+    responses: { 200: RevokeOthersResponse },
+  }),
+};
 
 const hasBody = (contentLength: string | undefined, contentType: string | undefined) =>
   contentType !== undefined || (contentLength !== undefined && contentLength !== "0");
 
 export const sessionRoutes = new Hono<AppEnv>()
-  .post("/auth/refresh", async (c) => {
+  .post("/auth/refresh", doc.refresh, async (c) => {
     // API clients send the refresh token in the body; browsers send the cookie (with or without `{}`).
     const fromBody = hasBody(c.req.header("content-length"), c.req.header("content-type"))
       ? (await readJsonBody(c, RefreshBody)).refreshToken
@@ -39,7 +101,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     }
     return c.json({ session: deliverTokens(c, result.tokens, fromBody ? "api" : "browser", deps.now) });
   })
-  .post("/auth/logout", async (c) => {
+  .post("/auth/logout", doc.logout, async (c) => {
     const body = hasBody(c.req.header("content-length"), c.req.header("content-type"))
       ? await readJsonBody(c, LogoutBody)
       : {};
@@ -55,7 +117,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   // The edge check alone (no database): for forward-auth proxies and apps that want the claims.
-  .get("/auth/verify", requireSession(), (c) => {
+  .get("/auth/verify", doc.verify, requireSession(), (c) => {
     const current = c.var.session;
     c.header("Cache-Control", "no-store");
     return c.json({
@@ -67,7 +129,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       expiresAt: new Date(current.expiresAt * 1000).toISOString(),
     });
   })
-  .get("/auth/session", requireSession(), async (c) => {
+  .get("/auth/session", doc.session, requireSession(), async (c) => {
     const current = c.var.session;
     const deps = await authDependencies(c);
     const [user, memberships, unreadNotifications] = await Promise.all([
@@ -107,7 +169,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       notifications: { unreadCount: unreadNotifications },
     });
   })
-  .get("/auth/sessions", requireSession(), async (c) => {
+  .get("/auth/sessions", doc.sessions, requireSession(), async (c) => {
     const current = c.var.session;
     const deps = await authDependencies(c);
     const sessions = await listActiveSessions(deps.db, current.userId, deps.now);
@@ -125,7 +187,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .delete("/auth/sessions/:id", requireSession(), async (c) => {
+  .delete("/auth/sessions/:id", doc.revoke, requireSession(), async (c) => {
     const parsed = SessionIdParam.safeParse(c.req.param("id"));
     if (!parsed.success)
       throw new AppError("invalid_request", { fields: [{ path: "id", message: "must be a session id" }] });
@@ -140,7 +202,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     if (parsed.data === current.sessionId) clearSessionCookies(c);
     return c.body(null, 204);
   })
-  .post("/auth/sessions/revoke-others", requireSession(), async (c) => {
+  .post("/auth/sessions/revoke-others", doc.revokeOthers, requireSession(), async (c) => {
     const current = c.var.session;
     const revoked = await revokeOtherSessions(await authDependencies(c), {
       userId: current.userId,

@@ -4,6 +4,7 @@ import { adminEn } from "./admin-en.ts";
 import { deliveryEn } from "./delivery-en.ts";
 import { historyEn } from "./history-en.ts";
 import { notificationsEn } from "./notifications-en.ts";
+import { openapiEn } from "./openapi-en.ts";
 import { profileEn } from "./profile-en.ts";
 
 /** Why a new password was refused (the policy's problems), shared by sign-up and reset. */
@@ -536,6 +537,7 @@ export const en = {
   profileSettings: profileEn,
   history: historyEn,
   notifications: notificationsEn,
+  apiDocs: openapiEn,
 };
 
 export type Messages = typeof en;

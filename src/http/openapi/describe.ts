@@ -1,0 +1,95 @@
+// Declares a route's OpenAPI operation next to the route, from the zod schemas the handler validates
+// with: `.get(path, describe({...}), handler)`. The declaration also rides on the middleware (OPERATION)
+// so the document builder and the contract tests find it through the app's own route list.
+import type { MiddlewareHandler } from "hono";
+import { describeRoute, resolver } from "hono-openapi";
+import type { z } from "zod";
+import type { ErrorCode } from "../error-codes.ts";
+
+/** The document's tags, in the order the reference shows them. */
+export const API_TAGS = {
+  health: "Liveness and readiness of the gateway and its dependencies.",
+  keys: "Public keys that verify the gateway's tokens and assertions.",
+  meta: "This API description and its reference page.",
+  session: "Refresh, log out, inspect and revoke sessions.",
+  profile: "The signed-in user's profile and display preferences.",
+  onboarding: "Onboarding steps a new user completes before reaching apps.",
+  verification: "Email and phone verification and password reset by mail.",
+} as const;
+export type ApiTag = keyof typeof API_TAGS;
+
+/** A response without a JSON body is described by a sentence (and its content type, e.g. text/html). */
+export type ResponseDeclaration = z.ZodType | { description: string; schema?: z.ZodType; contentType?: string };
+
+export type OperationDeclaration = {
+  operationId: string;
+  tag: ApiTag;
+  summary: string;
+  description?: string;
+  /**
+   * "session": requireSession() guards the route (cookie or bearer; adds 401/403 of SESSION_ERRORS).
+   * "optional": a session is used when one is presented (a bad one is 401). @default public
+   */
+  auth?: "session" | "optional";
+  /** The JSON body, read with readJsonBody (adds the 400/415 of JSON_BODY_ERRORS). */
+  body?: z.ZodType;
+  /** False when the body may be left out altogether (e.g. a cookie carries the token). @default true */
+  bodyRequired?: boolean;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  /** Answers other than the error shape, by status (they win over an implied error of that status). */
+  responses: Record<number, ResponseDeclaration>;
+  /** The route's own error codes; the builder adds the ones its middleware and body reading imply. */
+  errors?: readonly ErrorCode[];
+};
+
+/** The property of a describe() middleware that holds its declaration. */
+export const OPERATION = Symbol("portcullis.openapi.operation");
+export type DescribedMiddleware = MiddlewareHandler & { [OPERATION]: OperationDeclaration };
+
+const SESSION_SECURITY = [{ cookieSession: [] }, { bearerAccessToken: [] }];
+
+function successResponse(status: number, declaration: ResponseDeclaration) {
+  if ("_zod" in declaration) {
+    return { description: `${status} response`, content: { "application/json": { schema: resolver(declaration) } } };
+  }
+  const { description, schema, contentType = "application/json" } = declaration;
+  return schema ? { description, content: { [contentType]: { schema: resolver(schema) } } } : { description };
+}
+
+/** Middleware that documents the route it stands on (it does nothing at request time). */
+export function describe(declaration: OperationDeclaration): DescribedMiddleware {
+  const responses = Object.fromEntries(
+    Object.entries(declaration.responses).map(([status, response]) => [
+      status,
+      successResponse(Number(status), response),
+    ]),
+  );
+  const security =
+    declaration.auth === "session"
+      ? SESSION_SECURITY
+      : declaration.auth === "optional"
+        ? [...SESSION_SECURITY, {}]
+        : [];
+  const middleware = describeRoute({
+    operationId: declaration.operationId,
+    tags: [declaration.tag],
+    summary: declaration.summary,
+    ...(declaration.description ? { description: declaration.description } : {}),
+    security,
+    ...(declaration.body
+      ? {
+          requestBody: {
+            required: declaration.bodyRequired ?? true,
+            content: { "application/json": { schema: resolver(declaration.body) } },
+          },
+        }
+      : {}),
+    responses,
+  });
+  return Object.assign(middleware, { [OPERATION]: declaration });
+}
+
+/** describe() for a route behind requireSession(). */
+export const describeSessionRoute = (declaration: Omit<OperationDeclaration, "auth">) =>
+  describe({ ...declaration, auth: "session" });
