@@ -15,7 +15,11 @@ export default {
   async scheduled(_controller, env, _ctx) {
     const config = loadConfig(env);
     await withDatabase(config, async (db) => {
-      const report = await purgeExpired(db, { now: new Date(), lockoutFailures: config.lockoutFailures });
+      const report = await purgeExpired(db, {
+        now: new Date(),
+        lockoutFailures: config.lockoutFailures,
+        deliveryLogRetentionDays: config.deliveryLogRetentionDays,
+      });
       logger.info("cleanup finished", report);
       // Deleted accounts past DELETED_USER_RETENTION_DAYS lose their personal data (bounded per run).
       const scrub = await scrubDeletedUsers({ db, kv: config.kv, settings: config, now: new Date() });

@@ -112,6 +112,7 @@ export function loadConfig(bindings: Bindings): Config {
       (secret): secret is string => secret !== undefined,
     ),
     onboarding,
+    deliveryLogRetentionDays: env.DELIVERY_LOG_RETENTION_DAYS,
   };
   cache.set(bindings, config);
   return config;

@@ -47,6 +47,8 @@ export const DEFAULT_CONFIG = {
   tenantInviteRoles: "OWNER",
   maxTenantsPerUser: 20,
   onboardingUrl: "/onboarding",
+  // issue 15: finishing (delivery-log retention)
+  deliveryLogRetentionDays: 90,
 } as const;
 
 export const envSchema = z
@@ -166,6 +168,8 @@ export const envSchema = z
       .max(2048)
       .refine(isOnboardingUrlShape, "must be a path on the gateway (e.g. /onboarding) or an http(s) URL")
       .default(DEFAULT_CONFIG.onboardingUrl),
+    // issue 15: finishing. Delivery-log rows older than this are purged by the scheduled cleanup.
+    DELIVERY_LOG_RETENTION_DAYS: positiveInteger.max(3650).default(DEFAULT_CONFIG.deliveryLogRetentionDays),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -279,4 +283,6 @@ export type Config = {
   deliveryWebhookSecrets: string[];
   /** ONBOARDING_STEPS and ONBOARDING_URL; undefined when onboarding is off. */
   onboarding: OnboardingSettings | undefined;
+  /** issue 15: DELIVERY_LOG_RETENTION_DAYS, how long delivery-log rows are kept. */
+  deliveryLogRetentionDays: number;
 };
