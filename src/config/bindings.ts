@@ -35,6 +35,8 @@ export type Bindings = {
   /** Issue 15: JSON text, or an array of step tables from TOML. */
   ONBOARDING_STEPS?: string | readonly Record<string, unknown>[];
   ONBOARDING_URL?: string;
+  /** issue 15 (finishing): days delivery-log rows are kept (default 90). */
+  DELIVERY_LOG_RETENTION_DAYS?: string;
   APP_URL?: string;
   MAIL_PROVIDER?: string;
   MAIL_HTTP_URL?: string;

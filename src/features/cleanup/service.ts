@@ -80,7 +80,11 @@ export async function purgeExpired(
         .join(" OR "),
     ],
     ["deliveryLog", "delivery_log", `created_at < $1 - interval '${deliveryLogDays} days'`],
-    ["webhookEvents", "delivery_webhook_events", `received_at < $1 - interval '${WEBHOOK_EVENT_RETENTION_SECONDS} seconds'`],
+    [
+      "webhookEvents",
+      "delivery_webhook_events",
+      `received_at < $1 - interval '${WEBHOOK_EVENT_RETENTION_SECONDS} seconds'`,
+    ],
   ];
   const report: CleanupReport = {
     verificationCodes: 0,

@@ -35,7 +35,11 @@ describe("the account export's onboarding and preferences", () => {
       json: { theme: "DARK", timeZone: "Asia/Tokyo" },
     });
     expect(patch.status).toBe(200);
-    expect((await exportOf(client)).profile.preferences).toEqual({ theme: "DARK", locale: null, timeZone: "Asia/Tokyo" });
+    expect((await exportOf(client)).profile.preferences).toEqual({
+      theme: "DARK",
+      locale: null,
+      timeZone: "Asia/Tokyo",
+    });
   });
 
   it("holds the steps done, their data and the current step, then the completion", async () => {

@@ -19,7 +19,14 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
       username: true,
       preferences: { select: { theme: true, locale: true, timeZone: true } },
       onboarding: {
-        select: { currentStep: true, completedSteps: true, data: true, completedAt: true, createdAt: true, updatedAt: true },
+        select: {
+          currentStep: true,
+          completedSteps: true,
+          data: true,
+          completedAt: true,
+          createdAt: true,
+          updatedAt: true,
+        },
       },
       phoneNumber: true,
       phoneVerifiedAt: true,

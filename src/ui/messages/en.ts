@@ -2,6 +2,7 @@
 // file with the same keys (typed as Messages), registered in ./index.ts.
 import { adminEn } from "./admin-en.ts";
 import { deliveryEn } from "./delivery-en.ts";
+import { onboardingPageEn } from "./finish15-en.ts";
 import { historyEn } from "./history-en.ts";
 import { profileEn } from "./profile-en.ts";
 
@@ -534,6 +535,7 @@ export const en = {
   delivery: deliveryEn,
   profileSettings: profileEn,
   history: historyEn,
+  onboarding: onboardingPageEn,
 };
 
 export type Messages = typeof en;
