@@ -298,7 +298,7 @@ export const en = {
         "You are the last platform administrator who can sign in. Grant the role to someone else before you delete your account.",
       deletedTitle: "Your account was deleted",
       deleted: (date: string) =>
-        `You are signed out everywhere. Your personal data will be erased on ${date} (UTC). Changed your mind? Reset your password before then to keep your account.`,
+        `You are signed out everywhere. Your personal data will be erased on ${date}. Changed your mind? Reset your password before then to keep your account.`,
       resetLink: "Reset your password",
     },
     sessions: {
@@ -337,8 +337,6 @@ export const en = {
     unknownDevice: "Unknown device",
     deviceOn: (browser: string | null, os: string | null) =>
       `${browser ?? "A browser"} on ${os ?? "an unknown system"}`,
-    /** A timestamp, in UTC so every reader sees the same thing. */
-    at: (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`,
   },
   accountSecurity: {
     title: "Security",
