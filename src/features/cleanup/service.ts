@@ -2,7 +2,7 @@
 // long locks or runs past the Worker's limits. Each pass returns how many rows it removed.
 import { DEFAULT_CONFIG } from "../../config/schema.ts";
 import type { Database } from "../../db/client.ts";
-import { WEBHOOK_FUTURE_SKEW_SECONDS, WEBHOOK_TOLERANCE_SECONDS } from "../delivery/signature.ts";
+import { WEBHOOK_TOLERANCE_SECONDS } from "../delivery/signature.ts";
 
 export const CLEANUP_BATCH_SIZE = 500;
 /** Ended sessions (and their refresh tokens) stay this long for the user's session history. */
@@ -16,9 +16,10 @@ const INVITATION_RETENTION_DAYS = 30;
 
 /**
  * Webhook event ids serve only to refuse a replay, and an event older than the signature's window is
- * refused by its timestamp anyway: they are kept for that window (past and future skew) plus an hour.
+ * refused by its timestamp anyway: kept for twice that window (10 minutes, as the webhook route's own
+ * pruning keeps them), which also covers a sender's clock running ahead.
  */
-export const WEBHOOK_EVENT_RETENTION_SECONDS = WEBHOOK_TOLERANCE_SECONDS + WEBHOOK_FUTURE_SKEW_SECONDS + 3600;
+export const WEBHOOK_EVENT_RETENTION_SECONDS = 2 * WEBHOOK_TOLERANCE_SECONDS;
 
 export type CleanupReport = Record<
   | "verificationCodes"
