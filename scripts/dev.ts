@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 
   if (!hasConfiguredRoutes()) {
     const issuer = process.env.ISSUER ?? `http://localhost:${settings.port}`;
-    demo = await startDemoOrigin({ port: settings.port, issuer });
+    demo = await startDemoOrigin({ port: settings.port, issuer, onboarding: Boolean(process.env.ONBOARDING_STEPS) });
     vars.push(`GATEWAY_ROUTES:${demo.routesJson}`);
   } else if (process.env.GATEWAY_ROUTES) {
     // wrangler passes no environment variable to the Worker by itself; wrangler.toml's [vars] it reads.
@@ -116,6 +116,12 @@ async function main(): Promise<void> {
 
   // External identities: the settings, and the secrets the social entries name, handed over the same way.
   for (const name of identitySettingNames(process.env)) {
+    const value = process.env[name];
+    if (value) vars.push(`${name}:${value}`);
+  }
+
+  // Onboarding (issue 15) is handed over the same way.
+  for (const name of ["ONBOARDING_STEPS", "ONBOARDING_URL"]) {
     const value = process.env[name];
     if (value) vars.push(`${name}:${value}`);
   }

@@ -16,7 +16,11 @@ export default {
   async scheduled(_controller, env, _ctx) {
     const config = loadConfig(env);
     await withDatabase(config, async (db) => {
-      const report = await purgeExpired(db, { now: new Date(), lockoutFailures: config.lockoutFailures });
+      const report = await purgeExpired(db, {
+        now: new Date(),
+        lockoutFailures: config.lockoutFailures,
+        deliveryLogRetentionDays: config.deliveryLogRetentionDays,
+      });
       logger.info("cleanup finished", report);
       // issue 15: read notifications past NOTIFICATION_RETENTION_DAYS (bounded per run).
       const notifications = await purgeReadNotifications(db, {

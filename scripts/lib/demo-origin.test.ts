@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { matchRoute, parseRouteTable } from "../../src/gateway/route-table.ts";
-import { DEMO_ORIGIN_ID, DEMO_SECURE_PATH, demoRouteTable, hasConfiguredRoutes } from "./demo-origin.ts";
+import {
+  DEMO_ONBOARDED_PATH,
+  DEMO_ORIGIN_ID,
+  DEMO_SECURE_PATH,
+  demoRouteTable,
+  hasConfiguredRoutes,
+} from "./demo-origin.ts";
 
 let root: string | undefined;
 afterEach(async () => {
@@ -21,6 +27,17 @@ describe("demoRouteTable", () => {
     ]);
     expect(matchRoute(routes, "localhost", "/secure/page")?.name).toBe("demo-secure");
     expect(matchRoute(routes, "localhost", "/securer")?.name).toBe("demo");
+  });
+
+  it("adds a requireOnboarding route only when onboarding is on (issue 15)", () => {
+    const routes = parseRouteTable(JSON.stringify(demoRouteTable("http://127.0.0.1:4000", { onboarding: true })));
+    expect(routes.filter((route) => route.requireOnboarding).map((route) => route.pathPrefix)).toEqual([
+      DEMO_ONBOARDED_PATH,
+    ]);
+    expect(matchRoute(routes, "localhost", "/onboarded/x")?.name).toBe("demo-onboarded");
+    expect(
+      parseRouteTable(JSON.stringify(demoRouteTable("http://127.0.0.1:4000"))).some((r) => r.requireOnboarding),
+    ).toBe(false);
   });
 });
 

@@ -12,9 +12,24 @@ export const DEMO_SECURE_PATH = "/secure";
 /** The shortest sign-in age the route table accepts, so the step-up is easy to see. */
 const DEMO_SECURE_MAX_AGE_SECONDS = 300;
 
-/** The gateway routes in front of the demo origin at `originUrl` (most specific first). */
-export function demoRouteTable(originUrl: string): unknown[] {
+/** With ONBOARDING_STEPS set: the demo route that requires a completed onboarding (issue 15). */
+export const DEMO_ONBOARDED_PATH = "/onboarded";
+
+/**
+ * The gateway routes in front of the demo origin at `originUrl` (most specific first); with
+ * `onboarding`, also one that requires a completed onboarding (the table refuses it otherwise).
+ */
+export function demoRouteTable(originUrl: string, options: { onboarding?: boolean } = {}): unknown[] {
+  const onboarded = {
+    name: "demo-onboarded",
+    pathPrefix: DEMO_ONBOARDED_PATH,
+    origin: originUrl,
+    originId: DEMO_ORIGIN_ID,
+    policy: "authenticated",
+    requireOnboarding: true,
+  };
   return [
+    ...(options.onboarding ? [onboarded] : []),
     {
       name: "demo-secure",
       pathPrefix: DEMO_SECURE_PATH,
@@ -46,7 +61,11 @@ export type DemoOrigin = DemoServer & {
 };
 
 /** Starts the demo origin for a gateway listening on `port` with `issuer`. */
-export async function startDemoOrigin(options: { port: number; issuer: string }): Promise<DemoOrigin> {
+export async function startDemoOrigin(options: {
+  port: number;
+  issuer: string;
+  onboarding?: boolean;
+}): Promise<DemoOrigin> {
   const server = await startDemoServer({
     // wrangler dev listens on 127.0.0.1; `localhost` could resolve to ::1 first in Node.
     jwksUrl: `http://127.0.0.1:${options.port}/.well-known/jwks.json`,
@@ -57,7 +76,7 @@ export async function startDemoOrigin(options: { port: number; issuer: string })
   const gateway = `http://localhost:${options.port}`;
   return {
     ...server,
-    routesJson: JSON.stringify(demoRouteTable(server.url)),
+    routesJson: JSON.stringify(demoRouteTable(server.url, { onboarding: options.onboarding })),
     lines: [
       `demo app on ${server.url}, behind the gateway (no GATEWAY_ROUTES set): open ${gateway}/ and sign up`,
       `mail the gateway sends (verification codes, reset links) is shown at ${gateway}/dev/mail`,

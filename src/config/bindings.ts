@@ -37,6 +37,8 @@ export type Bindings = {
   ONBOARDING_URL?: string;
   /** issue 16: "true" serves the API reference at /auth/docs in production too. */
   API_DOCS?: string;
+  /** issue 15 (finishing): days delivery-log rows are kept (default 90). */
+  DELIVERY_LOG_RETENTION_DAYS?: string;
   APP_URL?: string;
   MAIL_PROVIDER?: string;
   MAIL_HTTP_URL?: string;

@@ -114,6 +114,7 @@ export function loadConfig(bindings: Bindings): Config {
     onboarding,
     notificationRetentionDays: env.NOTIFICATION_RETENTION_DAYS,
     apiDocs: env.API_DOCS ?? env.ENVIRONMENT !== "production",
+    deliveryLogRetentionDays: env.DELIVERY_LOG_RETENTION_DAYS,
   };
   cache.set(bindings, config);
   return config;

@@ -49,6 +49,8 @@ export const DEFAULT_CONFIG = {
   onboardingUrl: "/onboarding",
   // issue 15: notifications
   notificationRetentionDays: 90,
+  // issue 15: finishing (delivery-log retention)
+  deliveryLogRetentionDays: 90,
 } as const;
 
 export const envSchema = z
@@ -172,6 +174,8 @@ export const envSchema = z
     NOTIFICATION_RETENTION_DAYS: positiveInteger.max(3650).default(DEFAULT_CONFIG.notificationRetentionDays),
     // issue 16: the API reference page at /auth/docs; unset: served outside production only.
     API_DOCS: booleanString.optional(),
+    // issue 15: finishing. Delivery-log rows older than this are purged by the scheduled cleanup.
+    DELIVERY_LOG_RETENTION_DAYS: positiveInteger.max(3650).default(DEFAULT_CONFIG.deliveryLogRetentionDays),
     AUTH_KV: z.custom<KVNamespace>((value) => typeof value === "object" && value !== null && "get" in value, {
       error: "binding is missing (a KV namespace, see wrangler.toml)",
     }),
@@ -289,4 +293,6 @@ export type Config = {
   notificationRetentionDays: number;
   /** issue 16: serve the API reference page at /auth/docs (API_DOCS; default: outside production). */
   apiDocs: boolean;
+  /** issue 15: DELIVERY_LOG_RETENTION_DAYS, how long delivery-log rows are kept. */
+  deliveryLogRetentionDays: number;
 };

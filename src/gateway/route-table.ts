@@ -14,6 +14,8 @@ export const RESERVED_PATH_PREFIXES = [
   "/dev/outbox",
   "/dev/mail",
   "/dev/ping",
+  // issue 15: the hosted onboarding page (ui/onboarding).
+  "/onboarding",
 ] as const;
 
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000;

@@ -14,6 +14,7 @@ import { devMailRoutes } from "./dev-mail/routes.tsx";
 import { forgotPasswordRoutes } from "./forgot-password/routes.tsx";
 import { invitationPageRoutes } from "./invitations/routes.tsx";
 import { linkRoutes } from "./link/routes.tsx";
+import { onboardingPageRoutes } from "./onboarding/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
 import { reauthenticateRoutes } from "./reauthenticate/routes.tsx";
 import { resetPasswordRoutes } from "./reset-password/routes.tsx";
@@ -43,7 +44,8 @@ const pages = new Hono<AppEnv>()
   .route("/", reauthenticateRoutes)
   .route("/", linkRoutes)
   .route("/", invitationPageRoutes)
-  .route("/", adminConsoleRoutes);
+  .route("/", adminConsoleRoutes)
+  .route("/", onboardingPageRoutes);
 
 /**
  * pageSecurity on the pages' own paths, mounted before the /auth/* body-limit and CSRF middleware so

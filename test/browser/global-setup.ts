@@ -28,6 +28,12 @@ declare module "vitest" {
   }
 }
 
+/** The onboarding the browser tests' gateway runs: a form step, then a step that needs a verified email. */
+export const BROWSER_ONBOARDING_STEPS = [
+  { key: "about", title: "About you", fields: [{ name: "company", label: "Company", required: true }] },
+  { key: "welcome", title: "Welcome", requires: "email" },
+];
+
 /** The local OpenID provider's OAUTH_PROVIDERS entry. */
 const OAUTH_PROVIDER = { id: "test-op", displayName: "Test OP", clientId: "portcullis-browser" };
 
@@ -79,6 +85,8 @@ export default async function setup(project: TestProject) {
     GATEWAY_ROUTES: "",
     OAUTH_PROVIDERS: JSON.stringify(oauthProviders),
     TEST_OP_CLIENT_SECRET: clientSecret,
+    // Issue 15: onboarding on, so the demo also has a requireOnboarding route (test/browser/onboarding.test.ts).
+    ONBOARDING_STEPS: JSON.stringify(BROWSER_ONBOARDING_STEPS),
   });
   try {
     const [health, chromiumPath] = await Promise.all([

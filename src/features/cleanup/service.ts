@@ -1,6 +1,8 @@
 // Scheduled cleanup: deletes what can no longer be used, in bounded batches so one run never holds
 // long locks or runs past the Worker's limits. Each pass returns how many rows it removed.
+import { DEFAULT_CONFIG } from "../../config/schema.ts";
 import type { Database } from "../../db/client.ts";
+import { WEBHOOK_TOLERANCE_SECONDS } from "../delivery/signature.ts";
 
 export const CLEANUP_BATCH_SIZE = 500;
 /** Ended sessions (and their refresh tokens) stay this long for the user's session history. */
@@ -12,8 +14,23 @@ const COUNTER_RETENTION_DAYS = 7;
 /** Answered, revoked or expired invitations stay this long, so owners see what became of them. */
 const INVITATION_RETENTION_DAYS = 30;
 
+/**
+ * Webhook event ids serve only to refuse a replay, and an event older than the signature's window is
+ * refused by its timestamp anyway: kept for twice that window (10 minutes, as the webhook route's own
+ * pruning keeps them), which also covers a sender's clock running ahead.
+ */
+export const WEBHOOK_EVENT_RETENTION_SECONDS = 2 * WEBHOOK_TOLERANCE_SECONDS;
+
 export type CleanupReport = Record<
-  "verificationCodes" | "refreshTokens" | "sessions" | "counters" | "outbox" | "challenges" | "invitations",
+  | "verificationCodes"
+  | "refreshTokens"
+  | "sessions"
+  | "counters"
+  | "outbox"
+  | "challenges"
+  | "invitations"
+  | "deliveryLog"
+  | "webhookEvents",
   number
 >;
 
@@ -28,9 +45,16 @@ async function deleteBatch(db: Database, table: string, where: string, now: Date
 /** Runs each purge in batches until it has nothing left or `maxBatches` per kind is reached. */
 export async function purgeExpired(
   db: Database,
-  options: { now: Date; lockoutFailures: number; maxBatches?: number },
+  options: {
+    now: Date;
+    lockoutFailures: number;
+    maxBatches?: number;
+    /** @default DEFAULT_CONFIG.deliveryLogRetentionDays (DELIVERY_LOG_RETENTION_DAYS) */
+    deliveryLogRetentionDays?: number;
+  },
 ): Promise<CleanupReport> {
   const maxBatches = options.maxBatches ?? 20;
+  const deliveryLogDays = Math.trunc(options.deliveryLogRetentionDays ?? DEFAULT_CONFIG.deliveryLogRetentionDays);
   const purges: Array<[keyof CleanupReport, string, string]> = [
     ["verificationCodes", "verification_codes", "expires_at < $1 OR consumed_at < $1 - interval '1 day'"],
     ["refreshTokens", "refresh_tokens", "expires_at < $1 - interval '1 day'"],
@@ -56,6 +80,12 @@ export async function purgeExpired(
         .map((column) => `${column} < $1 - interval '${INVITATION_RETENTION_DAYS} days'`)
         .join(" OR "),
     ],
+    ["deliveryLog", "delivery_log", `created_at < $1 - interval '${deliveryLogDays} days'`],
+    [
+      "webhookEvents",
+      "delivery_webhook_events",
+      `received_at < $1 - interval '${WEBHOOK_EVENT_RETENTION_SECONDS} seconds'`,
+    ],
   ];
   const report: CleanupReport = {
     verificationCodes: 0,
@@ -65,6 +95,8 @@ export async function purgeExpired(
     outbox: 0,
     challenges: 0,
     invitations: 0,
+    deliveryLog: 0,
+    webhookEvents: 0,
   };
   for (const [name, table, where] of purges) {
     for (let batch = 0; batch < maxBatches; batch++) {

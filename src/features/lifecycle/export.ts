@@ -18,6 +18,16 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
       image: true,
       username: true,
       preferences: { select: { theme: true, locale: true, timeZone: true } },
+      onboarding: {
+        select: {
+          currentStep: true,
+          completedSteps: true,
+          data: true,
+          completedAt: true,
+          createdAt: true,
+          updatedAt: true,
+        },
+      },
       phoneNumber: true,
       phoneVerifiedAt: true,
       status: true,
@@ -131,6 +141,17 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
       createdAt: iso(user.createdAt),
       updatedAt: iso(user.updatedAt),
     },
+    // issue 15: the onboarding session as stored (steps done, each step's data, completion); null if never started.
+    onboarding: user.onboarding
+      ? {
+          startedAt: iso(user.onboarding.createdAt),
+          updatedAt: iso(user.onboarding.updatedAt),
+          currentStep: user.onboarding.currentStep,
+          completedSteps: user.onboarding.completedSteps,
+          data: user.onboarding.data,
+          completedAt: iso(user.onboarding.completedAt),
+        }
+      : null,
     email: { address: user.email, verifiedAt: iso(user.emailVerifiedAt) },
     phone: user.phoneNumber ? { number: user.phoneNumber, verifiedAt: iso(user.phoneVerifiedAt) } : null,
     signInMethods: user.accounts.map((a) => ({

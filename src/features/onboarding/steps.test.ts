@@ -50,10 +50,61 @@ describe("ONBOARDING_STEPS", () => {
     ["an unknown verification", '[{"key":"a","requires":"fax"}]', /ONBOARDING_STEPS\.0\.requires/],
     ["a huge data limit", '[{"key":"a","maxDataBytes":1000000}]', /ONBOARDING_STEPS\.0\.maxDataBytes must be/],
     ["an unknown field", '[{"key":"a","optional":true}]', /ONBOARDING_STEPS\.0/],
+    [
+      "a field with a bad name",
+      '[{"key":"a","fields":[{"name":"Bad Name","label":"x"}]}]',
+      /ONBOARDING_STEPS\.0\.fields\.0\.name/,
+    ],
+    [
+      "a field named return_to",
+      '[{"key":"a","fields":[{"name":"return_to","label":"x"}]}]',
+      /fields\.0\.name is reserved/,
+    ],
+    ["a field of unknown type", '[{"key":"a","fields":[{"name":"x","label":"x","type":"file"}]}]', /fields\.0\.type/],
+    ["a field without a label", '[{"key":"a","fields":[{"name":"x"}]}]', /fields\.0\.label/],
+    [
+      "a field twice",
+      '[{"key":"a","fields":[{"name":"x","label":"x"},{"name":"x","label":"y"}]}]',
+      /fields\.1\.name is used twice/,
+    ],
+    [
+      "a field longer than the step",
+      '[{"key":"a","maxDataBytes":10,"fields":[{"name":"x","label":"x","maxLength":11}]}]',
+      /fields\.0\.maxLength must not exceed maxDataBytes/,
+    ],
+    [
+      "an unknown field property",
+      '[{"key":"a","fields":[{"name":"x","label":"x","html":"<b>"}]}]',
+      /ONBOARDING_STEPS\.0\.fields\.0/,
+    ],
     ["too many steps", JSON.stringify(Array.from({ length: 33 }, (_, i) => ({ key: `s${i}` }))), /at most 32 steps/],
   ])("refuses %s, naming the variable", (_, value, message) => {
     expect(() => load({ ONBOARDING_STEPS: value })).toThrow(ConfigError);
     expect(() => load({ ONBOARDING_STEPS: value })).toThrow(message);
+  });
+});
+
+describe("ONBOARDING_STEPS fields (the hosted page's forms)", () => {
+  it("parses a step's title and fields with their defaults", () => {
+    const steps = load({
+      ONBOARDING_STEPS: JSON.stringify([
+        { key: "about", title: "About you", fields: [{ name: "company", label: "Company", required: true }] },
+        { key: "terms", fields: [{ name: "ok", label: "I agree", type: "checkbox", maxLength: 5 }] },
+      ]),
+    }).onboarding?.steps;
+    expect(steps).toEqual([
+      {
+        key: "about",
+        title: "About you",
+        maxDataBytes: 4096,
+        fields: [{ name: "company", label: "Company", type: "text", required: true }],
+      },
+      {
+        key: "terms",
+        maxDataBytes: 4096,
+        fields: [{ name: "ok", label: "I agree", type: "checkbox", required: false, maxLength: 5 }],
+      },
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 // The "Sign-in methods" section: linked provider accounts (provider, email, linked, last used) with an
 // Unlink form each, and a "Link <Provider>" link for every configured provider not linked yet.
 import { type ProviderChoice, providerStartHref } from "../components/provider-links.tsx";
+import { Time } from "../components/time.tsx";
 import type { View } from "../view.ts";
 import { SECURITY_PATH } from "./guard.ts";
 
@@ -14,10 +15,6 @@ export type IdentityRow = {
 
 /** The unlink form's action for one identity. */
 export const unlinkPath = (identityId: string) => `${SECURITY_PATH}/identities/${identityId}/unlink`;
-
-function formatDate(view: View, iso: string): string {
-  return new Intl.DateTimeFormat(view.t.locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
-}
 
 export function IdentitiesSection(props: { view: View; identities: IdentityRow[]; linkable: ProviderChoice[] }) {
   const { view, identities, linkable } = props;
@@ -47,15 +44,9 @@ export function IdentitiesSection(props: { view: View; identities: IdentityRow[]
                 <th scope="row">{identity.provider}</th>
                 <td>{identity.email ?? ""}</td>
                 <td>
-                  <time datetime={identity.linkedAt}>{formatDate(view, identity.linkedAt)}</time>
+                  <Time view={view} at={identity.linkedAt} dateOnly />
                 </td>
-                <td>
-                  {identity.lastUsedAt ? (
-                    <time datetime={identity.lastUsedAt}>{formatDate(view, identity.lastUsedAt)}</time>
-                  ) : (
-                    s.neverUsed
-                  )}
-                </td>
+                <td>{identity.lastUsedAt ? <Time view={view} at={identity.lastUsedAt} dateOnly /> : s.neverUsed}</td>
                 <td>
                   <form method="post" action={unlinkPath(identity.id)}>
                     <button type="submit" class="danger" aria-label={s.unlinkLabel(identity.provider)}>

@@ -1,6 +1,7 @@
 // The passkeys section: the list (name, added, last used) with rename and remove, and the add form the
 // passkey script drives (registration ceremony into an ordinary form POST).
 import { Field, type FormState } from "../components/form.tsx";
+import { Time } from "../components/time.tsx";
 import type { View } from "../view.ts";
 import { REAUTHENTICATE_LOCATION, SECURITY_PATH } from "./guard.ts";
 
@@ -10,10 +11,6 @@ export const PASSKEY_OPTIONS_PATH = `${SECURITY_PATH}/passkeys/options`;
 
 /** The id of a passkey's rename input (and the key of its error in FormState.errors). */
 export const renameFieldId = (passkeyId: string) => `passkey-name-${passkeyId}`;
-
-function formatDate(view: View, iso: string): string {
-  return new Intl.DateTimeFormat(view.t.locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
-}
 
 export function PasskeysSection(props: { view: View; passkeys: PasskeyRow[]; stepUp: boolean; state: FormState }) {
   const { view, passkeys, stepUp, state } = props;
@@ -65,15 +62,9 @@ function PasskeyItem({ view, passkey, state }: { view: View; passkey: PasskeyRow
     <tr data-passkey-id={passkey.id}>
       <th scope="row">{passkey.name}</th>
       <td>
-        <time datetime={passkey.createdAt}>{formatDate(view, passkey.createdAt)}</time>
+        <Time view={view} at={passkey.createdAt} dateOnly />
       </td>
-      <td>
-        {passkey.lastUsedAt ? (
-          <time datetime={passkey.lastUsedAt}>{formatDate(view, passkey.lastUsedAt)}</time>
-        ) : (
-          s.passkeyNeverUsed
-        )}
-      </td>
+      <td>{passkey.lastUsedAt ? <Time view={view} at={passkey.lastUsedAt} dateOnly /> : s.passkeyNeverUsed}</td>
       <td>
         <form method="post" action={`${SECURITY_PATH}/passkeys/${passkey.id}/rename`} novalidate>
           {error ? (

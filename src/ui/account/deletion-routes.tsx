@@ -9,6 +9,7 @@ import { clientInfo } from "../../http/auth-context.ts";
 import { clearSessionCookies } from "../../http/cookies.ts";
 import { stepUpError } from "../account-security/guard.ts";
 import { Field, type FormState } from "../components/form.tsx";
+import { formatDateTime } from "../components/time.tsx";
 import { readForm } from "../form-body.ts";
 import { type PageOptions, renderPage } from "../render.tsx";
 import type { View } from "../view.ts";
@@ -79,11 +80,11 @@ export const accountDeletionRoutes = new Hono<AppEnv>()
     // Not active any more (deleted in another tab): its sessions are gone, so the page session was too.
     if (result.kind !== "deleted") return c.redirect("/auth/sign-in", 303);
     clearSessionCookies(c);
-    const date = result.scrubOn.toISOString().slice(0, 10);
+    const scrubOn = result.scrubOn;
     return renderPage(c, { title: ({ t }) => t.account.deletion.deletedTitle }, (view) => (
       <div class="card">
         <h1>{view.t.account.deletion.deletedTitle}</h1>
-        <p id="deleted-notice">{view.t.account.deletion.deleted(date)}</p>
+        <p id="deleted-notice">{view.t.account.deletion.deleted(formatDateTime(view, scrubOn))}</p>
         <p>
           <a href="/auth/forgot-password">{view.t.account.deletion.resetLink}</a>
         </p>

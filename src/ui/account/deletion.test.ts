@@ -48,8 +48,11 @@ describe("the account page's data and deletion section", () => {
     const done = await submitForm(client, DELETION, { confirm: "DELETE" });
     expect(done.status).toBe(200);
     const page = await readPage(done);
-    const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    expect(page.html).toContain(date);
+    // Shown in the user's time zone (none set: UTC), as every hosted page's times are.
+    const scrubOn = new Date(Date.now() + 30 * 86_400_000);
+    const day = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+    expect(page.text).toContain(`erased on ${day.format(scrubOn)}`);
+    expect(page.text).toMatch(/UTC\. Changed your mind/);
     expect(page.html).toContain('href="/auth/forgot-password"');
     expect(await ctx.count("users", "email = $1 AND status = 'DELETED'", [email])).toBe(1);
     expect(client.cookies.has("__Host-portcullis_at")).toBe(false);

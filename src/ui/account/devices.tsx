@@ -1,6 +1,7 @@
 // The overview's sessions-and-devices table (revoke one, revoke the others) and recent sign-in activity.
 import { type LoginHistoryEntry, presentLoginHistoryEntry } from "../../features/history/repository.ts";
 import { ErrorSummary, type FormState, PostForm } from "../components/form.tsx";
+import { Time } from "../components/time.tsx";
 import { HistoryTable } from "../history/history-table.tsx";
 import type { View } from "../view.ts";
 import type { AccountSessionRow } from "./overview.tsx";
@@ -47,8 +48,12 @@ export function SessionsSection({
                   {device}
                   {session.current ? <strong class="current-session"> ({t.account.sessions.current})</strong> : null}
                 </td>
-                <td>{t.account.at(session.createdAt)}</td>
-                <td>{t.account.at(session.lastSeenAt)}</td>
+                <td>
+                  <Time view={view} at={session.createdAt} />
+                </td>
+                <td>
+                  <Time view={view} at={session.lastSeenAt} />
+                </td>
                 <td>
                   {session.current ? null : (
                     <PostForm action="/auth/account/sessions/revoke">

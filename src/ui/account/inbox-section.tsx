@@ -2,6 +2,7 @@
 // per unread item and one to mark all read; plain forms, Origin-checked like every page POST.
 import type { NotificationView } from "../../features/notifications/repository.ts";
 import { PostForm } from "../components/form.tsx";
+import { Time } from "../components/time.tsx";
 import type { View } from "../view.ts";
 
 export const INBOX_PATH = "/auth/account/notifications";
@@ -29,7 +30,7 @@ export function InboxSection({
               <li data-notification-id={item.id} data-unread={item.readAt === null ? "true" : "false"}>
                 {item.readAt === null ? <strong>{`${t.unreadMark}: `}</strong> : null}
                 {t.titles[item.type](item.data)}{" "}
-                <time datetime={item.createdAt}>{item.createdAt.slice(0, 16).replace("T", " ")} UTC</time>
+                <Time view={view} at={item.createdAt} />
                 {item.readAt === null ? (
                   <PostForm action={`${INBOX_PATH}/${item.id}/read`}>
                     <button type="submit" id={`read-${item.id}`}>

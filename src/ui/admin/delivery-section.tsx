@@ -1,8 +1,9 @@
 // issue 15: a user's delivery log on the console's user page: what was sent, how it went, why not.
 import type { PresentedUserDetail } from "../../features/admin/present.ts";
+import { formatDateTime, Time } from "../components/time.tsx";
 import type { View } from "../view.ts";
 
-const at = (view: View, iso: string) => view.t.account.at(new Date(iso));
+const at = formatDateTime;
 
 export function DeliverySection({ view, user }: { view: View; user: PresentedUserDetail }) {
   const d = view.t.delivery.admin;
@@ -28,7 +29,7 @@ export function DeliverySection({ view, user }: { view: View; user: PresentedUse
             {user.deliveries.map((entry) => (
               <tr data-delivery-id={entry.id} data-delivery-status={entry.status}>
                 <td>
-                  <time datetime={entry.createdAt}>{at(view, entry.createdAt)}</time>
+                  <Time view={view} at={entry.createdAt} />
                 </td>
                 <td>{entry.channel}</td>
                 <td>{entry.template}</td>

@@ -2,6 +2,7 @@
 // activity, and the forms that disable, enable, sign out, send a reset link, grant or remove roles and delete.
 import type { PresentedUserDetail } from "../../features/admin/present.ts";
 import { ErrorSummary, type FormState, Notice, PostForm } from "../components/form.tsx";
+import { formatDateTime, Time } from "../components/time.tsx";
 import type { View } from "../view.ts";
 import { DeletionSection } from "./deletion-section.tsx";
 import { DeliverySection } from "./delivery-section.tsx";
@@ -17,7 +18,7 @@ export type UserPageProps = {
   state: FormState;
 };
 
-const at = (view: View, iso: string) => view.t.account.at(new Date(iso));
+const at = formatDateTime;
 
 function ProfileList({ view, user }: { view: View; user: PresentedUserDetail }) {
   const f = view.t.admin.fields;
@@ -60,8 +61,12 @@ function SessionsTable({ view, user }: { view: View; user: PresentedUserDetail }
       <tbody>
         {user.sessions.map((session) => (
           <tr data-session-id={session.id}>
-            <td>{at(view, session.createdAt)}</td>
-            <td>{at(view, session.lastSeenAt)}</td>
+            <td>
+              <Time view={view} at={session.createdAt} />
+            </td>
+            <td>
+              <Time view={view} at={session.lastSeenAt} />
+            </td>
             <td>{session.userAgent ?? a.fields.none}</td>
             <td>
               {session.active ? (

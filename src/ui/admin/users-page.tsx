@@ -1,5 +1,6 @@
 // The console's users list: a search form (email or name, status) and a next-page link.
 import { ErrorSummary, type FormState, Notice } from "../components/form.tsx";
+import { Time } from "../components/time.tsx";
 import type { View } from "../view.ts";
 import { CONSOLE_PATH, userPagePath } from "./guard.tsx";
 
@@ -65,7 +66,9 @@ export function UsersPage({ view, users, query, nextPath, notice, state }: Users
                 </td>
                 <td>{user.name ?? a.fields.none}</td>
                 <td data-status={user.status}>{a.statuses[user.status] ?? user.status}</td>
-                <td>{t.account.at(user.createdAt)}</td>
+                <td>
+                  <Time view={view} at={user.createdAt} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -23,6 +23,7 @@ label{display:block;font-weight:600;margin:0 0 .25rem}
 .field{margin:0 0 1rem}.hint{color:var(--muted);font-size:.9rem;margin:.1rem 0 .35rem}
 input[type=text],input[type=email],input[type=password],input[type=tel],input:not([type]){width:100%;padding:.6rem .7rem;font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:.45rem}
 input[aria-invalid=true]{border-color:var(--error);border-width:2px}
+textarea{width:100%;min-height:6rem;padding:.6rem .7rem;font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:.45rem}.check{display:flex;gap:.5rem;align-items:flex-start}
 .field-error{color:var(--error);font-weight:600;margin:.25rem 0}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.6rem 1.1rem;border-radius:.45rem;border:1px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer;text-decoration:none}

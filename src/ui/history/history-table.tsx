@@ -1,6 +1,7 @@
 // issue 15: the login history table, shared by the account overview and the admin user view.
 import type { PresentedLoginHistoryEntry } from "../../features/history/repository.ts";
 import { describeUserAgent } from "../account/user-agent.ts";
+import { Time } from "../components/time.tsx";
 import type { View } from "../view.ts";
 
 function methodLabel(view: View, entry: PresentedLoginHistoryEntry): string {
@@ -38,7 +39,9 @@ export function HistoryTable({ view, entries }: { view: View; entries: Presented
             data-method={entry.method ?? ""}
             data-duration={entry.durationMinutes ?? ""}
           >
-            <td>{t.account.at(new Date(entry.at))}</td>
+            <td>
+              <Time view={view} at={entry.at} />
+            </td>
             <td>{entry.success ? t.account.activity.succeeded : t.account.activity.failed}</td>
             <td>{methodLabel(view, entry)}</td>
             <td title={entry.userAgent ?? ""}>{deviceName(view, entry.userAgent)}</td>

@@ -2,6 +2,7 @@
 // file with the same keys (typed as Messages), registered in ./index.ts.
 import { adminEn } from "./admin-en.ts";
 import { deliveryEn } from "./delivery-en.ts";
+import { onboardingPageEn } from "./finish15-en.ts";
 import { historyEn } from "./history-en.ts";
 import { notificationsEn } from "./notifications-en.ts";
 import { openapiEn } from "./openapi-en.ts";
@@ -299,7 +300,7 @@ export const en = {
         "You are the last platform administrator who can sign in. Grant the role to someone else before you delete your account.",
       deletedTitle: "Your account was deleted",
       deleted: (date: string) =>
-        `You are signed out everywhere. Your personal data will be erased on ${date} (UTC). Changed your mind? Reset your password before then to keep your account.`,
+        `You are signed out everywhere. Your personal data will be erased on ${date}. Changed your mind? Reset your password before then to keep your account.`,
       resetLink: "Reset your password",
     },
     sessions: {
@@ -338,8 +339,6 @@ export const en = {
     unknownDevice: "Unknown device",
     deviceOn: (browser: string | null, os: string | null) =>
       `${browser ?? "A browser"} on ${os ?? "an unknown system"}`,
-    /** A timestamp, in UTC so every reader sees the same thing. */
-    at: (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`,
   },
   accountSecurity: {
     title: "Security",
@@ -538,6 +537,7 @@ export const en = {
   history: historyEn,
   notifications: notificationsEn,
   apiDocs: openapiEn,
+  onboarding: onboardingPageEn,
 };
 
 export type Messages = typeof en;

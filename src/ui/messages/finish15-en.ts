@@ -1,0 +1,36 @@
+// issue 15 (finishing): the hosted onboarding page's English messages (the `onboarding` part of en.ts).
+export const onboardingPageEn = {
+  title: "Set up your account",
+  intro: "A few steps before you start. Your answers are saved after each step.",
+  stepsHeading: "Steps",
+  status: { completed: "Done", current: "Current step", pending: "Not started" } as Record<string, string>,
+  verificationHeading: "Verification",
+  email: "Email address",
+  phone: "Phone number",
+  verified: "Verified",
+  unverified: "Not verified",
+  needs: { email: "Needs a verified email address.", phone: "Needs a verified phone number." } as Record<
+    string,
+    string
+  >,
+  verifyEmail: "Verify your email address",
+  verifyPhone: "Verify your phone number",
+  save: "Save and continue",
+  confirm: "Continue",
+  finishHeading: "All steps are done",
+  finishIntro: "Finish to start using the app.",
+  finish: "Finish",
+  completedHeading: "You are all set",
+  completedIntro: "Your onboarding is complete.",
+  continue: "Continue",
+  fieldRequired: (label: string) => `${label}: this is required.`,
+  fieldTooLong: (label: string, max: number) => `${label}: at most ${max} characters.`,
+  tooLarge: "Your answers for this step are too long. Shorten them and try again.",
+  outOfOrder: (step: string) => `Finish the step "${step}" first.`,
+  outOfOrderDone: "Every step is already done.",
+  verificationRequired: {
+    email: "Verify your email address before this step.",
+    phone: "Verify your phone number before this step.",
+  } as Record<string, string>,
+  incomplete: "Finish every step first.",
+};
