@@ -29,8 +29,7 @@ export function InboxSection({
             {inbox.notifications.map((item) => (
               <li data-notification-id={item.id} data-unread={item.readAt === null ? "true" : "false"}>
                 {item.readAt === null ? <strong>{`${t.unreadMark}: `}</strong> : null}
-                {t.titles[item.type](item.data)}{" "}
-                <Time view={view} at={item.createdAt} />
+                {t.titles[item.type](item.data)} <Time view={view} at={item.createdAt} />
                 {item.readAt === null ? (
                   <PostForm action={`${INBOX_PATH}/${item.id}/read`}>
                     <button type="submit" id={`read-${item.id}`}>
