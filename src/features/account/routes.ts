@@ -23,7 +23,7 @@ import {
   type PasswordProblem,
 } from "./password-policy.ts";
 import { DisplayName } from "./schemas.ts";
-import { type AccountDeps, changePassword, signUp } from "./service.ts";
+import { changePassword, signUp } from "./service.ts";
 import { sendSignUpMail } from "./sign-up-mail.ts";
 
 const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
