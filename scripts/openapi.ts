@@ -29,7 +29,8 @@ if (process.argv.includes("--check")) {
       return true; // Missing counts as stale.
     }
   });
-  for (const { path } of stale) console.error(`openapi: ${path} is stale; run \`npm run openapi\` and commit the result`);
+  for (const { path } of stale)
+    console.error(`openapi: ${path} is stale; run \`npm run openapi\` and commit the result`);
   if (stale.length > 0) process.exit(1);
   console.log(`openapi: ${outputs.map(({ path }) => path).join(" and ")} are current`);
 } else {

@@ -72,7 +72,12 @@ export function createBearerSession(options: BearerFetchOptions): BearerSession 
     }
     if (request.method === "GET" || !response.ok || !path.startsWith("/auth/")) return;
     if (!response.headers.get("content-type")?.includes("application/json")) return;
-    const delivered = deliveredTokensIn(await response.clone().json().catch(() => undefined));
+    const delivered = deliveredTokensIn(
+      await response
+        .clone()
+        .json()
+        .catch(() => undefined),
+    );
     if (delivered) held = mergeTokens(held, delivered);
   }
 

@@ -54,7 +54,11 @@ function typedClient(baseUrl: URL, send: FetchLike): PortcullisClient {
 /** A client for browser code on the gateway's origin: the session is in its HttpOnly cookies. */
 export function createCookieClient(options: CommonClientOptions = {}): PortcullisClient {
   const base = parseBaseUrl(options.baseUrl ?? "");
-  const send = createCookieSend({ base, fetch: options.fetch ?? platformFetch, onSessionEnded: options.onSessionEnded });
+  const send = createCookieSend({
+    base,
+    fetch: options.fetch ?? platformFetch,
+    onSessionEnded: options.onSessionEnded,
+  });
   return typedClient(base, send);
 }
 

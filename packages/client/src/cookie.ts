@@ -3,9 +3,10 @@
 // Origin / Sec-Fetch-Site (src/http/csrf.ts), which no script can forge, so the page must be served by
 // the gateway's origin or one listed in TRUSTED_ORIGINS. On a 401 `unauthenticated` the refresh cookie is
 // exchanged once (shared by concurrent calls) and the call retried once.
+
+import type { SessionEndedError } from "./errors.ts";
 import { apiUrl, gatewayPath, NO_REFRESH_PATHS } from "./gateway-url.ts";
 import { type FetchLike, isUnauthenticated, sendRefresh, singleFlight } from "./refresh.ts";
-import type { SessionEndedError } from "./errors.ts";
 
 export type CookieFetchOptions = {
   base: URL;
@@ -13,9 +14,12 @@ export type CookieFetchOptions = {
   onSessionEnded?: (error: SessionEndedError) => void;
 };
 
-/** `request` with the browser's cookies for the gateway (where the platform knows credentials modes). */
+// Browsers' RequestInit has `credentials`; the Workers types (which also typecheck this file) do not.
+const INCLUDE_CREDENTIALS = { credentials: "include" } as RequestInit;
+
+/** `request` with the browser's cookies for the gateway. */
 function withCredentials(request: Request): Request {
-  return new Request(request, { credentials: "include" });
+  return new Request(request, INCLUDE_CREDENTIALS);
 }
 
 /** The cookie-mode `send` of one client. */

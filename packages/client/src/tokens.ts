@@ -33,7 +33,8 @@ export function deliveredTokensIn(body: unknown): DeliveredTokens | undefined {
   return {
     accessToken: candidate.accessToken,
     refreshToken: typeof candidate.refreshToken === "string" ? candidate.refreshToken : undefined,
-    accessTokenExpiresAt: typeof candidate.accessTokenExpiresAt === "string" ? candidate.accessTokenExpiresAt : undefined,
+    accessTokenExpiresAt:
+      typeof candidate.accessTokenExpiresAt === "string" ? candidate.accessTokenExpiresAt : undefined,
   };
 }
 

@@ -1,7 +1,13 @@
 // Bearer mode against the real Worker: tokens from a sign-in answer, automatic refresh before expiry and
 // on a 401, one shared refresh for concurrent calls, the single-successor retry, and reuse → typed error.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type AuthTestContext, STRONG_PASSWORD, setUpAuthTest, signUpApi, uniqueEmail } from "../../../test/helpers/auth.ts";
+import {
+  type AuthTestContext,
+  STRONG_PASSWORD,
+  setUpAuthTest,
+  signUpApi,
+  uniqueEmail,
+} from "../../../test/helpers/auth.ts";
 import { createBearerClient, SessionEndedError } from "../src/index.ts";
 import { apiFetch, GATEWAY } from "./support/worker-fetch.ts";
 
@@ -188,7 +194,10 @@ describe("bearer mode", () => {
     });
     await spy.fetch("https://elsewhere.example/api");
     await spy.fetch(`${GATEWAY}/auth/verify`);
-    expect(seen.map((request) => request.headers.get("authorization"))).toEqual([null, `Bearer ${session.accessToken}`]);
+    expect(seen.map((request) => request.headers.get("authorization"))).toEqual([
+      null,
+      `Bearer ${session.accessToken}`,
+    ]);
     expect(client.tokens()?.accessToken).toBe(session.accessToken);
   });
 });

@@ -55,7 +55,8 @@ export function apiFetch(worker: WorkerClient): CountingFetch {
  * A browser's fetch: a cookie jar for the gateway, and the Origin header a browser adds to unsafe
  * requests (`origin`; null for a browser that sends neither Origin nor Fetch Metadata).
  */
-export function browserFetch(worker: WorkerClient, origin: string | null = GATEWAY) {
+export function browserFetch(worker: WorkerClient, initialOrigin: string | null = GATEWAY) {
+  let origin = initialOrigin;
   const jar = new Map<string, string>();
   const fetch = countingFetch(worker, {
     before: (request) => {
@@ -73,5 +74,9 @@ export function browserFetch(worker: WorkerClient, origin: string | null = GATEW
       }
     },
   });
-  return { fetch, jar };
+  /** From now on, requests come from `next` (a page of another site; null: no Origin, no Fetch Metadata). */
+  const moveTo = (next: string | null) => {
+    origin = next;
+  };
+  return { fetch, jar, moveTo };
 }
