@@ -24,10 +24,12 @@ export const DeliveryWebhookHeaders = z.object({
     .meta({ description: "When the provider signed the request, in Unix seconds (at most 5 minutes old)." }),
   "X-Portcullis-Signature": z.string().meta({
     description:
-      'Comma-separated `v1=<64 hex digits>` (up to 4 are read): HMAC-SHA-256 of `<timestamp>.<raw body>` under a configured secret.',
+      "Comma-separated `v1=<64 hex digits>` (up to 4 are read): HMAC-SHA-256 of `<timestamp>.<raw body>` under a configured secret.",
   }),
 });
 
 export const DeliveryWebhookResponse = z.object({
-  received: z.literal(true).meta({ description: "Also for an unknown message: the route tells nothing about addresses." }),
+  received: z
+    .literal(true)
+    .meta({ description: "Also for an unknown message: the route tells nothing about addresses." }),
 });
