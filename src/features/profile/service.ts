@@ -2,7 +2,6 @@
 // changed (never their values), in one transaction with the write.
 import type { Database } from "../../db/client.ts";
 import { recordAuditEvent } from "../audit/service.ts";
-import { incrementMembershipEpoch, publishMembershipEpoch } from "../tenancy/epoch.ts";
 import {
   applyChannelsPatch,
   channelsFromStored,
@@ -11,6 +10,7 @@ import {
   storedFromChannels,
 } from "../notifications/channels.ts";
 import type { ClientInfo } from "../session/service.ts";
+import { incrementMembershipEpoch, publishMembershipEpoch } from "../tenancy/epoch.ts";
 import type { PreferencesPatch, ProfilePatch, Theme } from "./schemas.ts";
 
 export type Profile = { name: string | null; username: string | null; avatarUrl: string | null };
@@ -69,7 +69,8 @@ export async function updateProfile(
   input: { userId: string; patch: ProfilePatch; client: ClientInfo },
 ): Promise<ProfileUpdate> {
   const result = await writeProfile(deps.db, input);
-  if (result.kind === "ok" && result.epoch !== undefined) await publishMembershipEpoch(deps, input.userId, result.epoch);
+  if (result.kind === "ok" && result.epoch !== undefined)
+    await publishMembershipEpoch(deps, input.userId, result.epoch);
   return result.kind === "ok" ? { kind: "ok", profile: result.profile, changed: result.changed } : result;
 }
 
