@@ -120,6 +120,28 @@ describe("lifting the mark", () => {
     expect(await resetMails(email)).toBe(1);
   });
 
+  it("a late report on a message sent before the address was verified again does not mark it again", async () => {
+    const { client, email, userId } = await reportedUser();
+    const signupMail = await lastDelivery(ctx, userId, "email_verification");
+    expect((await submitForm(client, "/auth/verify-email/resend", { email })).status).toBe(303);
+    const [mail] = (await outboxFor(ctx.worker, email)).filter((message) => message.template === "email_verification");
+    expect((await client.request("/auth/email/verify", { json: { code: codeIn(mail?.text ?? null) } })).status).toBe(
+      200,
+    );
+    expect(await markOf(userId)).toEqual({ marked: false, reason: null });
+    // The provider's complaint about the first (signup) mail arrives only now, with a fresh event id.
+    const late = await postWebhook(ctx, {
+      id: crypto.randomUUID(),
+      message_id: signupMail.provider_message_id,
+      type: "complaint",
+    });
+    expect(late.status).toBe(200);
+    expect(await markOf(userId)).toEqual({ marked: false, reason: null });
+    expect(await auditOf(userId, "email.undeliverable")).toHaveLength(1);
+    await forgot(email);
+    expect(await resetMails(email)).toBe(1);
+  });
+
   it("changing the address clears it", async () => {
     const { client, userId } = await reportedUser();
     const newEmail = uniqueEmail("moved");

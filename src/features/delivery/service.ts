@@ -33,7 +33,7 @@ export async function applyDeliveryEvent(
   const { event, now } = input;
   const entry = await db.deliveryLogEntry.findUnique({
     where: { providerMessageId: event.messageId },
-    select: { id: true, channel: true, template: true, recipientHash: true, userId: true },
+    select: { id: true, channel: true, template: true, recipientHash: true, userId: true, createdAt: true },
   });
   if (!entry) return { kind: "ignored" };
   if (
@@ -44,7 +44,7 @@ export async function applyDeliveryEvent(
   const user = entry.userId
     ? await db.user.findUnique({
         where: { id: entry.userId },
-        select: { id: true, email: true, emailUndeliverableAt: true },
+        select: { id: true, email: true, emailUndeliverableAt: true, emailVerifiedAt: true },
       })
     : null;
   // The mark is for the address the message went to, and only while it is still the user's.
@@ -52,7 +52,11 @@ export async function applyDeliveryEvent(
     entry.channel === "EMAIL" &&
     user !== null &&
     (await hashRecipient(input.authSecret, "EMAIL", user.email)) === entry.recipientHash;
-  const marks = event.type === "complaint" || (event.type === "bounce" && event.permanent !== false);
+  // A report on a message sent before the address was last verified is stale: mail reached it since.
+  const sentBeforeVerification =
+    user?.emailVerifiedAt !== null && user?.emailVerifiedAt !== undefined && entry.createdAt < user.emailVerifiedAt;
+  const marks =
+    !sentBeforeVerification && (event.type === "complaint" || (event.type === "bounce" && event.permanent !== false));
   return db.$transaction(async (tx) => {
     await tx.deliveryWebhookEvent.deleteMany({
       where: { receivedAt: { lt: new Date(now.getTime() - EVENT_ID_RETENTION_MS) } },
@@ -73,7 +77,12 @@ export async function applyDeliveryEvent(
     });
     if (marks && stillTheirs && user && user.emailUndeliverableAt === null) {
       const marked = await tx.user.updateMany({
-        where: { id: user.id, email: user.email, emailUndeliverableAt: null },
+        where: {
+          id: user.id,
+          email: user.email,
+          emailUndeliverableAt: null,
+          OR: [{ emailVerifiedAt: null }, { emailVerifiedAt: { lte: entry.createdAt } }],
+        },
         data: { emailUndeliverableAt: now, emailUndeliverableReason: event.type },
       });
       if (marked.count > 0)

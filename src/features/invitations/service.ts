@@ -160,7 +160,10 @@ export async function createInvitation(
     userAgent: input.actor.client.userAgent,
     metadata: { invitationId: created.id, roles, replaced: created.replacedIds },
   });
-  await notifyInvitee(deps, "invitation.created", { email: input.email, tenantId: input.tenantId, roles });
+  // After the response: whether the address has an account must not show in the inviter's timing.
+  await afterResponse(deps, () =>
+    notifyInvitee(deps, "invitation.created", { email: input.email, tenantId: input.tenantId, roles }),
+  );
   await deferMail(deps, { tenantId: input.tenantId, inviterId: input.actor.userId, email: input.email, token, roles });
   const invitation: InvitationView = {
     id: created.id,
@@ -218,11 +221,9 @@ export async function resendInvitation(
     userAgent: input.actor.client.userAgent,
     metadata: { invitationId: rotated.id, sendCount: rotated.send_count },
   });
-  await notifyInvitee(deps, "invitation.resent", {
-    email: pending.email,
-    tenantId: input.tenantId,
-    roles: pending.roles,
-  });
+  await afterResponse(deps, () =>
+    notifyInvitee(deps, "invitation.resent", { email: pending.email, tenantId: input.tenantId, roles: pending.roles }),
+  );
   await deferMail(deps, {
     tenantId: input.tenantId,
     inviterId: input.actor.userId,
