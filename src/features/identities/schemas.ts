@@ -25,7 +25,9 @@ export const ExchangeBody = z.strictObject({
 });
 
 /** The provider's id in the path: an entry of OAUTH_PROVIDERS (unknown: 404 not_found). */
-export const ProviderParams = z.object({ provider: z.string().meta({ description: "An OAUTH_PROVIDERS entry's id." }) });
+export const ProviderParams = z.object({
+  provider: z.string().meta({ description: "An OAUTH_PROVIDERS entry's id." }),
+});
 
 // Read with c.req.query() (not validated: an unknown intent is a sign-in, a bad return_to is replaced).
 export const OAuthStartQuery = z.object({

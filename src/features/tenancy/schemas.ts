@@ -54,7 +54,9 @@ export const CreateTenantResponse = z.object({
     z.object({
       switched: z.literal(true),
       activeTenant: TenantRef,
-      roles: z.array(z.string()).meta({ description: "What the new token carries (empty while MFA enrollment is due)." }),
+      roles: z
+        .array(z.string())
+        .meta({ description: "What the new token carries (empty while MFA enrollment is due)." }),
       mfaEnrollmentRequired: z.boolean(),
       ...AccessTokenDelivery,
     }),
