@@ -10,6 +10,7 @@ import { accountDependencies, authDependencies, clientInfo } from "../../http/au
 import { hasFormBody } from "../../http/body.ts";
 import { FLOW_COOKIES, readFlowCookie, setCrossSiteFlowCookie } from "../../http/cookies.ts";
 import { logger } from "../../http/logger.ts";
+import { describe } from "../../http/openapi/describe.ts";
 import { safeReturnTo } from "../../http/return-to.ts";
 import { reserve, takeBackAttempt } from "../account/counters.ts";
 import { lacksSecondFactorProof } from "../mfa/factors.ts";
@@ -24,6 +25,7 @@ import {
   startOAuthFlow,
 } from "./flows.ts";
 import { deferIdentityNotice, linkIdentityToUser } from "./linking.ts";
+import { OAuthCallbackQuery, OAuthFormPostBody, OAuthStartQuery, ProviderParams } from "./schemas.ts";
 import { signInWithExternalIdentity } from "./sign-in.ts";
 import {
   buildAuthorizationUrl,
@@ -33,6 +35,52 @@ import {
   ProviderUnavailableError,
 } from "./social/index.ts";
 import { stepUpWithIdentity } from "./step-up.ts";
+
+// Browser navigations: every outcome, refusals included, is a redirect (no body) to the next page; only an
+// unknown provider (and, for the form_post, a body that is not a form) answers the JSON error shape.
+const AFTER_CALLBACK = {
+  description:
+    "To return_to with the session's cookies, or to /auth/two-factor, /auth/link, /auth/account/security?identity=… or /auth/sign-in?oauth_error=… (a refusal); no body.",
+  headers: { Location: "The next page." },
+};
+const doc = {
+  start: describe({
+    operationId: "startOAuthSignIn",
+    tag: "identities",
+    summary: "Send the browser to the provider to sign in, link an identity or step up",
+    description:
+      "A browser navigation. Sets the flow's browser-binding cookie. `link` and `reauth` use the browser's session (cookie or bearer; none or an invalid one: a redirect to the sign-in page) and need a same-origin navigation.",
+    params: ProviderParams,
+    query: OAuthStartQuery,
+    responses: {
+      302: {
+        description:
+          "To the provider's authorization URL (with the binding cookie), or to a page of ours (sign-in, step-up, account, sign-in?oauth_error=provider_unavailable) when the flow cannot start; no body.",
+        headers: { Location: "The provider's authorization URL or our page." },
+      },
+    },
+    errors: ["not_found"],
+  }),
+  callback: describe({
+    operationId: "completeOAuthSignIn",
+    tag: "identities",
+    summary: "The provider's redirect back: signs in, signs up, links or steps up, then redirects",
+    params: ProviderParams,
+    query: OAuthCallbackQuery,
+    responses: { 302: AFTER_CALLBACK },
+    errors: ["not_found"],
+  }),
+  formPost: describe({
+    operationId: "completeOAuthSignInFormPost",
+    tag: "identities",
+    summary: "The provider's form_post back (Apple): as the GET callback, answered with 303",
+    params: ProviderParams,
+    body: OAuthFormPostBody,
+    bodyMediaTypes: ["application/x-www-form-urlencoded"],
+    responses: { 303: AFTER_CALLBACK },
+    errors: ["not_found", "unsupported_media_type"],
+  }),
+};
 
 const BINDING_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const ACCOUNT_SECURITY_PATH = "/auth/account/security";
@@ -148,7 +196,7 @@ async function handleCallback(c: Context<AppEnv>): Promise<Response> {
 }
 
 export const oauthRoutes = new Hono<AppEnv>()
-  .get("/auth/oauth/:provider/start", async (c) => {
+  .get("/auth/oauth/:provider/start", doc.start, async (c) => {
     const provider = providerOf(c);
     const config = c.var.config;
     const purpose = purposeOf(c.req.query("intent"));
@@ -197,5 +245,5 @@ export const oauthRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.redirect(location.toString(), 302);
   })
-  .get("/auth/oauth/:provider/callback", handleCallback)
-  .post("/auth/oauth/:provider/callback", handleCallback);
+  .get("/auth/oauth/:provider/callback", doc.callback, handleCallback)
+  .post("/auth/oauth/:provider/callback", doc.formPost, handleCallback);

@@ -2,21 +2,60 @@
 // (after step-up, never the last way in), and get a fresh provider access token when tokens are kept.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { describeSessionRoute } from "../../http/openapi/describe.ts";
 import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { completeLink } from "./link-intents.ts";
 import { deferIdentityNotice, unlinkIdentity } from "./linking.ts";
 import { freshProviderAccessToken } from "./provider-tokens.ts";
 import { listIdentitiesOfUser } from "./repository.ts";
+import {
+  IdentityId,
+  IdentityIdParams,
+  IdentityListResponse,
+  LinkBody,
+  LinkResponse,
+  ProviderAccessTokenResponse,
+  UnlinkResponse,
+} from "./schemas.ts";
 import { findOAuthProvider, refreshProviderTokens } from "./social/index.ts";
 
-const LinkBody = z.strictObject({ linkToken: z.string().min(1).max(512) });
-const IdentityId = z.uuid();
+const doc = {
+  list: describeSessionRoute({
+    operationId: "listIdentities",
+    tag: "identities",
+    summary: "The user's linked external identities (never their tokens)",
+    responses: { 200: IdentityListResponse },
+  }),
+  link: describeSessionRoute({
+    operationId: "linkIdentity",
+    tag: "identities",
+    summary: "Link the identity of a pending link request (a sign-in answered link_required) to this account",
+    body: LinkBody,
+    responses: { 200: LinkResponse },
+    errors: ["invalid_token", "forbidden", "reauthentication_required", "identity_in_use"],
+  }),
+  unlink: describeSessionRoute({
+    operationId: "unlinkIdentity",
+    tag: "identities",
+    summary: "Remove a linked identity (after a recent sign-in; never the last way in); its tokens go with it",
+    params: IdentityIdParams,
+    responses: { 200: UnlinkResponse },
+    errors: ["reauthentication_required", "second_factor_required", "identity_not_found", "last_sign_in_method"],
+  }),
+  accessToken: describeSessionRoute({
+    operationId: "getProviderAccessToken",
+    tag: "identities",
+    summary: "A fresh access token at the provider for a linked identity (providers with storeTokens)",
+    params: IdentityIdParams,
+    responses: { 200: ProviderAccessTokenResponse },
+    errors: ["identity_not_found", "provider_token_not_stored", "provider_reconsent_required"],
+  }),
+};
 
 function identityIdOf(c: Context<AppEnv>): string {
   const parsed = IdentityId.safeParse(c.req.param("id"));
@@ -30,7 +69,7 @@ function providerName(c: Context<AppEnv>, providerId: string): string {
 }
 
 export const identityRoutes = new Hono<AppEnv>()
-  .get("/auth/identities", requireSession(), async (c) => {
+  .get("/auth/identities", doc.list, requireSession(), async (c) => {
     const deps = await authDependencies(c);
     const rows = await listIdentitiesOfUser(deps.db, c.var.session.userId);
     c.header("Cache-Control", "no-store");
@@ -50,7 +89,7 @@ export const identityRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .post("/auth/identities/link", requireSession(), async (c) => {
+  .post("/auth/identities/link", doc.link, requireSession(), async (c) => {
     const body = await readJsonBody(c, LinkBody);
     const deps = await authDependencies(c);
     const result = await completeLink(deps, {
@@ -80,6 +119,7 @@ export const identityRoutes = new Hono<AppEnv>()
   })
   .delete(
     "/auth/identities/:id",
+    doc.unlink,
     requireSession(),
     requireRecentAuthentication(),
     requireSecondFactorWhenEnabled(),
@@ -100,7 +140,7 @@ export const identityRoutes = new Hono<AppEnv>()
       return c.json({ status: "unlinked" });
     },
   )
-  .post("/auth/identities/:id/access-token", requireSession(), async (c) => {
+  .post("/auth/identities/:id/access-token", doc.accessToken, requireSession(), async (c) => {
     const deps = await authDependencies(c);
     const identityId = identityIdOf(c);
     const identity = await deps.db.externalIdentity.findFirst({

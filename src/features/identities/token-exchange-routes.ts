@@ -2,30 +2,44 @@
 // Auth0, Okta, OIDC) for a Portcullis session, answered as API clients get sessions. Form or JSON body.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { accountDependencies, clientInfo } from "../../http/auth-context.ts";
 import { hasFormBody, readJsonBody } from "../../http/body.ts";
+import { describe } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { reserve, takeBackAttempt } from "../account/counters.ts";
 import { deferNewDeviceNotice } from "../account/notices.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { deliverTokens } from "../session/respond.ts";
 import { verifyFederatedIdToken } from "./federated/index.ts";
+import { ExchangeBody, TokenExchangeResponse } from "./schemas.ts";
 import { signInWithExternalIdentity } from "./sign-in.ts";
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
 const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 
-const ExchangeBody = z.strictObject({
-  grant_type: z.string().max(200),
-  subject_token: z
-    .string()
-    .min(1)
-    .max(16 * 1024),
-  subject_token_type: z.string().max(200),
+const doc = describe({
+  operationId: "exchangeToken",
+  tag: "identities",
+  summary: "Exchange an ID token from a federated issuer for a session (RFC 8693; API clients)",
+  description:
+    "Signs in, or up, the identity the ID token names; an account with a second factor answers `mfa_required`, one that must first prove the address `link_required`. Every refused token answers the same `invalid_grant`.",
+  body: ExchangeBody,
+  bodyMediaTypes: ["application/x-www-form-urlencoded", "application/json"],
+  responses: { 200: TokenExchangeResponse },
+  errors: [
+    "unsupported_grant_type",
+    "invalid_grant",
+    "too_many_attempts",
+    "external_email_unverified",
+    "external_email_missing",
+    "account_unverified",
+    "account_disabled",
+    "email_not_verified",
+  ],
 });
 
 async function readExchangeBody(c: Context<AppEnv>): Promise<z.infer<typeof ExchangeBody>> {
@@ -50,7 +64,7 @@ async function readExchangeBody(c: Context<AppEnv>): Promise<z.infer<typeof Exch
 /** Failed exchanges per client (IPv6 by /64) per hour before delays start. */
 const exchangeCounterKey = (limitHash: string | null) => `token-exchange:${limitHash ?? "unknown"}`;
 
-export const tokenExchangeRoutes = new Hono<AppEnv>().post("/auth/token", async (c) => {
+export const tokenExchangeRoutes = new Hono<AppEnv>().post("/auth/token", doc, async (c) => {
   const body = await readExchangeBody(c);
   if (body.grant_type !== TOKEN_EXCHANGE_GRANT) throw new AppError("unsupported_grant_type");
   if (body.subject_token_type !== ID_TOKEN_TYPE)

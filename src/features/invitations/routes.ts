@@ -7,15 +7,26 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { describe, describeSessionRoute } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
-import { normalizeEmail } from "../account/email.ts";
-import { normalizePassword, PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
-import { DisplayName } from "../account/schemas.ts";
+import { PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
 import { authenticate, requireSession } from "../session/middleware.ts";
 import { deliverAccessToken, deliverTokens } from "../session/respond.ts";
-import { ROLE_KEY_PATTERN } from "../tenancy/role-catalogue.ts";
 import { acceptInvitation, acceptWithNewAccount, declineInvitation, type Switched } from "./accept.ts";
-import { INVITATION_TOKEN } from "./schemas.ts";
+import {
+  AcceptBody,
+  AcceptedResponse,
+  CreateInvitationBody,
+  DeclineBody,
+  DeclineInvitationResponse,
+  INVITATION_TOKEN,
+  InvitationListResponse,
+  InvitationParams,
+  InvitationResponse,
+  RevokeInvitationResponse,
+  SignedInResponse,
+  TenantInvitationsParams,
+} from "./schemas.ts";
 import {
   type Actor,
   createInvitation,
@@ -27,26 +38,70 @@ import {
   revokeInvitation,
 } from "./service.ts";
 
-const AnyToken = z.string().max(512);
-const Email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
-const Password = z
-  .string()
-  .min(1)
-  .max(PASSWORD_MAX_LENGTH * 4)
-  .transform(normalizePassword);
-const MAX_ROLES = 16;
-
-const CreateBody = z.strictObject({
-  email: Email,
-  roles: z.array(z.string().regex(ROLE_KEY_PATTERN)).min(1).max(MAX_ROLES),
-});
-const AcceptBody = z.strictObject({
-  token: AnyToken,
-  password: Password.optional(),
-  name: DisplayName.optional(),
-  client: z.enum(["browser", "api"]).default("browser"),
-});
-const DeclineBody = z.strictObject({ token: AnyToken });
+const doc = {
+  create: describeSessionRoute({
+    operationId: "createInvitation",
+    tag: "invitations",
+    summary: "Invite an address to the tenant with roles (mails the link; replaces a pending invitation)",
+    description: "Owners, and members holding a TENANT_INVITE_ROLES role (who grant only roles they hold).",
+    params: TenantInvitationsParams,
+    body: CreateInvitationBody,
+    responses: { 201: InvitationResponse },
+    errors: ["tenant_not_found", "forbidden", "unknown_role", "too_many_attempts"],
+  }),
+  list: describeSessionRoute({
+    operationId: "listInvitations",
+    tag: "invitations",
+    summary: "The tenant's pending invitations (expired ones marked)",
+    params: TenantInvitationsParams,
+    responses: { 200: InvitationListResponse },
+    errors: ["tenant_not_found", "forbidden"],
+  }),
+  resend: describeSessionRoute({
+    operationId: "resendInvitation",
+    tag: "invitations",
+    summary: "Mail a pending invitation again with a new link and expiry (the old link stops working)",
+    params: InvitationParams,
+    responses: { 200: InvitationResponse },
+    errors: ["tenant_not_found", "invitation_not_found", "forbidden", "too_many_attempts"],
+  }),
+  revoke: describeSessionRoute({
+    operationId: "revokeInvitation",
+    tag: "invitations",
+    summary: "Revoke a pending invitation: its link stops working at once",
+    params: InvitationParams,
+    responses: { 200: RevokeInvitationResponse },
+    errors: ["tenant_not_found", "invitation_not_found", "forbidden"],
+  }),
+  accept: describe({
+    operationId: "acceptInvitation",
+    tag: "invitations",
+    summary: "Accept an invitation: signed in, join the tenant; signed out, with a password, create the account",
+    auth: "optional",
+    body: AcceptBody,
+    responses: {
+      200: { description: "Joined with the signed-in account.", schema: AcceptedResponse },
+      201: { description: "The invited account was created and signed in.", schema: SignedInResponse },
+    },
+    errors: [
+      "invalid_token",
+      "invitation_email_mismatch",
+      "email_not_verified",
+      "sign_in_to_accept",
+      "weak_password",
+      "account_locked",
+      "too_many_attempts",
+    ],
+  }),
+  decline: describe({
+    operationId: "declineInvitation",
+    tag: "invitations",
+    summary: "Decline an invitation (the token alone decides; a session only names who declined)",
+    body: DeclineBody,
+    responses: { 200: DeclineInvitationResponse },
+    errors: ["invalid_token"],
+  }),
+};
 
 export async function invitationDependencies(c: Context<AppEnv>): Promise<InvitationDeps> {
   return { ...(await authDependencies(c)), mail: c.var.config.mail, policy: c.var.config };
@@ -94,9 +149,9 @@ const present = (invitation: InvitationView) => ({
 const tenantOf = (tenantId: string, switched: Switched) => switched.tenant ?? { id: tenantId, slug: null };
 
 export const invitationRoutes = new Hono<AppEnv>()
-  .post("/auth/tenants/:id/invitations", requireSession(), async (c) => {
+  .post("/auth/tenants/:id/invitations", doc.create, requireSession(), async (c) => {
     const tenantId = tenantIdOf(c);
-    const body = await readJsonBody(c, CreateBody);
+    const body = await readJsonBody(c, CreateInvitationBody);
     const result = await createInvitation(await invitationDependencies(c), {
       tenantId,
       email: body.email,
@@ -106,26 +161,26 @@ export const invitationRoutes = new Hono<AppEnv>()
     if (result.kind !== "created") return refuse(c, result);
     return c.json({ invitation: present(result.invitation) }, 201);
   })
-  .get("/auth/tenants/:id/invitations", requireSession(), async (c) => {
+  .get("/auth/tenants/:id/invitations", doc.list, requireSession(), async (c) => {
     const tenantId = tenantIdOf(c);
     const result = await listInvitations(await invitationDependencies(c), { tenantId, actor: await actorOf(c) });
     if (result.kind !== "ok") return refuse(c, result);
     c.header("Cache-Control", "no-store");
     return c.json({ invitations: result.invitations.map(present) });
   })
-  .post("/auth/tenants/:id/invitations/:invitationId/resend", requireSession(), async (c) => {
+  .post("/auth/tenants/:id/invitations/:invitationId/resend", doc.resend, requireSession(), async (c) => {
     const input = { tenantId: tenantIdOf(c), invitationId: invitationIdOf(c), actor: await actorOf(c) };
     const result = await resendInvitation(await invitationDependencies(c), input);
     if (result.kind !== "resent") return refuse(c, result);
     return c.json({ invitation: present(result.invitation) });
   })
-  .delete("/auth/tenants/:id/invitations/:invitationId", requireSession(), async (c) => {
+  .delete("/auth/tenants/:id/invitations/:invitationId", doc.revoke, requireSession(), async (c) => {
     const input = { tenantId: tenantIdOf(c), invitationId: invitationIdOf(c), actor: await actorOf(c) };
     const result = await revokeInvitation(await invitationDependencies(c), input);
     if (result.kind !== "revoked") return refuse(c, result);
     return c.json({ status: "revoked" });
   })
-  .post("/auth/invitations/accept", async (c) => {
+  .post("/auth/invitations/accept", doc.accept, async (c) => {
     const body = await readJsonBody(c, AcceptBody);
     const session = await authenticate(c);
     const client = await clientInfo(c);
@@ -190,7 +245,7 @@ export const invitationRoutes = new Hono<AppEnv>()
         );
     }
   })
-  .post("/auth/invitations/decline", async (c) => {
+  .post("/auth/invitations/decline", doc.decline, async (c) => {
     const body = await readJsonBody(c, DeclineBody);
     // The token alone decides; a session (for the audit row only) that has expired must not stop a decline.
     const session = await authenticate(c).catch(() => undefined);

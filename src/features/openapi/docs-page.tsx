@@ -81,7 +81,9 @@ function OperationSection({ view, entry }: { view: View; entry: Entry }) {
   const { operation } = entry;
   const signedIn = operation.security?.some((requirement) => "cookieSession" in requirement);
   const optional = operation.security?.some((requirement) => Object.keys(requirement).length === 0);
-  const body = operation.requestBody?.content?.["application/json"]?.schema;
+  // JSON first; a form-only body (a provider's form_post callback) is shown too.
+  const content = operation.requestBody?.content;
+  const body = (content?.["application/json"] ?? Object.values(content ?? {})[0])?.schema;
   return (
     <section id={operation.operationId} aria-labelledby={`${operation.operationId}-title`}>
       <h3 id={`${operation.operationId}-title`}>

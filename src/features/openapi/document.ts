@@ -111,10 +111,16 @@ function responseOf(status: string, declaration: ResponseDeclaration, components
       content: { "application/json": { schema: schemaOf(declaration, components) } },
     };
   }
-  const { description, schema, contentType = "application/json" } = declaration;
-  return schema
-    ? { description, content: { [contentType]: { schema: schemaOf(schema, components) } } }
+  const { description, schema, contentType = "application/json", headers } = declaration;
+  const described = headers
+    ? {
+        description,
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: "string" } }]),
+        ),
+      }
     : { description };
+  return schema ? { ...described, content: { [contentType]: { schema: schemaOf(schema, components) } } } : described;
 }
 
 function operationOf(operation: DescribedOperation, components: Record<string, unknown>): OpenApiOperation {
@@ -136,7 +142,12 @@ function operationOf(operation: DescribedOperation, components: Record<string, u
       ? {
           requestBody: {
             required: declaration.bodyRequired ?? true,
-            content: { "application/json": { schema: schemaOf(declaration.body, components) } },
+            content: Object.fromEntries(
+              (declaration.bodyMediaTypes ?? ["application/json"]).map((type) => [
+                type,
+                { schema: schemaOf(declaration.body as z.ZodType, components) },
+              ]),
+            ),
           },
         }
       : {}),

@@ -3,41 +3,92 @@
 // an active tenant gets the answer an unknown tenant gets (404 tenant_not_found).
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { describeSessionRoute } from "../../http/openapi/describe.ts";
 import { requireSession } from "../session/middleware.ts";
 import { reissueAccessToken } from "../session/reissue.ts";
 import { deliverAccessToken } from "../session/respond.ts";
 import type { SessionDeps } from "../session/service.ts";
 import { changeMemberRoles, leaveTenant, removeMember } from "./members.ts";
 import { listMembershipsOfUser } from "./repository.ts";
-import { ROLE_KEY_PATTERN } from "./role-catalogue.ts";
-import { createTenant, listMembersFor, MEMBER_PAGE } from "./service.ts";
-import { TenantSlug } from "./slug.ts";
+import {
+  CreateTenantBody,
+  CreateTenantResponse,
+  Id,
+  LeaveTenantResponse,
+  MemberListResponse,
+  MemberParams,
+  MemberRolesResponse,
+  MembersQuery,
+  RolesBody,
+  SwitchTenantResponse,
+  TenantListResponse,
+  TenantParams,
+} from "./schemas.ts";
+import { createTenant, listMembersFor } from "./service.ts";
 import { switchActiveTenant } from "./switch.ts";
 
-// Control characters and bidirectional overrides would let a name display as something else.
-const DISGUISING_CHARACTERS = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-const TenantName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine((name) => !DISGUISING_CHARACTERS.test(name), "must be plain text without control characters")
-  .transform((name) => name.normalize("NFC"));
-
-const CreateTenantBody = z.strictObject({ slug: TenantSlug, name: TenantName });
-const RolesBody = z.strictObject({
-  roles: z.array(z.string().regex(ROLE_KEY_PATTERN, "must be a role key, e.g. STAFF")).min(1).max(16),
-});
-const MembersQuery = z.strictObject({
-  cursor: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(MEMBER_PAGE.maxSize).default(MEMBER_PAGE.defaultSize),
-});
-const Id = z.uuid();
+const doc = {
+  create: describeSessionRoute({
+    operationId: "createTenant",
+    tag: "tenants",
+    summary: "Create a tenant: the caller becomes its OWNER and the session switches to it",
+    body: CreateTenantBody,
+    responses: { 201: CreateTenantResponse },
+    errors: ["slug_taken", "tenant_limit_reached", "email_not_verified"],
+  }),
+  list: describeSessionRoute({
+    operationId: "listTenants",
+    tag: "tenants",
+    summary: "The caller's memberships (oldest first), the session's active tenant marked",
+    responses: { 200: TenantListResponse },
+  }),
+  switch: describeSessionRoute({
+    operationId: "switchTenant",
+    tag: "tenants",
+    summary: "Make a tenant the session's active one: a new access token carries it and its roles",
+    params: TenantParams,
+    responses: { 200: SwitchTenantResponse },
+    errors: ["invalid_request", "tenant_not_found"],
+  }),
+  members: describeSessionRoute({
+    operationId: "listTenantMembers",
+    tag: "tenants",
+    summary: "One page of the tenant's members (owners and staff only)",
+    params: TenantParams,
+    query: MembersQuery,
+    responses: { 200: MemberListResponse },
+    errors: ["invalid_request", "tenant_not_found", "forbidden"],
+  }),
+  setRoles: describeSessionRoute({
+    operationId: "setTenantMemberRoles",
+    tag: "tenants",
+    summary: "Replace a member's tenant roles (owners only; a tenant keeps an owner)",
+    params: MemberParams,
+    body: RolesBody,
+    responses: { 200: MemberRolesResponse },
+    errors: ["tenant_not_found", "forbidden", "member_not_found", "last_owner", "unknown_role"],
+  }),
+  remove: describeSessionRoute({
+    operationId: "removeTenantMember",
+    tag: "tenants",
+    summary: "Remove a member from the tenant (owners only; a tenant keeps an owner)",
+    params: MemberParams,
+    responses: { 204: { description: "Removed; no body. A browser that removed itself gets a new access cookie." } },
+    errors: ["invalid_request", "tenant_not_found", "forbidden", "member_not_found", "last_owner"],
+  }),
+  leave: describeSessionRoute({
+    operationId: "leaveTenant",
+    tag: "tenants",
+    summary: "Leave a tenant (the last owner cannot); a new access token without it",
+    params: TenantParams,
+    responses: { 200: LeaveTenantResponse },
+    errors: ["invalid_request", "tenant_not_found", "last_owner"],
+  }),
+};
 
 function idParam(c: Context<AppEnv>, name: "id" | "userId"): string {
   const parsed = Id.safeParse(c.req.param(name));
@@ -73,7 +124,7 @@ async function renewCallerToken(c: Context<AppEnv>, deps: SessionDeps) {
 }
 
 export const tenancyRoutes = new Hono<AppEnv>()
-  .post("/auth/tenants", requireSession(), async (c) => {
+  .post("/auth/tenants", doc.create, requireSession(), async (c) => {
     const body = await readJsonBody(c, CreateTenantBody);
     const deps = await authDependencies(c);
     const current = c.var.session;
@@ -104,7 +155,7 @@ export const tenancyRoutes = new Hono<AppEnv>()
         : { switched: false };
     return c.json({ tenant: result.tenant, roles: result.roles, session }, 201);
   })
-  .get("/auth/tenants", requireSession(), async (c) => {
+  .get("/auth/tenants", doc.list, requireSession(), async (c) => {
     const current = c.var.session;
     const memberships = await listMembershipsOfUser(c.var.db(), {
       userId: current.userId,
@@ -113,7 +164,7 @@ export const tenancyRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ tenants: memberships });
   })
-  .post("/auth/tenants/:id/switch", requireSession(), async (c) => {
+  .post("/auth/tenants/:id/switch", doc.switch, requireSession(), async (c) => {
     const tenantId = idParam(c, "id");
     const deps = await authDependencies(c);
     const current = c.var.session;
@@ -133,7 +184,7 @@ export const tenancyRoutes = new Hono<AppEnv>()
       ...deliverAccessToken(c, result.token, deps.now),
     });
   })
-  .get("/auth/tenants/:id/members", requireSession(), refuseDuringMfaEnrollment, async (c) => {
+  .get("/auth/tenants/:id/members", doc.members, requireSession(), refuseDuringMfaEnrollment, async (c) => {
     const tenantId = idParam(c, "id");
     const query = MembersQuery.safeParse(c.req.query());
     if (!query.success) {
@@ -157,7 +208,7 @@ export const tenancyRoutes = new Hono<AppEnv>()
       nextCursor: page.nextCursor,
     });
   })
-  .patch("/auth/tenants/:id/members/:userId", requireSession(), refuseDuringMfaEnrollment, async (c) => {
+  .patch("/auth/tenants/:id/members/:userId", doc.setRoles, requireSession(), refuseDuringMfaEnrollment, async (c) => {
     const tenantId = idParam(c, "id");
     const targetUserId = idParam(c, "userId");
     const body = await readJsonBody(c, RolesBody);
@@ -174,7 +225,7 @@ export const tenancyRoutes = new Hono<AppEnv>()
     const session = targetUserId === actorId ? await renewCallerToken(c, deps) : undefined;
     return c.json({ member: { userId: targetUserId, roles: result.roles }, ...(session ? { session } : {}) });
   })
-  .delete("/auth/tenants/:id/members/:userId", requireSession(), refuseDuringMfaEnrollment, async (c) => {
+  .delete("/auth/tenants/:id/members/:userId", doc.remove, requireSession(), refuseDuringMfaEnrollment, async (c) => {
     const tenantId = idParam(c, "id");
     const targetUserId = idParam(c, "userId");
     const deps = await authDependencies(c);
@@ -185,7 +236,7 @@ export const tenancyRoutes = new Hono<AppEnv>()
     if (targetUserId === actorId) await renewCallerToken(c, deps);
     return c.body(null, 204);
   })
-  .post("/auth/tenants/:id/leave", requireSession(), async (c) => {
+  .post("/auth/tenants/:id/leave", doc.leave, requireSession(), async (c) => {
     const tenantId = idParam(c, "id");
     const deps = await authDependencies(c);
     const result = await leaveTenant(deps, { tenantId, userId: c.var.session.userId, client: await clientInfo(c) });

@@ -18,11 +18,22 @@ export const API_TAGS = {
   notifications: "The signed-in user's in-app inbox.",
   admin: "The admin API: users, roles, tenants and the audit trail (PLATFORM_ADMIN with a recent MFA sign-in).",
   webhooks: "Server-to-server callbacks from the mail and SMS providers, signed with a shared secret.",
+  identities: "Social sign-in (browser redirects), linked identities, provider tokens and federated token exchange.",
+  tenants: "Tenants the user belongs to, switching the active one, and their members.",
+  invitations: "Inviting people to a tenant, and accepting or declining an invitation.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 
-/** A response without a JSON body is described by a sentence (and its content type, e.g. text/html). */
-export type ResponseDeclaration = z.ZodType | { description: string; schema?: z.ZodType; contentType?: string };
+/** How a request body may be sent. */
+export type BodyMediaType = "application/json" | "application/x-www-form-urlencoded";
+
+/**
+ * A response without a JSON body is described by a sentence (and its content type, e.g. text/html);
+ * `headers` names the headers it carries (e.g. a redirect's Location), each with a sentence.
+ */
+export type ResponseDeclaration =
+  | z.ZodType
+  | { description: string; schema?: z.ZodType; contentType?: string; headers?: Record<string, string> };
 
 export type OperationDeclaration = {
   operationId: string;
@@ -39,6 +50,11 @@ export type OperationDeclaration = {
   body?: z.ZodType;
   /** False when the body may be left out altogether (e.g. a cookie carries the token). @default true */
   bodyRequired?: boolean;
+  /**
+   * The body's media types; JSON_BODY_ERRORS are implied only when JSON is one of them (a form-only
+   * route lists its own refusals). @default ["application/json"]
+   */
+  bodyMediaTypes?: readonly [BodyMediaType, ...BodyMediaType[]];
   query?: z.ZodObject;
   params?: z.ZodObject;
   /** Request headers the route reads itself (not cookies or Authorization: the security schemes say those). */

@@ -30,7 +30,8 @@ export function errorCodesOf({ method, path, declaration }: DescribedOperation):
   const codes: ErrorCode[] = [...(declaration.errors ?? [])];
   if (declaration.auth === "session") codes.push(...SESSION_ERRORS);
   if (declaration.auth === "optional") codes.push("unauthenticated");
-  if (declaration.body) codes.push(...JSON_BODY_ERRORS);
+  if (declaration.body && (declaration.bodyMediaTypes ?? ["application/json"]).includes("application/json"))
+    codes.push(...JSON_BODY_ERRORS);
   if (LIMITED_PREFIXES.some((prefix) => path.startsWith(prefix))) {
     if (declaration.body || !SAFE_METHODS.has(method)) codes.push(...BODY_LIMIT_ERRORS);
     if (!SAFE_METHODS.has(method)) codes.push(...CSRF_ERRORS);
