@@ -15,6 +15,9 @@ export const API_TAGS = {
   profile: "The signed-in user's profile and display preferences.",
   onboarding: "Onboarding steps a new user completes before reaching apps.",
   verification: "Email and phone verification and password reset by mail.",
+  account: "Sign up, sign in with a password, change it, and the sign-in history.",
+  mfa: "Second factors (authenticator app, recovery codes), the sign-in's second step and re-authentication.",
+  passkeys: "Passkey registration, passkey sign-in, and the user's passkeys.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 
