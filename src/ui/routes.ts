@@ -1,6 +1,7 @@
 // Every hosted page, each behind pageSecurity (nonce CSP, no framing, no caching, HTML errors).
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
+import { accountChannelsRoutes } from "./account/channels-routes.tsx";
 import { accountDeletionRoutes } from "./account/deletion-routes.tsx";
 import { accountEmailRoutes } from "./account/email-routes.tsx";
 import { accountInboxRoutes } from "./account/inbox-routes.tsx";
@@ -34,6 +35,7 @@ const pages = new Hono<AppEnv>()
   .route("/", accountProfileRoutes)
   // issue 15: the inbox forms.
   .route("/", accountInboxRoutes)
+  .route("/", accountChannelsRoutes)
   .route("/", accountDeletionRoutes)
   .route("/", accountSecurityRoutes)
   .route("/", signUpRoutes)

@@ -102,6 +102,8 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
     await deleteInvitationsTo(tx, { email: user.email, userId });
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
     await tx.deliveryLogEntry.deleteMany({ where: { userId } });
+    await tx.notification.deleteMany({ where: { userId } });
+    await tx.userPreference.deleteMany({ where: { userId } });
     // The address as a JSON string value: replaced wherever it was recorded in the user's audit rows.
     await tx.$executeRaw`
       UPDATE audit_events SET metadata = replace(metadata::text, ${JSON.stringify(user.email)}, ${JSON.stringify(placeholder)})::jsonb

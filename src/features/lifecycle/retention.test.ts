@@ -126,7 +126,13 @@ describe("scrubbing deleted users in the scheduled handler", () => {
       `INSERT INTO onboarding_sessions (id, user_id, data, completed_steps) VALUES (gen_random_uuid(), $1, '{"profile": {"name": "Ada"}}', '{profile}')`,
       [user.id],
     );
+    await ctx.sql(
+      "INSERT INTO user_preferences (user_id, time_zone, updated_at) VALUES ($1, 'Europe/Paris', now()) ON CONFLICT (user_id) DO UPDATE SET time_zone = 'Europe/Paris'",
+      [user.id],
+    );
     expect((await deleteAccount(user.client)).status).toBe(200);
+    // The deletion notice is in the inbox (issue 15), with the user's preferences: both go at the scrub.
+    expect(await ctx.count("notifications", "user_id = $1", [user.id])).toBeGreaterThan(0);
     const recent = await deletedUser();
     await ageDeletion(recent.id, 29);
     await ageDeletion(user.id, 31);
@@ -164,6 +170,9 @@ describe("scrubbing deleted users in the scheduled handler", () => {
       "memberships",
       "platform_role_grants",
       "onboarding_sessions",
+      "notifications",
+      "user_preferences",
+      "delivery_log",
     ]) {
       expect({ table, rows: await ctx.count(table, "user_id = $1", [user.id]) }).toEqual({ table, rows: 0 });
     }

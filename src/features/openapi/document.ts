@@ -1,85 +1,161 @@
-// Builds the OpenAPI 3.1 document from the app's describe() declarations (hono-openapi walks the routes;
-// this adds parameters, the error responses and the security schemes).
+// Builds the OpenAPI 3.1 document from the app's describe() declarations, with zod's own JSON Schema
+// conversion (draft 2020-12, the dialect of OpenAPI 3.1): operations, parameters, bodies, errors.
 import type { Hono } from "hono";
-import { generateSpecs } from "hono-openapi";
 import { z } from "zod";
-import { API_TAGS } from "../../http/openapi/describe.ts";
+import { API_TAGS, type OperationDeclaration, type ResponseDeclaration } from "../../http/openapi/describe.ts";
 import { errorResponses } from "../../http/openapi/errors.ts";
-import { errorCodesOf, listOperations, toOpenApiPath } from "../../http/openapi/operations.ts";
+import { type DescribedOperation, errorCodesOf, listOperations, toOpenApiPath } from "../../http/openapi/operations.ts";
 
 /** The API's version in the document (the package version). */
 export const API_VERSION = "0.1.0";
 
-const DOCUMENTATION = {
-  info: {
-    title: "Portcullis",
-    version: API_VERSION,
-    description:
-      'The auth gateway\'s JSON API. Every error answers `{"error": {"code", "message"}}`; the codes of each status are listed per operation.',
-    license: { name: "MIT", identifier: "MIT" },
-  },
-  tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
-  components: {
-    securitySchemes: {
-      cookieSession: {
-        type: "apiKey",
-        in: "cookie",
-        name: "__Host-portcullis_at",
-        description: "The browser session: the access token cookie set at sign-in (refreshed with the refresh cookie).",
-      },
-      bearerAccessToken: {
-        type: "http",
-        scheme: "bearer",
-        bearerFormat: "JWT",
-        description: 'An access token (typ at+jwt) from the `session.accessToken` of a sign-in with `client: "api"`.',
-      },
-    },
-  },
-} as const;
+const INFO = {
+  title: "Portcullis",
+  version: API_VERSION,
+  description:
+    'The auth gateway\'s JSON API. Every error answers `{"error": {"code", "message"}}`; the codes of each status are listed per operation.',
+  license: { name: "MIT", identifier: "MIT" },
+};
 
-type OpenApiOperation = { parameters?: object[]; responses: Record<string, object> };
-export type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, OpenApiOperation>> };
+const SECURITY_SCHEMES = {
+  cookieSession: {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-portcullis_at",
+    description: "The browser session: the access token cookie set at sign-in (refreshed with the refresh cookie).",
+  },
+  bearerAccessToken: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: 'An access token (typ at+jwt) from the `session.accessToken` of a sign-in with `client: "api"`.',
+  },
+};
+const SESSION_SECURITY = [{ cookieSession: [] }, { bearerAccessToken: [] }];
 
-function parametersOf(location: "path" | "query", schema: z.ZodObject | undefined): object[] {
-  if (!schema) return [];
-  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
-  const required = new Set(json.required ?? []);
-  return Object.entries(json.properties ?? {}).map(([name, property]) => {
-    const { description, ...rest } = property as { description?: string };
-    return {
-      name,
-      in: location,
-      required: location === "path" || required.has(name),
-      ...(description ? { description } : {}),
-      schema: rest,
-    };
-  });
+type JsonSchema = Record<string, unknown>;
+type OpenApiOperation = { parameters?: object[]; responses: Record<string, object> } & Record<string, unknown>;
+export type OpenApiDocument = {
+  openapi: "3.1.0";
+  info: typeof INFO;
+  paths: Record<string, Record<string, OpenApiOperation>>;
+} & Record<string, unknown>;
+
+const DEFS_PREFIX = "#/$defs/";
+
+/** Rewrites `#/$defs/X` references to `#/components/schemas/X`. */
+function pointAtComponents(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pointAtComponents);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) =>
+      key === "$ref" && typeof item === "string" && item.startsWith(DEFS_PREFIX)
+        ? [key, `#/components/schemas/${item.slice(DEFS_PREFIX.length)}`]
+        : [key, pointAtComponents(item)],
+    ),
+  );
 }
 
-/** The document of every described route of `app`. */
+/** JSON Schema of `schema`; named schemas (`.meta({ id })`) move to the document's components. */
+function schemaOf(schema: z.ZodType, components: Record<string, unknown>): JsonSchema {
+  const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
+  for (const [name, definition] of Object.entries($defs ?? {})) components[name] = pointAtComponents(definition);
+  return pointAtComponents(json) as JsonSchema;
+}
+
+function parametersOf(operation: DescribedOperation, components: Record<string, unknown>): object[] {
+  const { params, query } = operation.declaration;
+  const parameters: { name: string; in: string }[] = [];
+  for (const [location, schema] of [
+    ["path", params],
+    ["query", query],
+  ] as const) {
+    if (!schema) continue;
+    const json = schemaOf(schema, components) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, { description, ...property }] of Object.entries(json.properties ?? {})) {
+      parameters.push({
+        name,
+        in: location,
+        required: location === "path" || (json.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        schema: property,
+      } as { name: string; in: string });
+    }
+  }
+  // A path parameter without a declared schema is still a required string.
+  for (const [, name = ""] of toOpenApiPath(operation.path).matchAll(/\{([^}]+)\}/g)) {
+    if (!parameters.some((parameter) => parameter.in === "path" && parameter.name === name)) {
+      parameters.push({ name, in: "path", required: true, schema: { type: "string" } } as { name: string; in: string });
+    }
+  }
+  return parameters;
+}
+
+function responseOf(status: string, declaration: ResponseDeclaration, components: Record<string, unknown>) {
+  if ("_zod" in declaration) {
+    return {
+      description: `${status} response`,
+      content: { "application/json": { schema: schemaOf(declaration, components) } },
+    };
+  }
+  const { description, schema, contentType = "application/json" } = declaration;
+  return schema
+    ? { description, content: { [contentType]: { schema: schemaOf(schema, components) } } }
+    : { description };
+}
+
+function operationOf(operation: DescribedOperation, components: Record<string, unknown>): OpenApiOperation {
+  const declaration: OperationDeclaration = operation.declaration;
+  const parameters = parametersOf(operation, components);
+  const responses: Record<string, object> = errorResponses(errorCodesOf(operation));
+  for (const [status, response] of Object.entries(declaration.responses)) {
+    responses[status] = responseOf(status, response, components);
+  }
+  const security =
+    declaration.auth === "session"
+      ? SESSION_SECURITY
+      : declaration.auth === "optional"
+        ? [...SESSION_SECURITY, {}]
+        : [];
+  return {
+    operationId: declaration.operationId,
+    tags: [declaration.tag],
+    summary: declaration.summary,
+    ...(declaration.description ? { description: declaration.description } : {}),
+    security,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(declaration.body
+      ? {
+          requestBody: {
+            required: declaration.bodyRequired ?? true,
+            content: { "application/json": { schema: schemaOf(declaration.body, components) } },
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
+  };
+}
+
+/** The document of every described route of `app`, in the app's route order. */
 export async function buildOpenApiDocument(app: Hono): Promise<OpenApiDocument> {
-  const document = (await generateSpecs(app, {
-    documentation: DOCUMENTATION as never,
-    excludeStaticFile: false,
-    excludeMethods: ["OPTIONS"],
-    defaultValidationErrorResponse: false,
-  })) as unknown as OpenApiDocument;
+  const paths: OpenApiDocument["paths"] = {};
+  const components: Record<string, unknown> = {};
   const operationIds = new Set<string>();
   for (const operation of listOperations(app)) {
-    const { declaration } = operation;
-    if (operationIds.has(declaration.operationId)) throw new Error(`duplicate operationId ${declaration.operationId}`);
-    operationIds.add(declaration.operationId);
-    const documented = document.paths[toOpenApiPath(operation.path)]?.[operation.method.toLowerCase()];
-    if (!documented) throw new Error(`${operation.method} ${operation.path} is described but missing`);
-    // Path parameters hono-openapi inferred as plain strings give way to the declared schemas.
-    const declared = [...parametersOf("path", declaration.params), ...parametersOf("query", declaration.query)];
-    const names = new Set(declared.map((parameter) => (parameter as { name: string }).name));
-    const inferred = (documented.parameters ?? []).filter(
-      (parameter) => !names.has((parameter as { name: string }).name),
-    );
-    if (declared.length + inferred.length > 0) documented.parameters = [...declared, ...inferred];
-    const responses = { ...errorResponses(errorCodesOf(operation)), ...documented.responses };
-    documented.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
+    const { operationId } = operation.declaration;
+    if (operationIds.has(operationId)) throw new Error(`duplicate operationId ${operationId}`);
+    operationIds.add(operationId);
+    const path = toOpenApiPath(operation.path);
+    paths[path] = { ...paths[path], [operation.method.toLowerCase()]: operationOf(operation, components) };
   }
-  return document;
+  return {
+    openapi: "3.1.0",
+    info: INFO,
+    tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
+    paths,
+    components: {
+      securitySchemes: SECURITY_SCHEMES,
+      ...(Object.keys(components).length > 0 ? { schemas: components } : {}),
+    },
+  };
 }

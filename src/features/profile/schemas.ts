@@ -162,5 +162,10 @@ export const ProfileUpdateResponse = z.object({
 export const PreferencesResponse = z.object({ preferences: Preferences });
 export const PreferencesUpdateResponse = z.object({
   preferences: Preferences,
-  changed: z.array(z.enum(["theme", "locale", "timeZone", "notifications"])),
+  changed: z.array(
+    z.union([
+      z.enum(["theme", "locale", "timeZone"]),
+      z.templateLiteral(["notifications.", z.enum(NOTIFICATION_KINDS)]),
+    ]),
+  ),
 });

@@ -11,6 +11,7 @@ import { listActiveSessions } from "../../features/session/repository.ts";
 import type { AuthenticatedSession } from "../../http/app-env.ts";
 import { type FormState, Notice } from "../components/form.tsx";
 import type { View } from "../view.ts";
+import { ChannelsSection } from "./channels-section.tsx";
 import type { Done } from "./context.ts";
 import { DeletionSection } from "./deletion-section.tsx";
 import { ActivitySection, SessionsSection } from "./devices.tsx";
@@ -117,6 +118,7 @@ export function AccountPage({ view, data, done, failed, passwordMinLength, reten
         state={stateOf("preferences")}
       />
       <InboxSection view={view} inbox={data.inbox} />
+      <ChannelsSection view={view} channels={(view.preferences ?? defaultPreferences()).notifications} />
       <SessionsSection view={view} sessions={data.sessions} state={stateOf("sessions")} />
       <ActivitySection view={view} activity={data.activity} />
       <DeletionSection view={view} retentionDays={retentionDays} />

@@ -214,6 +214,7 @@ export const en = {
       session: "That session was signed out.",
       sessions: "Every other session was signed out.",
       ...profileEn.done,
+      notifications: notificationsEn.channels.done,
     },
     profile: {
       heading: "Profile",

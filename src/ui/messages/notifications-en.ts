@@ -23,4 +23,26 @@ export const notificationsEn = {
     account_deletion_scheduled: (data: Record<string, unknown>) =>
       `Your account is scheduled for deletion on ${String(data.scrubOn ?? "")}`,
   },
+  /** The account page's channel choices: per type, in the inbox and by mail. */
+  channels: {
+    heading: "How we tell you",
+    hint: "Choose, for each kind of event, whether it appears in your notifications and whether we email you.",
+    kind: "Event",
+    inApp: "In notifications",
+    email: "By email",
+    alwaysMailed: "Always emailed: this is a security notice.",
+    submit: "Save notification choices",
+    done: "Your notification choices were saved.",
+    kinds: {
+      new_device_sign_in: "Sign-in from a new device",
+      password_changed: "Password changed or reset",
+      email_changed: "Email address changed",
+      second_factor_added: "Two-step sign-in turned on",
+      second_factor_removed: "Two-step sign-in turned off",
+      passkey_added: "Passkey added",
+      identity_linked: "Sign-in provider linked",
+      invitation_received: "Invitation to a team",
+      account_deletion_scheduled: "Account deletion scheduled",
+    },
+  },
 };
