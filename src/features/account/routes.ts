@@ -25,7 +25,7 @@ import {
   SignUpBody,
   VerificationRequiredResponse,
 } from "./schemas.ts";
-import { type AccountDeps, changePassword, signUp } from "./service.ts";
+import { changePassword, signUp } from "./service.ts";
 import { sendSignUpMail } from "./sign-up-mail.ts";
 
 const doc = {

@@ -73,7 +73,8 @@ describe("the account page's notification channels", () => {
       ]),
     );
     expect((await submitForm(client, PATH, all)).status).toBe(303);
-    for (const channel of Object.values(await channelsOf(client))) expect(channel).toEqual({ inApp: true, email: true });
+    for (const channel of Object.values(await channelsOf(client)))
+      expect(channel).toEqual({ inApp: true, email: true });
   });
 
   it("refuses a cross-site post and sends a signed-out one to sign in, changing nothing", async () => {
@@ -89,6 +90,7 @@ describe("the account page's notification channels", () => {
     expect(anonymous.headers.get("location")).toMatch(/^\/auth\/sign-in/);
     expect(await storedChannels(userId)).toEqual(stored);
     expect(await ctx.snapshot()).toEqual(before);
-    for (const channel of Object.values(await channelsOf(client))) expect(channel).toEqual({ inApp: true, email: true });
+    for (const channel of Object.values(await channelsOf(client)))
+      expect(channel).toEqual({ inApp: true, email: true });
   });
 });

@@ -10,7 +10,17 @@ import { pageSession, signInLocation } from "../page-session.ts";
 export const ACCOUNT_PATH = "/auth/account";
 
 /** The only success messages a redirect can ask for: `?done=` never carries text of its own. */
-export const Done = z.enum(["name", "email", "phone", "password", "session", "sessions", "profile", "preferences", "notifications"]);
+export const Done = z.enum([
+  "name",
+  "email",
+  "phone",
+  "password",
+  "session",
+  "sessions",
+  "profile",
+  "preferences",
+  "notifications",
+]);
 export type Done = z.infer<typeof Done>;
 
 /** A 6-digit code (the API's rule); spaces a user pastes with it are not part of it. */
