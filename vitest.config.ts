@@ -193,7 +193,7 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/**/*.test.ts", "packages/client/test/**/*.test.ts"],
           exclude: ["test/node/**", "test/browser/**"],
           // One workerd per pool worker instead of one per file: no per-file runtime start, module
           // evaluation or Prisma WASM compile. Files stay independent: each one clones its own database,

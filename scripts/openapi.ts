@@ -1,7 +1,9 @@
 // `npm run openapi`: writes the OpenAPI document the Worker serves at /auth/openapi.json to
-// docs/openapi.json; `npm run openapi -- --check` fails when the committed file is stale.
+// docs/openapi.json and the typed client's types generated from it to packages/client/src/schema.ts;
+// `npm run openapi -- --check` fails when either committed file is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { generateClientTypes } from "./lib/client-types.ts";
 
 // The Worker's modules are typechecked against the Workers types (tsconfig.json), not this Node
 // project's: they are imported by URL so tsc does not follow them here. stub-wasm.mjs lets Node load them.
@@ -12,22 +14,28 @@ const { buildOpenApiDocument } = (await import(DOCUMENT_MODULE)) as {
   buildOpenApiDocument: (app: unknown) => Promise<unknown>;
 };
 
-const target = fileURLToPath(new URL("../docs/openapi.json", import.meta.url));
-const text = `${JSON.stringify(await buildOpenApiDocument(createApp()), null, 2)}\n`;
+const document = await buildOpenApiDocument(createApp());
+const outputs = [
+  { path: "docs/openapi.json", text: `${JSON.stringify(document, null, 2)}\n` },
+  { path: "packages/client/src/schema.ts", text: await generateClientTypes(document) },
+];
+const absolute = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 if (process.argv.includes("--check")) {
-  let committed = "";
-  try {
-    committed = readFileSync(target, "utf8");
-  } catch {
-    // Missing counts as stale.
-  }
-  if (committed !== text) {
-    console.error("openapi: docs/openapi.json is stale; run `npm run openapi` and commit the result");
-    process.exit(1);
-  }
-  console.log("openapi: docs/openapi.json is current");
+  const stale = outputs.filter(({ path, text }) => {
+    try {
+      return readFileSync(absolute(path), "utf8") !== text;
+    } catch {
+      return true; // Missing counts as stale.
+    }
+  });
+  for (const { path } of stale)
+    console.error(`openapi: ${path} is stale; run \`npm run openapi\` and commit the result`);
+  if (stale.length > 0) process.exit(1);
+  console.log(`openapi: ${outputs.map(({ path }) => path).join(" and ")} are current`);
 } else {
-  writeFileSync(target, text);
-  console.log(`openapi: wrote ${target}`);
+  for (const { path, text } of outputs) {
+    writeFileSync(absolute(path), text);
+    console.log(`openapi: wrote ${path}`);
+  }
 }

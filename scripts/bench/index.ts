@@ -4,13 +4,15 @@
 // then the gateway against the direct path (`-- --gateway`) and the bundle and start-up budgets (`-- --budgets`);
 // `-- --count` counts each endpoint's database connections, statements and round trips instead (count.ts);
 // `-- --compare [<git-ref>]` times the endpoints before and after, interleaved (compare.ts);
-// `-- --federated` times POST /auth/token for a known user beside a password login (federated.ts).
+// `-- --federated` times POST /auth/token for a known user beside a password login (federated.ts);
+// `-- --client-size` measures @portcullis/client minified + gzip (client-size.ts).
 // Bounded in count and time; loopback only.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchLogin, benchRefresh, benchSessionCheck } from "./auth.ts";
 import { BUNDLE_GZIP_BUDGET_BYTES, benchBudgets } from "./budgets.ts";
+import { benchClientSize } from "./client-size.ts";
 import { compareWithBaseline } from "./compare.ts";
 import { countRoundTrips } from "./count.ts";
 import { stop, timeToFirstOk } from "./dev-gateway.ts";
@@ -144,7 +146,9 @@ async function inTemporaryRoot(run: (root: string) => Promise<void>): Promise<vo
   await run(root).finally(() => rm(root, { recursive: true, force: true }));
 }
 
-if (process.argv.includes("--compare")) {
+if (process.argv.includes("--client-size")) {
+  await benchClientSize();
+} else if (process.argv.includes("--compare")) {
   await compareWithBaseline();
 } else if (process.argv.includes("--count")) {
   await countRoundTrips({ verbose: process.argv.includes("--verbose") });

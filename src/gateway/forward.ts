@@ -20,7 +20,8 @@ const quoteForwarded = (value: string) => `"${value.replace(/["\\]/g, "")}"`;
 
 /**
  * The profile claims of a route that asks for them, from the access token (no database on the hot path):
- * the user's own change reissues their token at once; other sessions see it at their next refresh.
+ * the user's own change reissues their token at once, and moves the membership epoch on so the tokens of
+ * their other sessions are refused at the edge (profile/service.ts).
  */
 function profileClaims(route: GatewayRoute, session: { name: string | null; username: string | null }) {
   if (!route.profile) return {};

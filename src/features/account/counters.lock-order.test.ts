@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuthTestContext, setUpAuthTest } from "../../../test/helpers/auth.ts";
 import { NO_CLIENT, withServiceDeps } from "../../../test/helpers/services.ts";
-import { counterKeysFor, passwordGuessKeys, reserveLoginAttempt, takeBackPasswordGuess } from "./counters.ts";
+import { counterKeysFor, passwordGuessKeys, takeBackPasswordGuess } from "./counters.ts";
 
 let ctx: AuthTestContext;
 beforeAll(async () => {
@@ -27,10 +27,9 @@ async function waitForBackend(condition: string): Promise<void> {
 describe("counter statements and lock order", () => {
   it("lets a sign-in attempt and a take-back on the same client and pair both finish", async () => {
     const client = { ...NO_CLIENT, limitHash: "double-submit", scopeHash: "double-submit" };
-    const { keys, settings } = await withServiceDeps(ctx, async (deps) => ({
-      keys: await counterKeysFor(deps.serverKeys, "double-submit@example.com", client.limitHash),
-      settings: deps.accountSettings,
-    }));
+    const keys = await withServiceDeps(ctx, (deps) =>
+      counterKeysFor(deps.serverKeys, "double-submit@example.com", client.limitHash),
+    );
     const guess = passwordGuessKeys(keys, client);
     for (const key of [guess.client, guess.pair]) {
       await ctx.sql(

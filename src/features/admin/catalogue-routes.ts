@@ -4,6 +4,7 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { adminActor, parseInput } from "./context.ts";
+import { adminCatalogueDoc } from "./openapi.ts";
 import { listRoles, listTenantMembers, queryAuditEvents, searchTenants } from "./repository.ts";
 import { createRole } from "./roles.ts";
 import { AuditQuery, CreateRoleBody, encodeCursor, TenantSearchQuery, UserId } from "./schemas.ts";
@@ -11,7 +12,7 @@ import { AuditQuery, CreateRoleBody, encodeCursor, TenantSearchQuery, UserId } f
 const nextCursorOf = (page: { nextCursor: string | null }) => (page.nextCursor ? encodeCursor(page.nextCursor) : null);
 
 export const catalogueRoutes = new Hono<AppEnv>()
-  .get("/admin/roles", async (c) => {
+  .get("/admin/roles", adminCatalogueDoc.roles, async (c) => {
     const roles = await listRoles(c.var.db());
     return c.json({
       roles: roles.map((role) => ({
@@ -22,13 +23,13 @@ export const catalogueRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .post("/admin/roles", async (c) => {
+  .post("/admin/roles", adminCatalogueDoc.createRole, async (c) => {
     const body = await readJsonBody(c, CreateRoleBody);
     const result = await createRole(c.var.db(), await adminActor(c, c.var.session.userId), body);
     if (result.kind === "exists") throw new AppError("role_exists");
     return c.json({ role: result.role }, 201);
   })
-  .get("/admin/tenants", async (c) => {
+  .get("/admin/tenants", adminCatalogueDoc.tenants, async (c) => {
     const query = parseInput(TenantSearchQuery, c.req.query());
     const page = await searchTenants(c.var.db(), {
       query: query.q || undefined,
@@ -44,7 +45,7 @@ export const catalogueRoutes = new Hono<AppEnv>()
       nextCursor: nextCursorOf(page),
     });
   })
-  .get("/admin/tenants/:id/members", async (c) => {
+  .get("/admin/tenants/:id/members", adminCatalogueDoc.tenantMembers, async (c) => {
     const id = UserId.safeParse(c.req.param("id"));
     if (!id.success) throw new AppError("invalid_request", { fields: [{ path: "id", message: "must be a UUID" }] });
     const tenant = await listTenantMembers(c.var.db(), id.data);
@@ -60,7 +61,7 @@ export const catalogueRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .get("/admin/audit", async (c) => {
+  .get("/admin/audit", adminCatalogueDoc.audit, async (c) => {
     const query = parseInput(AuditQuery, c.req.query());
     const page = await queryAuditEvents(c.var.db(), { ...query, before: query.cursor });
     return c.json({

@@ -62,7 +62,7 @@ describe("GET /admin/users", () => {
       "limit=two",
       "status=GONE",
       "cursor=abc",
-      "cursor=" + "A".repeat(80),
+      `cursor=${"A".repeat(80)}`,
       "extra=1",
       `q=${"x".repeat(300)}`,
     ]) {

@@ -9,6 +9,7 @@ import { readJsonBody } from "../../http/body.ts";
 import { catalogueRoutes } from "./catalogue-routes.ts";
 import { adminActor, adminDependencies, parseInput, userIdParam } from "./context.ts";
 import { requirePlatformAdmin } from "./guard.ts";
+import { adminUserDoc } from "./openapi.ts";
 import { presentUserDetail } from "./present.ts";
 import { findUserDetail, searchUsers } from "./repository.ts";
 import { grantPlatformRole, removePlatformRole } from "./roles.ts";
@@ -57,7 +58,7 @@ function roleKeyParam(value: string | undefined): string {
 }
 
 const userRoutes = new Hono<AppEnv>()
-  .get("/admin/users", async (c) => {
+  .get("/admin/users", adminUserDoc.search, async (c) => {
     const query = parseInput(UserSearchQuery, c.req.query());
     const page = await searchUsers(c.var.db(), {
       query: query.q || undefined,
@@ -77,24 +78,24 @@ const userRoutes = new Hono<AppEnv>()
       nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null,
     });
   })
-  .get("/admin/users/:id", async (c) => {
+  .get("/admin/users/:id", adminUserDoc.detail, async (c) => {
     const user = await findUserDetail(c.var.db(), userIdParam(c.req.param("id")));
     if (!user) throw new AppError("user_not_found");
     return c.json(presentUserDetail(user, new Date()));
   })
-  .post("/admin/users/:id/disable", async (c) => {
+  .post("/admin/users/:id/disable", adminUserDoc.disable, async (c) => {
     const userId = userIdParam(c.req.param("id"));
     const body = await readOptionalJsonBody(c, DisableBody);
     const actor = await adminActor(c, c.var.session.userId);
     return statusAnswer(c, userId, await disableUserAsAdmin(await adminDependencies(c), actor, { userId, ...body }));
   })
-  .post("/admin/users/:id/enable", async (c) => {
+  .post("/admin/users/:id/enable", adminUserDoc.enable, async (c) => {
     const userId = userIdParam(c.req.param("id"));
     await readOptionalJsonBody(c, EmptyBody);
     const actor = await adminActor(c, c.var.session.userId);
     return statusAnswer(c, userId, await enableUserAsAdmin(await adminDependencies(c), actor, { userId }));
   })
-  .post("/admin/users/:id/sessions/revoke", async (c) => {
+  .post("/admin/users/:id/sessions/revoke", adminUserDoc.revokeSessions, async (c) => {
     const userId = userIdParam(c.req.param("id"));
     const body = await readOptionalJsonBody(c, RevokeSessionsBody);
     const actor = await adminActor(c, c.var.session.userId);
@@ -103,7 +104,7 @@ const userRoutes = new Hono<AppEnv>()
     if (result.kind === "session_not_found") throw new AppError("session_not_found");
     return c.json({ revokedSessions: result.sessionIds });
   })
-  .post("/admin/users/:id/password-reset", async (c) => {
+  .post("/admin/users/:id/password-reset", adminUserDoc.passwordReset, async (c) => {
     const userId = userIdParam(c.req.param("id"));
     await readOptionalJsonBody(c, EmptyBody);
     const actor = await adminActor(c, c.var.session.userId);
@@ -112,7 +113,7 @@ const userRoutes = new Hono<AppEnv>()
     if (result.kind === "deleted") throw new AppError("user_deleted");
     return c.json({ status: "requested", message: "A reset link is on its way to the user's address." }, 202);
   })
-  .post("/admin/users/:id/platform-roles", async (c) => {
+  .post("/admin/users/:id/platform-roles", adminUserDoc.grantRole, async (c) => {
     const userId = userIdParam(c.req.param("id"));
     const body = await readJsonBody(c, GrantBody);
     const actor = await adminActor(c, c.var.session.userId);
@@ -125,7 +126,7 @@ const userRoutes = new Hono<AppEnv>()
       result.kind === "granted" ? 201 : 200,
     );
   })
-  .delete("/admin/users/:id/platform-roles/:role", async (c) => {
+  .delete("/admin/users/:id/platform-roles/:role", adminUserDoc.removeRole, async (c) => {
     const userId = userIdParam(c.req.param("id"));
     const roleKey = roleKeyParam(c.req.param("role"));
     const actor = await adminActor(c, c.var.session.userId);

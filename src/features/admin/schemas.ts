@@ -38,6 +38,10 @@ const SearchText = z.string().trim().max(254);
 export const UserId = z.uuid();
 export const UserStatus = z.enum(["ACTIVE", "DISABLED", "DELETED"]);
 export const RoleKey = z.string().regex(ROLE_KEY_PATTERN, "must be upper snake case, 2 to 64 characters");
+/** Path parameters as the routes check them (userIdParam, roleKeyParam), for the API description. */
+export const UserIdParams = z.object({ id: UserId });
+export const UserRoleParams = z.object({ id: UserId, role: RoleKey });
+export const TenantIdParams = z.object({ id: z.uuid() });
 
 export const UserSearchQuery = z.strictObject({
   q: SearchText.optional(),

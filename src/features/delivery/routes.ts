@@ -1,28 +1,30 @@
 // POST /auth/webhooks/delivery: the mail/SMS provider's delivery, bounce and complaint events, signed
 // with a shared secret (server to server: no session, no CSRF check; the /auth/* body limit applies).
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { describe } from "../../http/openapi/describe.ts";
+import { DeliveryEventBody, DeliveryWebhookHeaders, DeliveryWebhookResponse } from "./schemas.ts";
 import { applyDeliveryEvent } from "./service.ts";
 import { checkWebhookSignature } from "./signature.ts";
 
 export const DELIVERY_WEBHOOK_PATH = "/auth/webhooks/delivery";
 
-const printable = z.string().regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
-
-/** The event body (documented in the README). Unknown fields are refused. */
-const DeliveryEventBody = z.strictObject({
-  id: printable.min(1).max(200),
-  type: z.enum(["bounce", "complaint", "delivered"]),
-  message_id: printable.min(1).max(200),
-  recipient: z.string().min(1).max(320).optional(),
-  reason: z.string().max(200).optional(),
-  permanent: z.boolean().optional(),
+const doc = describe({
+  operationId: "receiveDeliveryEvent",
+  tag: "webhooks",
+  summary: "The mail/SMS provider reports a delivery, bounce or complaint (HMAC-signed, no session)",
+  description:
+    "404 until `DELIVERY_WEBHOOK_SECRET` is set. The signature is checked before the body is read; a correctly signed request learns whether its timestamp was refused.",
+  auth: "deliveryWebhook",
+  headers: DeliveryWebhookHeaders,
+  body: DeliveryEventBody,
+  responses: { 200: DeliveryWebhookResponse },
+  errors: ["not_found", "webhook_signature_invalid", "webhook_timestamp_out_of_range", "webhook_replayed"],
 });
 
-export const deliveryWebhookRoutes = new Hono<AppEnv>().post(DELIVERY_WEBHOOK_PATH, async (c) => {
+export const deliveryWebhookRoutes = new Hono<AppEnv>().post(DELIVERY_WEBHOOK_PATH, doc, async (c) => {
   const config = c.var.config;
   // Off until a secret is configured: the route does not exist (nothing to probe).
   if (config.deliveryWebhookSecrets.length === 0) throw new AppError("not_found");

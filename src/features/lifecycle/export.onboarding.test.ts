@@ -39,6 +39,7 @@ describe("the account export's onboarding and preferences", () => {
       theme: "DARK",
       locale: null,
       timeZone: "Asia/Tokyo",
+      notifications: expect.any(Object),
     });
   });
 

@@ -1,8 +1,11 @@
 // The user's data export: what we hold about them, as JSON, without a single secret, hash or IP hash.
 import type { Database } from "../../db/client.ts";
+import { channelsFromStored, kindOfType } from "../notifications/channels.ts";
 
 /** Most recent audit events included; older ones are summarized by the count. */
 export const EXPORT_AUDIT_LIMIT = 1000;
+/** Most recent notifications and delivery-log rows included (issue 15). */
+export const EXPORT_LIST_LIMIT = 1000;
 
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
 
@@ -17,7 +20,9 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
       name: true,
       image: true,
       username: true,
-      preferences: { select: { theme: true, locale: true, timeZone: true } },
+      preferences: { select: { theme: true, locale: true, timeZone: true, notificationChannels: true } },
+      emailUndeliverableAt: true,
+      emailUndeliverableReason: true,
       onboarding: {
         select: {
           currentStep: true,
@@ -94,7 +99,7 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
     },
   });
   if (!user) return null;
-  const [recoveryCodesLeft, received, events, eventCount] = await Promise.all([
+  const [recoveryCodesLeft, received, events, eventCount, notifications, deliveries] = await Promise.all([
     db.recoveryCode.count({ where: { userId, usedAt: null } }),
     db.invitation.findMany({
       // Accepted by this account, or still open to its address (answered ones to an address that changed
@@ -119,6 +124,28 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
       take: EXPORT_AUDIT_LIMIT,
     }),
     db.auditEvent.count({ where: { userId } }),
+    // Issue 15 (review): the inbox and the delivery log are the user's data too; never the recipient hash.
+    db.notification.findMany({
+      where: { userId },
+      select: { type: true, data: true, createdAt: true, readAt: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: EXPORT_LIST_LIMIT,
+    }),
+    db.deliveryLogEntry.findMany({
+      where: { userId },
+      select: {
+        channel: true,
+        template: true,
+        status: true,
+        attempts: true,
+        errorReason: true,
+        createdAt: true,
+        sentAt: true,
+        reportedAt: true,
+      },
+      orderBy: { createdAt: "desc" },
+      take: EXPORT_LIST_LIMIT,
+    }),
   ]);
   const invitation = (i: (typeof received)[number]) => ({
     tenant: i.tenant.slug,
@@ -136,7 +163,14 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
       name: user.name,
       image: user.image,
       username: user.username,
-      preferences: user.preferences,
+      preferences: user.preferences
+        ? {
+            theme: user.preferences.theme,
+            locale: user.preferences.locale,
+            timeZone: user.preferences.timeZone,
+            notifications: channelsFromStored(user.preferences.notificationChannels),
+          }
+        : null,
       status: user.status,
       createdAt: iso(user.createdAt),
       updatedAt: iso(user.updatedAt),
@@ -152,7 +186,25 @@ export async function exportAccountData(db: Database, userId: string, now: Date)
           completedAt: iso(user.onboarding.completedAt),
         }
       : null,
-    email: { address: user.email, verifiedAt: iso(user.emailVerifiedAt) },
+    email: {
+      address: user.email,
+      verifiedAt: iso(user.emailVerifiedAt),
+      undeliverable: user.emailUndeliverableAt
+        ? { at: iso(user.emailUndeliverableAt), reason: user.emailUndeliverableReason }
+        : null,
+    },
+    notifications: notifications.map((n) => ({
+      type: kindOfType(n.type),
+      data: n.data,
+      createdAt: iso(n.createdAt),
+      readAt: iso(n.readAt),
+    })),
+    deliveries: deliveries.map((d) => ({
+      ...d,
+      createdAt: iso(d.createdAt),
+      sentAt: iso(d.sentAt),
+      reportedAt: iso(d.reportedAt),
+    })),
     phone: user.phoneNumber ? { number: user.phoneNumber, verifiedAt: iso(user.phoneVerifiedAt) } : null,
     signInMethods: user.accounts.map((a) => ({
       provider: a.provider,

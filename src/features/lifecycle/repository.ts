@@ -99,6 +99,10 @@ export async function scrubUser(db: Database, userId: string, deletedBefore: Dat
     await tx.membership.deleteMany({ where: { userId } });
     await tx.platformRoleGrant.deleteMany({ where: { userId } });
     await tx.onboardingSession.deleteMany({ where: { userId } });
+    // Issue 15's personal data too: the inbox (devices' user agents, tenant and passkey names) and the
+    // preferences (a time zone says where someone lives).
+    await tx.notification.deleteMany({ where: { userId } });
+    await tx.userPreference.deleteMany({ where: { userId } });
     await deleteInvitationsTo(tx, { email: user.email, userId });
     await tx.outboxMessage.deleteMany({ where: { recipient: user.email } });
     await tx.deliveryLogEntry.deleteMany({ where: { userId } });

@@ -1,21 +1,21 @@
 // The user's own lifecycle routes: POST /auth/account/delete (soft delete) and GET /auth/account/export.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies } from "../../http/cookies.ts";
+import { describeSessionRoute } from "../../http/openapi/describe.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { exportAccountData } from "./export.ts";
+import { AccountExportResponse, DeleteAccountResponse, DeleteBody } from "./schemas.ts";
 import { type DeleteResult, type LifecycleDeps, softDeleteUser } from "./service.ts";
 
 /** What a caller types to confirm a deletion: a deliberate word, so no stray request deletes an account. */
 export const DELETE_CONFIRMATION = "DELETE";
-const DeleteBody = z.strictObject({ confirm: z.string().max(64) });
 
 /** The lifecycle services' dependencies for this request. */
 export async function lifecycleDependencies(c: Context<AppEnv>): Promise<LifecycleDeps> {
@@ -39,9 +39,39 @@ export function refuseDeletion(result: Exclude<DeleteResult, { kind: "deleted" }
   }
 }
 
+const doc = {
+  delete: describeSessionRoute({
+    operationId: "deleteAccount",
+    tag: "account",
+    summary: "Delete the signed-in account (soft delete: scrubbed after the retention period) and end its sessions",
+    description:
+      "Needs a recent sign-in, and the second factor when one is enabled. A password reset within the retention period cancels the deletion.",
+    body: DeleteBody,
+    responses: { 200: DeleteAccountResponse },
+    errors: [
+      "reauthentication_required",
+      "second_factor_required",
+      "confirmation_required",
+      "last_owner",
+      "last_platform_admin",
+      "user_not_found",
+      "user_not_active",
+    ],
+  }),
+  export: describeSessionRoute({
+    operationId: "exportAccount",
+    tag: "account",
+    summary: "Download what the gateway holds about the signed-in user (JSON, no secrets or hashes)",
+    description: "Needs a recent sign-in. Answered as an attachment (`Content-Disposition`).",
+    responses: { 200: AccountExportResponse },
+    errors: ["reauthentication_required"],
+  }),
+};
+
 export const lifecycleRoutes = new Hono<AppEnv>()
   .post(
     "/auth/account/delete",
+    doc.delete,
     requireSession(),
     requireRecentAuthentication(),
     requireSecondFactorWhenEnabled(),
@@ -60,7 +90,7 @@ export const lifecycleRoutes = new Hono<AppEnv>()
       return c.json({ status: "deleted", scrubOn: result.scrubOn.toISOString() });
     },
   )
-  .get("/auth/account/export", requireSession(), requireRecentAuthentication(), async (c) => {
+  .get("/auth/account/export", doc.export, requireSession(), requireRecentAuthentication(), async (c) => {
     const deps = await authDependencies(c);
     const userId = c.var.session.userId;
     const data = await exportAccountData(deps.db, userId, deps.now);

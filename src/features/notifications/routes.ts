@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
+import { describeSessionRoute } from "../../http/openapi/describe.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import { requireSession } from "../session/middleware.ts";
 import {
@@ -13,10 +14,43 @@ import {
   markAllNotificationsRead,
   markNotificationRead,
 } from "./repository.ts";
-import { encodeNotificationCursor, NotificationId, NotificationsQuery } from "./schemas.ts";
+import {
+  encodeNotificationCursor,
+  MarkAllReadResponse,
+  MarkReadResponse,
+  NotificationId,
+  NotificationIdParams,
+  NotificationsQuery,
+  NotificationsResponse,
+} from "./schemas.ts";
+
+const doc = {
+  list: describeSessionRoute({
+    operationId: "listNotifications",
+    tag: "notifications",
+    summary: "The user's notifications, newest first, keyset-paged, with the unread count",
+    query: NotificationsQuery,
+    responses: { 200: NotificationsResponse },
+    errors: ["invalid_request"],
+  }),
+  readAll: describeSessionRoute({
+    operationId: "markAllNotificationsRead",
+    tag: "notifications",
+    summary: "Mark every unread notification read",
+    responses: { 200: MarkAllReadResponse },
+  }),
+  read: describeSessionRoute({
+    operationId: "markNotificationRead",
+    tag: "notifications",
+    summary: "Mark one notification read (again: it keeps its first read time)",
+    params: NotificationIdParams,
+    responses: { 200: MarkReadResponse },
+    errors: ["notification_not_found"],
+  }),
+};
 
 export const notificationRoutes = new Hono<AppEnv>()
-  .get("/auth/notifications", requireSession(), async (c) => {
+  .get("/auth/notifications", doc.list, requireSession(), async (c) => {
     const query = NotificationsQuery.safeParse(c.req.query());
     if (!query.success)
       throw new AppError("invalid_request", {
@@ -39,7 +73,7 @@ export const notificationRoutes = new Hono<AppEnv>()
       nextCursor: page.nextCursor ? encodeNotificationCursor(page.nextCursor) : null,
     });
   })
-  .post("/auth/notifications/read-all", requireSession(), async (c) => {
+  .post("/auth/notifications/read-all", doc.readAll, requireSession(), async (c) => {
     const deps = await authDependencies(c);
     const userId = c.var.session.userId;
     const marked = await deps.db.$transaction(async (tx) => {
@@ -57,7 +91,7 @@ export const notificationRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ marked, unreadCount: 0 });
   })
-  .post("/auth/notifications/:id/read", requireSession(), async (c) => {
+  .post("/auth/notifications/:id/read", doc.read, requireSession(), async (c) => {
     const id = NotificationId.safeParse(c.req.param("id"));
     // A malformed id answers exactly as someone else's: nobody learns which ids exist.
     if (!id.success) throw new AppError("notification_not_found");

@@ -1,6 +1,7 @@
 // The inbox's query (unread filter, page size, cursor) and the opaque keyset cursor.
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
 import { z } from "zod";
+import { NOTIFICATION_KINDS } from "./channels.ts";
 
 export const NOTIFICATIONS_MAX_LIMIT = 100;
 
@@ -48,3 +49,23 @@ export const NotificationsQuery = z.strictObject({
 
 /** A notification id in a path: a UUID, else the route answers 404 as for someone else's. */
 export const NotificationId = z.uuid();
+export const NotificationIdParams = z.object({ id: NotificationId });
+
+// The documented shapes of the inbox's answers (repository.ts's NotificationView).
+const Notification = z.object({
+  id: z.uuid(),
+  type: z.enum(NOTIFICATION_KINDS),
+  data: z
+    .record(z.string(), z.unknown())
+    .meta({ description: "Display facts of the event (a device summary, a provider, a tenant name)." }),
+  createdAt: z.iso.datetime(),
+  readAt: z.iso.datetime().nullable(),
+});
+const UnreadCount = z.int().nonnegative();
+export const NotificationsResponse = z.object({
+  notifications: z.array(Notification),
+  unreadCount: UnreadCount,
+  nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last." }),
+});
+export const MarkReadResponse = z.object({ unreadCount: UnreadCount });
+export const MarkAllReadResponse = z.object({ marked: UnreadCount, unreadCount: z.literal(0) });

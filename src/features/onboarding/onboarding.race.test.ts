@@ -32,7 +32,7 @@ describe("parallel step updates", () => {
     const stored = await storedOnboarding(ctx, email);
     for (const key of keys) {
       const sent = sends.filter((send) => send.key === key).map((send) => send.v);
-      expect(sent.map((v) => ({ v }))).toContainEqual((stored?.data ?? {})[key]);
+      expect(sent.map((v) => ({ v }))).toContainEqual(stored?.data?.[key]);
     }
     expect(stored?.completed_steps).toEqual(["profile", "contact", "phone", "team"]);
     expect(stored?.current_step).toBeNull();
@@ -49,7 +49,7 @@ describe("parallel step updates", () => {
     const stored = await storedOnboarding(ctx, email);
     expect(stored?.completed_steps).toEqual(["profile"]);
     expect(stored?.current_step).toBe("contact");
-    expect(range(8).map((tab) => ({ tab }))).toContainEqual((stored?.data ?? {}).profile);
+    expect(range(8).map((tab) => ({ tab }))).toContainEqual(stored?.data?.profile);
     const audit = await onboardingAudit(ctx, email);
     expect(audit.filter((a) => a === "onboarding.started")).toHaveLength(1);
     expect(audit.filter((a) => a === "onboarding.step_completed:profile")).toHaveLength(8);

@@ -30,8 +30,20 @@ const SECURITY_SCHEMES = {
     bearerFormat: "JWT",
     description: 'An access token (typ at+jwt) from the `session.accessToken` of a sign-in with `client: "api"`.',
   },
+  deliveryWebhookSignature: {
+    type: "apiKey",
+    in: "header",
+    name: "X-Portcullis-Signature",
+    description:
+      "Not a key: `v1=<hex>` (comma-separated during a rotation), the HMAC-SHA-256 under `DELIVERY_WEBHOOK_SECRET` (or `DELIVERY_WEBHOOK_PREVIOUS_SECRET`) of `<X-Portcullis-Timestamp>.<raw body>`.",
+  },
 };
 const SESSION_SECURITY = [{ cookieSession: [] }, { bearerAccessToken: [] }];
+const SECURITY: Record<NonNullable<OperationDeclaration["auth"]>, object[]> = {
+  session: SESSION_SECURITY,
+  optional: [...SESSION_SECURITY, {}],
+  deliveryWebhook: [{ deliveryWebhookSignature: [] }],
+};
 
 type JsonSchema = Record<string, unknown>;
 type OpenApiOperation = { parameters?: object[]; responses: Record<string, object> } & Record<string, unknown>;
@@ -64,11 +76,12 @@ function schemaOf(schema: z.ZodType, components: Record<string, unknown>): JsonS
 }
 
 function parametersOf(operation: DescribedOperation, components: Record<string, unknown>): object[] {
-  const { params, query } = operation.declaration;
+  const { params, query, headers } = operation.declaration;
   const parameters: { name: string; in: string }[] = [];
   for (const [location, schema] of [
     ["path", params],
     ["query", query],
+    ["header", headers],
   ] as const) {
     if (!schema) continue;
     const json = schemaOf(schema, components) as { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -111,12 +124,7 @@ function operationOf(operation: DescribedOperation, components: Record<string, u
   for (const [status, response] of Object.entries(declaration.responses)) {
     responses[status] = responseOf(status, response, components);
   }
-  const security =
-    declaration.auth === "session"
-      ? SESSION_SECURITY
-      : declaration.auth === "optional"
-        ? [...SESSION_SECURITY, {}]
-        : [];
+  const security = declaration.auth ? SECURITY[declaration.auth] : [];
   return {
     operationId: declaration.operationId,
     tags: [declaration.tag],

@@ -65,7 +65,7 @@ export function profileRoutes(options: ProfileRoutesOptions) {
     .patch("/auth/profile", doc.updateProfile, requireSession(), async (c) => {
       const patch = await readJsonBody(c, ProfilePatch);
       const deps = await authDependencies(c);
-      const result = await updateProfile(deps.db, {
+      const result = await updateProfile(deps, {
         userId: c.var.session.userId,
         patch,
         client: await clientInfo(c),

@@ -151,7 +151,9 @@ const Preferences = z.object({
   theme: z.enum(THEMES),
   locale: z.string().nullable(),
   timeZone: z.string().nullable(),
-  notifications: z.record(z.enum(NOTIFICATION_KINDS), z.object({ inApp: z.boolean(), email: z.boolean() })),
+  notifications: z.object(
+    Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, z.object({ inApp: z.boolean(), email: z.boolean() })])),
+  ),
 });
 export const ProfileResponse = z.object({ profile: Profile });
 export const ProfileUpdateResponse = z.object({

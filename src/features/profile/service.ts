@@ -10,6 +10,7 @@ import {
   storedFromChannels,
 } from "../notifications/channels.ts";
 import type { ClientInfo } from "../session/service.ts";
+import { incrementMembershipEpoch, publishMembershipEpoch } from "../tenancy/epoch.ts";
 import type { PreferencesPatch, ProfilePatch, Theme } from "./schemas.ts";
 
 export type Profile = { name: string | null; username: string | null; avatarUrl: string | null };
@@ -53,14 +54,30 @@ export type ProfileUpdate =
   | { kind: "username_taken" }
   | { kind: "not_found" };
 
+/** What a profile change needs: the database, and KV to retire the user's tokens carrying the old claims. */
+export type ProfileDeps = { db: Database; kv: KVNamespace; settings: { accessTokenTtlSeconds: number } };
+
 /**
  * Applies `patch` (absent: unchanged, null: cleared). A username another user holds is
  * `username_taken`, decided by the unique index, so two users racing for one name cannot both win.
+ * A change to what access tokens carry (name, username) moves the membership epoch on, so every other
+ * session's token is refused at the edge (browsers refresh) instead of carrying a username that may
+ * already be someone else's (review of issue 15); the caller reissues its own token.
  */
 export async function updateProfile(
-  db: Database,
+  deps: ProfileDeps,
   input: { userId: string; patch: ProfilePatch; client: ClientInfo },
 ): Promise<ProfileUpdate> {
+  const result = await writeProfile(deps.db, input);
+  if (result.kind === "ok" && result.epoch !== undefined)
+    await publishMembershipEpoch(deps, input.userId, result.epoch);
+  return result.kind === "ok" ? { kind: "ok", profile: result.profile, changed: result.changed } : result;
+}
+
+async function writeProfile(
+  db: Database,
+  input: { userId: string; patch: ProfilePatch; client: ClientInfo },
+): Promise<(ProfileUpdate & { kind: "ok" } & { epoch?: number }) | Exclude<ProfileUpdate, { kind: "ok" }>> {
   const wanted = {
     name: input.patch.name,
     username: input.patch.username,
@@ -85,7 +102,8 @@ export async function updateProfile(
         ...input.client,
         metadata: { fields: changed },
       });
-      return { kind: "ok", profile: next, changed } as const;
+      const epoch = carriesProfileClaims(changed) ? await incrementMembershipEpoch(tx, input.userId) : undefined;
+      return { kind: "ok", profile: next, changed, ...(epoch === undefined ? {} : { epoch }) } as const;
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") return { kind: "username_taken" };

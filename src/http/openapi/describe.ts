@@ -14,7 +14,11 @@ export const API_TAGS = {
   profile: "The signed-in user's profile and display preferences.",
   onboarding: "Onboarding steps a new user completes before reaching apps.",
   verification: "Email and phone verification and password reset by mail.",
-  account: "Sign up, sign in with a password, change it, and the sign-in history.",
+  account:
+    "The user's own account: sign up, sign in with a password, change it, the sign-in history, deletion and the data export.",
+  notifications: "The signed-in user's in-app inbox.",
+  admin: "The admin API: users, roles, tenants and the audit trail (PLATFORM_ADMIN with a recent MFA sign-in).",
+  webhooks: "Server-to-server callbacks from the mail and SMS providers, signed with a shared secret.",
   mfa: "Second factors (authenticator app, recovery codes), the sign-in's second step and re-authentication.",
   passkeys: "Passkey registration, passkey sign-in, and the user's passkeys.",
 } as const;
@@ -30,15 +34,18 @@ export type OperationDeclaration = {
   description?: string;
   /**
    * "session": requireSession() guards the route (cookie or bearer; adds 401/403 of SESSION_ERRORS).
-   * "optional": a session is used when one is presented (a bad one is 401). @default public
+   * "optional": a session is used when one is presented (a bad one is 401).
+   * "deliveryWebhook": signed with the delivery webhook secret (HMAC headers, no session). @default public
    */
-  auth?: "session" | "optional";
+  auth?: "session" | "optional" | "deliveryWebhook";
   /** The JSON body, read with readJsonBody (adds the 400/415 of JSON_BODY_ERRORS). */
   body?: z.ZodType;
   /** False when the body may be left out altogether (e.g. a cookie carries the token). @default true */
   bodyRequired?: boolean;
   query?: z.ZodObject;
   params?: z.ZodObject;
+  /** Request headers the route reads itself (not cookies or Authorization: the security schemes say those). */
+  headers?: z.ZodObject;
   /** Answers other than the error shape, by status (they win over an implied error of that status). */
   responses: Record<number, ResponseDeclaration>;
   /** The route's own error codes; the builder adds the ones its middleware and body reading imply. */

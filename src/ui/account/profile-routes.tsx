@@ -50,7 +50,7 @@ export const accountProfileRoutes = new Hono<AppEnv>()
     const parsed = HandleForm.safeParse(values);
     if (!parsed.success) return fail(400, (view) => handleErrors(view, values));
     const deps = await authDependencies(c);
-    const result = await updateProfile(deps.db, {
+    const result = await updateProfile(deps, {
       userId: auth.session.userId,
       patch: { username: parsed.data.username, avatarUrl: parsed.data.avatar_url },
       client: await clientInfo(c),

@@ -72,7 +72,7 @@ export const accountRoutes = new Hono<AppEnv>()
       });
     }
     const deps = await authDependencies(c);
-    const updated = await updateProfile(deps.db, {
+    const updated = await updateProfile(deps, {
       userId: auth.session.userId,
       patch: { name: parsed.data },
       client: await clientInfo(c),

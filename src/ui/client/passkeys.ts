@@ -51,7 +51,7 @@ async function run(form: HTMLFormElement, ceremony: Ceremony): Promise<void> {
         : await startAuthentication({ optionsJSON, useBrowserAutofill: ceremony === "autofill" });
     field.value = JSON.stringify(result);
     form.submit();
-  } catch (error) {
+  } catch (_error) {
     // Autofill is opportunistic: aborted when the user presses the button, refused (NotSupportedError) where
     // the browser cannot offer passkeys in the field. Neither is the user's failure, so nothing is shown.
     if (ceremony === "autofill") return;

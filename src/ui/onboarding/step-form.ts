@@ -32,7 +32,8 @@ export function stepDataFromForm(step: OnboardingStep, form: FormFields): StepFo
       if (field.required && raw !== "on") errors[field.name] = { problem: "required", label: field.label, max: 0 };
       continue;
     }
-    const value = (raw ?? "").replace(/\r\n?/g, "\n").trim();
+    // A browser never sends U+0000 from a text field, and jsonb cannot store it (a 500 otherwise): dropped.
+    const value = (raw ?? "").replace(/\r\n?/g, "\n").replaceAll("\u0000", "").trim();
     values[field.name] = value;
     data[field.name] = value;
     const max = fieldMaxLength(step, field);

@@ -1,6 +1,5 @@
 // What each provider type defaults to: display names, scopes, endpoints, and whether autoLink may be on.
 
-import { ASYMMETRIC_ALGORITHMS } from "../claim-names.ts";
 import type { OAuthProviderType } from "./provider-types.ts";
 
 export const DEFAULT_DISPLAY_NAMES: Record<OAuthProviderType, string> = {
