@@ -1,43 +1,69 @@
 // Account routes: sign up, sign in, change password, and the user's sign-in history (the profile is features/profile).
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { accountDependencies, authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { describe, describeSessionRoute } from "../../http/openapi/describe.ts";
 import { safeReturnTo } from "../../http/return-to.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { listLoginHistory, presentLoginHistoryEntry } from "../history/repository.ts";
-import { HistoryQuery, nextHistoryCursor } from "../history/schemas.ts";
+import { ActivityResponse, HistoryQuery, nextHistoryCursor } from "../history/schemas.ts";
 import { requireSession } from "../session/middleware.ts";
 import { type ClientKind, deliverTokens } from "../session/respond.ts";
-import { normalizeEmail } from "./email.ts";
 import { logIn } from "./log-in.ts";
 import { deferNewDeviceNotice } from "./notices.ts";
+import { PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from "./password-policy.ts";
 import {
-  normalizePassword,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_PROBLEM_MESSAGES,
-  type PasswordProblem,
-} from "./password-policy.ts";
-import { DisplayName } from "./schemas.ts";
+  ChangePasswordBody,
+  ChangePasswordResponse,
+  LogInBody,
+  LogInResponse,
+  SignedInResponse,
+  SignUpBody,
+  VerificationRequiredResponse,
+} from "./schemas.ts";
 import { changePassword, signUp } from "./service.ts";
 import { sendSignUpMail } from "./sign-up-mail.ts";
 
-const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
-// Length is checked after NFKC by the policy; this bound only stops absurd bodies early.
-const password = z
-  .string()
-  .min(1)
-  .max(PASSWORD_MAX_LENGTH * 4)
-  .transform(normalizePassword);
-const client = z.enum(["browser", "api"]).default("browser");
-
-const SignUpBody = z.strictObject({ email, password, name: DisplayName.optional(), client });
-const LogInBody = z.strictObject({ email, password, client, returnTo: z.string().max(4096).optional() });
-const ChangePasswordBody = z.strictObject({ current: password, new: password });
+const doc = {
+  signUp: describe({
+    operationId: "signUp",
+    tag: "account",
+    summary: "Create an account with an email address and a password",
+    description:
+      "Answers the same for a new and a taken address (202 when the address must be verified first; mail follows either way).",
+    body: SignUpBody,
+    responses: { 201: SignedInResponse, 202: VerificationRequiredResponse },
+    errors: ["weak_password", "too_many_attempts", "account_locked"],
+  }),
+  logIn: describe({
+    operationId: "logIn",
+    tag: "account",
+    summary: "Sign in with an email address and a password (or get the second-factor challenge)",
+    body: LogInBody,
+    responses: { 200: LogInResponse },
+    errors: ["invalid_credentials", "account_disabled", "email_not_verified", "too_many_attempts", "account_locked"],
+  }),
+  changePassword: describeSessionRoute({
+    operationId: "changePassword",
+    tag: "account",
+    summary: "Change the password (the current one is required); ends the user's other sessions",
+    body: ChangePasswordBody,
+    responses: { 200: ChangePasswordResponse },
+    errors: ["invalid_credentials", "weak_password", "too_many_attempts", "account_locked"],
+  }),
+  activity: describeSessionRoute({
+    operationId: "listActivity",
+    tag: "account",
+    summary: "The user's sign-in attempts, newest first, a page at a time",
+    query: HistoryQuery,
+    responses: { 200: ActivityResponse },
+    errors: ["invalid_request"],
+  }),
+};
 
 function refuse(
   c: Context<AppEnv>,
@@ -58,7 +84,7 @@ function guardBrowser(c: Context<AppEnv>, kind: ClientKind): void {
 }
 
 export const accountRoutes = new Hono<AppEnv>()
-  .post("/auth/signup", async (c) => {
+  .post("/auth/signup", doc.signUp, async (c) => {
     const body = await readJsonBody(c, SignUpBody);
     guardBrowser(c, body.client);
     const deps = await accountDependencies(c);
@@ -73,7 +99,7 @@ export const accountRoutes = new Hono<AppEnv>()
     }
     return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) }, 201);
   })
-  .post("/auth/login", async (c) => {
+  .post("/auth/login", doc.logIn, async (c) => {
     const body = await readJsonBody(c, LogInBody);
     guardBrowser(c, body.client);
     const deps = await accountDependencies(c);
@@ -102,7 +128,7 @@ export const accountRoutes = new Hono<AppEnv>()
         throw new AppError("invalid_credentials");
     }
   })
-  .post("/auth/password/change", requireSession(), async (c) => {
+  .post("/auth/password/change", doc.changePassword, requireSession(), async (c) => {
     const body = await readJsonBody(c, ChangePasswordBody);
     const deps = await accountDependencies(c);
     const result = await changePassword(deps, {
@@ -118,7 +144,7 @@ export const accountRoutes = new Hono<AppEnv>()
     if (result.kind === "throttled" || result.kind === "locked") return refuse(c, result);
     return c.json({ status: "changed", revokedSessions: result.revokedSessions });
   })
-  .get("/auth/activity", requireSession(), async (c) => {
+  .get("/auth/activity", doc.activity, requireSession(), async (c) => {
     const query = HistoryQuery.safeParse(c.req.query());
     if (!query.success)
       throw new AppError("invalid_request", {

@@ -13,3 +13,22 @@ export const HistoryQuery = z.strictObject({
 export function nextHistoryCursor(entries: { id: string }[], limit: number): string | null {
   return entries.length === limit ? (entries.at(-1)?.id ?? null) : null;
 }
+
+/** An entry as presentLoginHistoryEntry answers it. */
+export const LoginHistoryEntry = z.object({
+  id: z.uuid(),
+  at: z.iso.datetime(),
+  success: z.boolean(),
+  method: z.string().nullable().meta({ description: "password, passkey, oauth, federated, password+totp, …" }),
+  provider: z.string().nullable(),
+  issuer: z.string().nullable(),
+  ipHash: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  sessionId: z.uuid().nullable(),
+  durationMinutes: z.int().nonnegative().nullable(),
+});
+
+export const ActivityResponse = z.object({
+  activity: z.array(LoginHistoryEntry),
+  nextCursor: z.uuid().nullable().meta({ description: "`before` of the next page; null on the last one." }),
+});

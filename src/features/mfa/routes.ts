@@ -2,52 +2,120 @@
 // step of a sign-in.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
-import { withAliases } from "../../http/aliases.ts";
+import type { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { describe, describeSessionRoute } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { deferNewDeviceNotice } from "../account/notices.ts";
-import { normalizePassword } from "../account/password-policy.ts";
+import { SignedInResponse } from "../account/schemas.ts";
 import { assertionOptionsForUser } from "../passkeys/assertion.ts";
-import { PasskeyAssertion } from "../passkeys/schemas.ts";
+import { PasskeyRequestOptions } from "../passkeys/schemas.ts";
 import { requireRecentAuthentication, requireSession, requireStepUp } from "../session/middleware.ts";
 import { deliverAccessToken, deliverTokens } from "../session/respond.ts";
 import { disableTotp, hasSecondFactor, mfaStatus, type SecondFactor } from "./factors.ts";
 import { reauthenticate } from "./reauthenticate.ts";
-import { RecoveryCode, TotpCode } from "./schemas.ts";
+import {
+  ChallengeBody,
+  ConfirmBody,
+  Factor,
+  MfaStatusResponse,
+  ReauthenticateBody,
+  ReauthenticatedResponse,
+  RecoveryCodesResponse,
+  TotpDisabledResponse,
+  TotpEnabledResponse,
+  TotpEnrollmentResponse,
+  VerifyBody,
+} from "./schemas.ts";
 import { confirmTotpEnrollment, regenerateRecoveryCodes, startTotpEnrollment } from "./service.ts";
 import { completeMfaSignIn, type MfaDeps, passkeyOptionsForChallenge } from "./sign-in.ts";
 
-const totp = TotpCode;
-const recoveryCode = RecoveryCode;
-const challenge = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the challenge from the sign-in");
-const clientKind = z.enum(["browser", "api"]).default("browser");
-/** `recovery_code` is accepted as another spelling of `recoveryCode`. */
-const RECOVERY_CODE_ALIAS = { recovery_code: "recoveryCode" };
-const Factor = withAliases(RECOVERY_CODE_ALIAS, z.union([z.strictObject({ totp }), z.strictObject({ recoveryCode })]));
-const ConfirmBody = z.strictObject({ code: totp });
-const VerifyBody = withAliases(
-  RECOVERY_CODE_ALIAS,
-  z.union([
-    z.strictObject({ challenge, totp, client: clientKind }),
-    z.strictObject({ challenge, recoveryCode, client: clientKind }),
-    z.strictObject({ challenge, passkey: PasskeyAssertion, client: clientKind }),
-  ]),
-);
-const ChallengeBody = z.strictObject({ challenge });
-const ReauthenticateBody = withAliases(
-  RECOVERY_CODE_ALIAS,
-  z.union([
-    z.strictObject({ password: z.string().min(1).max(1024).transform(normalizePassword) }),
-    z.strictObject({ totp }),
-    z.strictObject({ recoveryCode }),
-    z.strictObject({ passkey: PasskeyAssertion }),
-  ]),
-);
+const REAUTHENTICATE = "Answer reauthentication_required or second_factor_required at POST /auth/reauthenticate.";
+
+const doc = {
+  reauthenticate: describeSessionRoute({
+    operationId: "reauthenticate",
+    tag: "mfa",
+    summary: "Prove the password, a second factor or a passkey again: a new access token with a fresh sign-in time",
+    body: ReauthenticateBody,
+    responses: { 200: ReauthenticatedResponse },
+    errors: ["invalid_credentials", "passkey_rejected", "account_locked", "too_many_attempts"],
+  }),
+  reauthenticatePasskeyOptions: describeSessionRoute({
+    operationId: "getReauthenticationPasskeyOptions",
+    tag: "mfa",
+    summary: "WebAuthn options to re-authenticate with one of the user's passkeys",
+    responses: { 200: PasskeyRequestOptions },
+    errors: ["no_passkey"],
+  }),
+  status: describeSessionRoute({
+    operationId: "getMfaStatus",
+    tag: "mfa",
+    summary: "The user's second factors: authenticator app on or off, passkeys, recovery codes left",
+    responses: { 200: MfaStatusResponse },
+  }),
+  enrollTotp: describeSessionRoute({
+    operationId: "startTotpEnrollment",
+    tag: "mfa",
+    summary: "Start (or restart) setting up an authenticator app: a new secret to confirm with a code",
+    description: REAUTHENTICATE,
+    responses: { 200: TotpEnrollmentResponse },
+    errors: ["reauthentication_required", "mfa_already_enabled"],
+  }),
+  confirmTotp: describeSessionRoute({
+    operationId: "confirmTotpEnrollment",
+    tag: "mfa",
+    summary: "Turn the authenticator app on with a first code: answers the recovery codes",
+    description: REAUTHENTICATE,
+    body: ConfirmBody,
+    responses: { 200: TotpEnabledResponse },
+    errors: ["reauthentication_required", "invalid_code"],
+  }),
+  disableTotp: describeSessionRoute({
+    operationId: "disableTotp",
+    tag: "mfa",
+    summary: "Turn the authenticator app off, with a code from it or a recovery code",
+    description: REAUTHENTICATE,
+    body: Factor,
+    responses: { 200: TotpDisabledResponse },
+    errors: ["reauthentication_required", "mfa_not_enabled", "invalid_code", "account_locked", "too_many_attempts"],
+  }),
+  recoveryCodes: describeSessionRoute({
+    operationId: "regenerateRecoveryCodes",
+    tag: "mfa",
+    summary: "Replace the recovery codes (a session that proved a second factor recently)",
+    description: REAUTHENTICATE,
+    responses: { 200: RecoveryCodesResponse },
+    errors: ["reauthentication_required", "second_factor_required", "mfa_not_enabled"],
+  }),
+  passkeyOptions: describe({
+    operationId: "getMfaPasskeyOptions",
+    tag: "mfa",
+    summary: "WebAuthn options to answer a sign-in's second-factor challenge with a passkey",
+    body: ChallengeBody,
+    responses: { 200: PasskeyRequestOptions },
+    errors: ["invalid_challenge", "no_passkey"],
+  }),
+  verify: describe({
+    operationId: "verifyMfa",
+    tag: "mfa",
+    summary: "Finish a sign-in: the challenge from POST /auth/login and a TOTP code, recovery code or passkey",
+    body: VerifyBody,
+    responses: { 200: SignedInResponse },
+    errors: [
+      "invalid_challenge",
+      "invalid_code",
+      "passkey_rejected",
+      "account_disabled",
+      "account_locked",
+      "too_many_attempts",
+    ],
+  }),
+};
 
 /** The one factor a body carries (the schemas above allow exactly one). */
 const factorOf = (body: z.infer<typeof Factor> | z.infer<typeof VerifyBody>): SecondFactor =>
@@ -62,7 +130,7 @@ async function mfaDependencies(c: Context<AppEnv>): Promise<MfaDeps> {
 }
 
 export const mfaRoutes = new Hono<AppEnv>()
-  .post("/auth/reauthenticate", requireSession(), async (c) => {
+  .post("/auth/reauthenticate", doc.reauthenticate, requireSession(), async (c) => {
     const body = await readJsonBody(c, ReauthenticateBody);
     const deps = await mfaDependencies(c);
     const session = c.var.session;
@@ -79,7 +147,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     return c.json({ status: "reauthenticated", ...deliverAccessToken(c, result, deps.now) });
   })
-  .post("/auth/reauthenticate/passkey/options", requireSession(), async (c) => {
+  .post("/auth/reauthenticate/passkey/options", doc.reauthenticatePasskeyOptions, requireSession(), async (c) => {
     const options = await assertionOptionsForUser(await mfaDependencies(c), {
       userId: c.var.session.userId,
       purpose: "reauthentication",
@@ -89,11 +157,11 @@ export const mfaRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json(options);
   })
-  .get("/auth/mfa", requireSession(), async (c) => {
+  .get("/auth/mfa", doc.status, requireSession(), async (c) => {
     c.header("Cache-Control", "no-store");
     return c.json(await mfaStatus(await authDependencies(c), c.var.session.userId));
   })
-  .post("/auth/mfa/totp/enroll", requireSession(), requireRecentAuthentication(), async (c) => {
+  .post("/auth/mfa/totp/enroll", doc.enrollTotp, requireSession(), requireRecentAuthentication(), async (c) => {
     const deps = await authDependencies(c);
     const result = await startTotpEnrollment(
       deps,
@@ -104,7 +172,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json({ secret: result.secret, otpauthUri: result.otpauthUri, qrSvg: result.qrSvg });
   })
-  .post("/auth/mfa/totp/confirm", requireSession(), requireRecentAuthentication(), async (c) => {
+  .post("/auth/mfa/totp/confirm", doc.confirmTotp, requireSession(), requireRecentAuthentication(), async (c) => {
     const body = await readJsonBody(c, ConfirmBody);
     const deps = await authDependencies(c);
     const result = await confirmTotpEnrollment(deps, {
@@ -121,7 +189,7 @@ export const mfaRoutes = new Hono<AppEnv>()
       ...(result.accessToken ? deliverAccessToken(c, result.accessToken, deps.now) : {}),
     });
   })
-  .post("/auth/mfa/totp/disable", requireSession(), requireRecentAuthentication(), async (c) => {
+  .post("/auth/mfa/totp/disable", doc.disableTotp, requireSession(), requireRecentAuthentication(), async (c) => {
     const body = await readJsonBody(c, Factor);
     const deps = await mfaDependencies(c);
     if (!(await hasSecondFactor(deps, c.var.session.userId))) throw new AppError("mfa_not_enabled");
@@ -136,13 +204,13 @@ export const mfaRoutes = new Hono<AppEnv>()
     return c.json({ status: "disabled" });
   })
   // New recovery codes are a way past the second factor, so only a session that proved one gets them.
-  .post("/auth/mfa/recovery-codes", requireSession(), requireStepUp({ amr: ["mfa"] }), async (c) => {
+  .post("/auth/mfa/recovery-codes", doc.recoveryCodes, requireSession(), requireStepUp({ amr: ["mfa"] }), async (c) => {
     const deps = await authDependencies(c);
     if (!(await hasSecondFactor(deps, c.var.session.userId))) throw new AppError("mfa_not_enabled");
     c.header("Cache-Control", "no-store");
     return c.json({ recoveryCodes: await regenerateRecoveryCodes(deps, c.var.session.userId, await clientInfo(c)) });
   })
-  .post("/auth/mfa/passkey/options", async (c) => {
+  .post("/auth/mfa/passkey/options", doc.passkeyOptions, async (c) => {
     const body = await readJsonBody(c, ChallengeBody);
     const result = await passkeyOptionsForChallenge(await mfaDependencies(c), {
       challenge: body.challenge,
@@ -153,7 +221,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json(result.options);
   })
-  .post("/auth/mfa/verify", async (c) => {
+  .post("/auth/mfa/verify", doc.verify, async (c) => {
     const body = await readJsonBody(c, VerifyBody);
     if (body.client === "browser") assertSameOrigin(c);
     const deps = await mfaDependencies(c);

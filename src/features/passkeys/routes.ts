@@ -2,18 +2,30 @@
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { assertSameOrigin } from "../../http/csrf.ts";
+import { describe, describeSessionRoute } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
+import { SignedInResponse } from "../account/schemas.ts";
 import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
 import { type PasskeyDeps, usernamelessAssertionOptions } from "./assertion.ts";
-import { PasskeyAssertion, PasskeyCredential, PasskeyName } from "./schemas.ts";
+import {
+  PasskeyCreationOptions,
+  PasskeyId,
+  PasskeyIdParams,
+  PasskeyListResponse,
+  PasskeyRegisteredResponse,
+  PasskeyRenamedResponse,
+  PasskeyRequestOptions,
+  RegisterBody,
+  RenameBody,
+  SignInBody,
+} from "./schemas.ts";
 import {
   listPasskeys,
   registerPasskey,
@@ -23,14 +35,63 @@ import {
   signInWithPasskey,
 } from "./service.ts";
 
-const name = PasskeyName;
-const RegisterBody = z.strictObject({ response: PasskeyCredential, name: name.default("Passkey") });
-const SignInBody = z.strictObject({
-  response: PasskeyAssertion,
-  client: z.enum(["browser", "api"]).default("browser"),
-});
-const RenameBody = z.strictObject({ name });
-const PasskeyId = z.uuid();
+const STEP_UP = ["reauthentication_required", "second_factor_required"] as const;
+
+const doc = {
+  registerOptions: describeSessionRoute({
+    operationId: "getPasskeyRegistrationOptions",
+    tag: "passkeys",
+    summary: "WebAuthn options to create a passkey (a recent sign-in, and the second factor when it is on)",
+    responses: { 200: PasskeyCreationOptions },
+    errors: STEP_UP,
+  }),
+  register: describeSessionRoute({
+    operationId: "registerPasskey",
+    tag: "passkeys",
+    summary: "Register the passkey the browser created from the options",
+    body: RegisterBody,
+    responses: { 201: PasskeyRegisteredResponse },
+    errors: ["passkey_rejected", ...STEP_UP],
+  }),
+  loginOptions: describe({
+    operationId: "getPasskeySignInOptions",
+    tag: "passkeys",
+    summary: "WebAuthn options for a usernameless passkey sign-in",
+    responses: { 200: PasskeyRequestOptions },
+    errors: ["too_many_attempts"],
+  }),
+  login: describe({
+    operationId: "signInWithPasskey",
+    tag: "passkeys",
+    summary: "Sign in with the passkey assertion the browser made from the options",
+    body: SignInBody,
+    responses: { 200: SignedInResponse },
+    errors: ["passkey_rejected", "account_disabled"],
+  }),
+  list: describeSessionRoute({
+    operationId: "listPasskeys",
+    tag: "passkeys",
+    summary: "The user's passkeys",
+    responses: { 200: PasskeyListResponse },
+  }),
+  rename: describeSessionRoute({
+    operationId: "renamePasskey",
+    tag: "passkeys",
+    summary: "Rename one of the user's passkeys",
+    params: PasskeyIdParams,
+    body: RenameBody,
+    responses: { 200: PasskeyRenamedResponse },
+    errors: ["passkey_not_found"],
+  }),
+  remove: describeSessionRoute({
+    operationId: "removePasskey",
+    tag: "passkeys",
+    summary: "Remove one of the user's passkeys, unless it is the last way to sign in",
+    params: PasskeyIdParams,
+    responses: { 204: { description: "Removed; no body." } },
+    errors: ["invalid_request", "passkey_not_found", "last_sign_in_method", ...STEP_UP],
+  }),
+};
 
 async function passkeyDependencies(c: Context<AppEnv>): Promise<PasskeyDeps> {
   return { ...(await authDependencies(c)), webauthn: c.var.config.webauthn };
@@ -46,6 +107,7 @@ function passkeyIdParam(c: Context<AppEnv>): string {
 export const passkeyRoutes = new Hono<AppEnv>()
   .post(
     "/auth/passkeys/register/options",
+    doc.registerOptions,
     requireSession(),
     requireRecentAuthentication(),
     requireSecondFactorWhenEnabled(),
@@ -59,6 +121,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
   )
   .post(
     "/auth/passkeys/register",
+    doc.register,
     requireSession(),
     requireRecentAuthentication(),
     requireSecondFactorWhenEnabled(),
@@ -74,13 +137,13 @@ export const passkeyRoutes = new Hono<AppEnv>()
       return c.json({ status: "registered", id: result.id }, 201);
     },
   )
-  .post("/auth/passkeys/login/options", async (c) => {
+  .post("/auth/passkeys/login/options", doc.loginOptions, async (c) => {
     const result = await usernamelessAssertionOptions(await passkeyDependencies(c), await clientInfo(c));
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     c.header("Cache-Control", "no-store");
     return c.json(result.options);
   })
-  .post("/auth/passkeys/login", async (c) => {
+  .post("/auth/passkeys/login", doc.login, async (c) => {
     const body = await readJsonBody(c, SignInBody);
     if (body.client === "browser") assertSameOrigin(c);
     const deps = await passkeyDependencies(c);
@@ -92,11 +155,11 @@ export const passkeyRoutes = new Hono<AppEnv>()
     if (result.kind === "disabled") throw new AppError("account_disabled");
     return c.json({ status: "signed_in", session: deliverTokens(c, result.tokens, body.client, deps.now) });
   })
-  .get("/auth/passkeys", requireSession(), async (c) => {
+  .get("/auth/passkeys", doc.list, requireSession(), async (c) => {
     c.header("Cache-Control", "no-store");
     return c.json({ passkeys: await listPasskeys(await authDependencies(c), c.var.session.userId) });
   })
-  .patch("/auth/passkeys/:id", requireSession(), async (c) => {
+  .patch("/auth/passkeys/:id", doc.rename, requireSession(), async (c) => {
     const id = passkeyIdParam(c);
     const body = await readJsonBody(c, RenameBody);
     if (!(await renamePasskey(await authDependencies(c), c.var.session.userId, id, body.name)))
@@ -105,6 +168,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
   })
   .delete(
     "/auth/passkeys/:id",
+    doc.remove,
     requireSession(),
     requireRecentAuthentication(),
     requireSecondFactorWhenEnabled(),

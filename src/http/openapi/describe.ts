@@ -14,13 +14,16 @@ export const API_TAGS = {
   profile: "The signed-in user's profile and display preferences.",
   onboarding: "Onboarding steps a new user completes before reaching apps.",
   verification: "Email and phone verification and password reset by mail.",
-  account: "The signed-in user's own account: deletion and the data export.",
+  account:
+    "The user's own account: sign up, sign in with a password, change it, the sign-in history, deletion and the data export.",
   notifications: "The signed-in user's in-app inbox.",
   admin: "The admin API: users, roles, tenants and the audit trail (PLATFORM_ADMIN with a recent MFA sign-in).",
   webhooks: "Server-to-server callbacks from the mail and SMS providers, signed with a shared secret.",
   identities: "Social sign-in (browser redirects), linked identities, provider tokens and federated token exchange.",
   tenants: "Tenants the user belongs to, switching the active one, and their members.",
   invitations: "Inviting people to a tenant, and accepting or declining an invitation.",
+  mfa: "Second factors (authenticator app, recovery codes), the sign-in's second step and re-authentication.",
+  passkeys: "Passkey registration, passkey sign-in, and the user's passkeys.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 
