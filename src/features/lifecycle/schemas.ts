@@ -1,5 +1,6 @@
 // Request schemas of the lifecycle routes (deletion, export) and the documented shapes of their answers.
 import { z } from "zod";
+import { NOTIFICATION_KINDS, NotificationChannelsAnswer } from "../notifications/channels.ts";
 import { THEMES } from "../profile/schemas.ts";
 
 /** `{"confirm": "DELETE"}`: any other word is 400 confirmation_required (checked by the route). */
@@ -40,7 +41,12 @@ export const AccountExportResponse = z.object({
     image: z.string().nullable(),
     username: z.string().nullable(),
     preferences: z
-      .object({ theme: z.enum(THEMES), locale: z.string().nullable(), timeZone: z.string().nullable() })
+      .object({
+        theme: z.enum(THEMES),
+        locale: z.string().nullable(),
+        timeZone: z.string().nullable(),
+        notifications: NotificationChannelsAnswer,
+      })
       .nullable(),
     status: z.enum(["ACTIVE", "DISABLED", "DELETED"]),
     createdAt: Timestamp,
@@ -56,7 +62,28 @@ export const AccountExportResponse = z.object({
       completedAt: NullableTimestamp,
     })
     .nullable(),
-  email: z.object({ address: z.string(), verifiedAt: NullableTimestamp }),
+  email: z.object({
+    address: z.string(),
+    verifiedAt: NullableTimestamp,
+    undeliverable: z.object({ at: Timestamp, reason: z.string().nullable() }).nullable(),
+  }),
+  notifications: z
+    .array(z.object({ type: z.enum(NOTIFICATION_KINDS), data: Json, createdAt: Timestamp, readAt: NullableTimestamp }))
+    .meta({ description: "The latest 1000 notifications." }),
+  deliveries: z
+    .array(
+      z.object({
+        channel: z.enum(["EMAIL", "SMS"]),
+        template: z.string(),
+        status: z.enum(["PENDING", "SENT", "FAILED", "BOUNCED", "COMPLAINED"]),
+        attempts: z.int().nonnegative(),
+        errorReason: z.string().nullable(),
+        createdAt: Timestamp,
+        sentAt: NullableTimestamp,
+        reportedAt: NullableTimestamp,
+      }),
+    )
+    .meta({ description: "The latest 1000 mails and text messages sent to the user (never their content)." }),
   phone: z.object({ number: z.string(), verifiedAt: NullableTimestamp }).nullable(),
   signInMethods: z.array(z.object({ provider: z.string(), createdAt: Timestamp, updatedAt: Timestamp })),
   identities: z.array(

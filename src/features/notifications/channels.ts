@@ -37,6 +37,11 @@ export type Channels = { inApp: boolean; email: boolean };
 export type NotificationChannels = Record<NotificationKind, Channels>;
 
 /** In-app on for every type; mail on too, since every type is about the account's security. */
+/** The answer's shape of every type's channels (GET /auth/preferences, the account export). */
+export const NotificationChannelsAnswer = z.object(
+  Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, z.object({ inApp: z.boolean(), email: z.boolean() })])),
+);
+
 export const DEFAULT_CHANNELS: Channels = { inApp: true, email: true };
 
 export const defaultNotificationChannels = (): NotificationChannels =>

@@ -1,7 +1,11 @@
 // Request schemas of the profile and preferences routes, shared by the JSON API and the account page.
 import { z } from "zod";
 import { DisplayName } from "../account/schemas.ts";
-import { NOTIFICATION_KINDS, NotificationChannelsPatch } from "../notifications/channels.ts";
+import {
+  NOTIFICATION_KINDS,
+  NotificationChannelsAnswer,
+  NotificationChannelsPatch,
+} from "../notifications/channels.ts";
 import { ReissuedToken } from "../session/schemas.ts";
 import { normalizeUsername, USERNAME_MAX_LENGTH, USERNAME_PROBLEM_MESSAGES, usernameProblem } from "./username.ts";
 
@@ -151,9 +155,7 @@ const Preferences = z.object({
   theme: z.enum(THEMES),
   locale: z.string().nullable(),
   timeZone: z.string().nullable(),
-  notifications: z.object(
-    Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, z.object({ inApp: z.boolean(), email: z.boolean() })])),
-  ),
+  notifications: NotificationChannelsAnswer,
 });
 export const ProfileResponse = z.object({ profile: Profile });
 export const ProfileUpdateResponse = z.object({
