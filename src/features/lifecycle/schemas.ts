@@ -1,5 +1,6 @@
 // Request schemas of the lifecycle routes (deletion, export) and the documented shapes of their answers.
 import { z } from "zod";
+import { NOTIFICATION_KINDS } from "../notifications/channels.ts";
 import { THEMES } from "../profile/schemas.ts";
 
 /** `{"confirm": "DELETE"}`: any other word is 400 confirmation_required (checked by the route). */
@@ -21,6 +22,9 @@ export const DeleteAccountResponse = z.object({ status: z.literal("deleted"), sc
 export const AdminSoftDeleteResponse = z.object({ status: z.literal("deleted"), userId: z.uuid(), scrubOn: Scrub });
 export const HardDeleteResponse = z.object({ status: z.literal("hard_deleted"), userId: z.uuid() });
 
+const Channels = z.object({ inApp: z.boolean(), email: z.boolean() });
+const NotificationChannels = z.object(Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, Channels])));
+
 const InvitationExport = z.object({
   tenant: z.string().meta({ description: "The tenant's slug." }),
   roles: z.array(z.string()),
@@ -40,7 +44,12 @@ export const AccountExportResponse = z.object({
     image: z.string().nullable(),
     username: z.string().nullable(),
     preferences: z
-      .object({ theme: z.enum(THEMES), locale: z.string().nullable(), timeZone: z.string().nullable() })
+      .object({
+        theme: z.enum(THEMES),
+        locale: z.string().nullable(),
+        timeZone: z.string().nullable(),
+        notifications: NotificationChannels,
+      })
       .nullable(),
     status: z.enum(["ACTIVE", "DISABLED", "DELETED"]),
     createdAt: Timestamp,
@@ -56,7 +65,29 @@ export const AccountExportResponse = z.object({
       completedAt: NullableTimestamp,
     })
     .nullable(),
-  email: z.object({ address: z.string(), verifiedAt: NullableTimestamp }),
+  email: z.object({
+    address: z.string(),
+    verifiedAt: NullableTimestamp,
+    undeliverable: z
+      .object({ at: Timestamp, reason: z.string().nullable() })
+      .nullable()
+      .meta({ description: "Set when mail to the address bounced or was complained about." }),
+  }),
+  notifications: z.array(
+    z.object({ type: z.enum(NOTIFICATION_KINDS), data: Json, createdAt: Timestamp, readAt: NullableTimestamp }),
+  ),
+  deliveries: z.array(
+    z.object({
+      channel: z.enum(["EMAIL", "SMS"]),
+      template: z.string(),
+      status: z.enum(["PENDING", "SENT", "FAILED", "BOUNCED", "COMPLAINED"]),
+      attempts: z.int().nonnegative(),
+      errorReason: z.string().nullable(),
+      createdAt: Timestamp,
+      sentAt: NullableTimestamp,
+      reportedAt: NullableTimestamp,
+    }),
+  ),
   phone: z.object({ number: z.string(), verifiedAt: NullableTimestamp }).nullable(),
   signInMethods: z.array(z.object({ provider: z.string(), createdAt: Timestamp, updatedAt: Timestamp })),
   identities: z.array(
