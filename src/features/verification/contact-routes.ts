@@ -1,13 +1,12 @@
 // Contact routes: change the email address (recent sign-in required) and verify a phone number.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { describeSessionRoute } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
-import { normalizeEmail } from "../account/email.ts";
 import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import {
@@ -17,17 +16,52 @@ import {
   requestEmailChange,
   requestPhoneVerification,
 } from "./contact.ts";
+import {
+  CodeBody,
+  EmailChangeBody,
+  EmailChangedResponse,
+  PhoneBody,
+  PhoneVerifiedResponse,
+  SentResponse,
+} from "./schemas.ts";
 import type { SendResult } from "./service.ts";
 
-const code = z.string().regex(/^\d{6}$/, "must be 6 digits");
-const CodeBody = z.strictObject({ code });
-const EmailChangeBody = z.strictObject({
-  email: z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254)),
-});
-// E.164: a plus, a country code that does not start with 0, at most 15 digits in all.
-const PhoneBody = z.strictObject({
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number, e.g. +14155550123"),
-});
+const STEP_UP = ["reauthentication_required", "second_factor_required"] as const;
+const doc = {
+  requestEmailChange: describeSessionRoute({
+    operationId: "requestEmailChange",
+    tag: "verification",
+    summary: "Mail a code to a new address (a recent sign-in, and the second factor when it is on)",
+    description: "The address changes only once the code comes back (POST /auth/email/change).",
+    body: EmailChangeBody,
+    responses: { 202: SentResponse },
+    errors: ["too_many_attempts", ...STEP_UP],
+  }),
+  changeEmail: describeSessionRoute({
+    operationId: "changeEmail",
+    tag: "verification",
+    summary: "Change the address to the one the code was mailed to",
+    body: CodeBody,
+    responses: { 200: EmailChangedResponse },
+    errors: ["invalid_code", "too_many_attempts", ...STEP_UP],
+  }),
+  requestPhoneVerification: describeSessionRoute({
+    operationId: "requestPhoneVerification",
+    tag: "verification",
+    summary: "Text a verification code to a phone number (E.164)",
+    body: PhoneBody,
+    responses: { 202: SentResponse },
+    errors: ["too_many_attempts", "delivery_failed"],
+  }),
+  verifyPhone: describeSessionRoute({
+    operationId: "verifyPhone",
+    tag: "verification",
+    summary: "Verify the phone number with the texted code",
+    body: CodeBody,
+    responses: { 200: PhoneVerifiedResponse },
+    errors: ["invalid_code", "too_many_attempts", "phone_in_use"],
+  }),
+};
 
 async function contactDependencies(c: Context<AppEnv>): Promise<ContactDeps> {
   const config = c.var.config;
@@ -43,6 +77,7 @@ function answerSend(c: Context<AppEnv>, result: SendResult) {
 export const contactRoutes = new Hono<AppEnv>()
   .post(
     "/auth/email/change/request",
+    doc.requestEmailChange,
     requireSession(),
     requireRecentAuthentication(),
     requireSecondFactorWhenEnabled(),
@@ -65,6 +100,7 @@ export const contactRoutes = new Hono<AppEnv>()
   )
   .post(
     "/auth/email/change",
+    doc.changeEmail,
     requireSession(),
     requireRecentAuthentication(),
     requireSecondFactorWhenEnabled(),
@@ -80,7 +116,7 @@ export const contactRoutes = new Hono<AppEnv>()
       return c.json({ status: "changed", email: result.email });
     },
   )
-  .post("/auth/phone/verify/request", requireSession(), async (c) => {
+  .post("/auth/phone/verify/request", doc.requestPhoneVerification, requireSession(), async (c) => {
     const body = await readJsonBody(c, PhoneBody);
     return answerSend(
       c,
@@ -91,7 +127,7 @@ export const contactRoutes = new Hono<AppEnv>()
       }),
     );
   })
-  .post("/auth/phone/verify", requireSession(), async (c) => {
+  .post("/auth/phone/verify", doc.verifyPhone, requireSession(), async (c) => {
     const body = await readJsonBody(c, CodeBody);
     const result = await confirmPhone(await contactDependencies(c), {
       userId: c.var.session.userId,

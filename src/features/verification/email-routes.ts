@@ -7,9 +7,19 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { describe } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
-import { normalizeEmail } from "../account/email.ts";
 import { authenticate } from "../session/middleware.ts";
+import {
+  AlreadyVerifiedResponse,
+  EmailVerificationRequestBody,
+  EmailVerifiedResponse,
+  EmailVerifyBody,
+  EmailVerifyQuery,
+  RequestedResponse,
+  SentResponse,
+  VerifyLinkResponse,
+} from "./schemas.ts";
 import {
   checkVerificationToken,
   requestEmailVerification,
@@ -19,13 +29,50 @@ import {
   verifyEmail,
 } from "./service.ts";
 
-const email = z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254));
-const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the token from the link");
-const code = z.string().regex(/^\d{6}$/, "must be 6 digits");
-/** `{}` (or no body) asks for the signed-in user; `{email}` for an address, without a session. */
-const RequestBody = z.strictObject({ email: email.optional() });
-const VerifyBody = z.union([z.strictObject({ code }), z.strictObject({ email, code }), z.strictObject({ token })]);
-const TokenQuery = z.object({ token });
+const SIGNED_IN_OR_BY_ADDRESS =
+  "With a session (cookie or bearer) or, given an address or a link's token, without one.";
+const doc = {
+  request: describe({
+    operationId: "requestEmailVerification",
+    tag: "verification",
+    summary: "Send a new verification code and link: to the signed-in user, or to an address",
+    description: `${SIGNED_IN_OR_BY_ADDRESS} By address, the answer is the same for every address; the mail goes out after it.`,
+    auth: "optional",
+    body: EmailVerificationRequestBody,
+    bodyRequired: false,
+    responses: {
+      200: AlreadyVerifiedResponse,
+      202: z.union([RequestedResponse, SentResponse]),
+    },
+    errors: ["too_many_attempts", "delivery_failed"],
+  }),
+  checkLink: describe({
+    operationId: "checkEmailVerificationLink",
+    tag: "verification",
+    summary: "The link of older verification mails: checks the token without spending it",
+    description:
+      "A caller whose Accept header puts `application/json` first (or has no `text/html`) gets the JSON answer; browsers and mail scanners are redirected, token and all, to the hosted page `/auth/verify-email`. Nothing is consumed: POST the token to verify.",
+    query: EmailVerifyQuery,
+    responses: {
+      200: VerifyLinkResponse,
+      302: {
+        description: "A browser: to `/auth/verify-email?token=…` (the token is not checked on the way); no body.",
+        headers: { Location: "The hosted verification page." },
+      },
+    },
+    errors: ["invalid_request", "invalid_token"],
+  }),
+  verify: describe({
+    operationId: "verifyEmail",
+    tag: "verification",
+    summary: "Verify the address with the link's token or the mailed code",
+    description: SIGNED_IN_OR_BY_ADDRESS,
+    auth: "optional",
+    body: EmailVerifyBody,
+    responses: { 200: EmailVerifiedResponse },
+    errors: ["invalid_code", "invalid_token", "too_many_attempts"],
+  }),
+};
 
 /** The same answer for every address: known, unknown, verified or not, under or over the limit. */
 const VERIFICATION_REQUESTED = {
@@ -59,9 +106,9 @@ function refuseVerify(c: Context<AppEnv>, result: Exclude<VerifyResult, { kind: 
 }
 
 export const emailVerificationRoutes = new Hono<AppEnv>()
-  .post("/auth/email/verify/request", async (c) => {
+  .post("/auth/email/verify/request", doc.request, async (c) => {
     const hasBody = c.req.header("content-type") !== undefined || (await c.req.text()) !== "";
-    const body = hasBody ? await readJsonBody(c, RequestBody) : {};
+    const body = hasBody ? await readJsonBody(c, EmailVerificationRequestBody) : {};
     const deps = await verificationDependencies(c);
     const client = await clientInfo(c);
     const email = body.email;
@@ -75,8 +122,8 @@ export const emailVerificationRoutes = new Hono<AppEnv>()
     if (result.kind === "delivery_failed") throw new AppError("delivery_failed");
     return c.json({ status: result.kind }, result.kind === "sent" ? 202 : 200);
   })
-  .get("/auth/email/verify", async (c) => {
-    const query = TokenQuery.safeParse(c.req.query());
+  .get("/auth/email/verify", doc.checkLink, async (c) => {
+    const query = EmailVerifyQuery.safeParse(c.req.query());
     if (!query.success)
       throw new AppError("invalid_request", {
         fields: [{ path: "token", message: "must be the token from the link" }],
@@ -93,9 +140,9 @@ export const emailVerificationRoutes = new Hono<AppEnv>()
     if (!live) throw new AppError("invalid_token");
     return c.json({ status: "confirm", message: "POST {token} to /auth/email/verify to verify the address." });
   })
-  .post("/auth/email/verify", async (c) => {
+  .post("/auth/email/verify", doc.verify, async (c) => {
     const deps = await verificationDependencies(c);
-    const body = await readJsonBody(c, VerifyBody);
+    const body = await readJsonBody(c, EmailVerifyBody);
     const client = await clientInfo(c);
     const result =
       "token" in body

@@ -1,42 +1,53 @@
 // Password reset routes (forgot, reset, passkey options) and the dev outbox; email verification is in email-routes.ts.
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
-import { withAliases } from "../../http/aliases.ts";
+import type { z } from "zod";
 import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
+import { describe } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
-import { normalizeEmail } from "../account/email.ts";
-import { normalizePassword, PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
+import { PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
 import type { SecondFactor } from "../mfa/factors.ts";
-import { PasskeyAssertion } from "../passkeys/schemas.ts";
+import { PasskeyRequestOptions } from "../passkeys/schemas.ts";
 import { passkeyOptionsForReset, type ResetDeps, requestPasswordReset, resetPassword } from "./reset.ts";
+import { ForgotBody, PasswordResetResponse, RequestedResponse, ResetBody, ResetTokenBody } from "./schemas.ts";
 
-const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the token from the link");
-const ForgotBody = z.strictObject({ email: z.string().max(320).transform(normalizeEmail).pipe(z.email().max(254)) });
-const ResetBody = withAliases(
-  { recovery_code: "recoveryCode" },
-  z.strictObject({
-    token,
-    password: z
-      .string()
-      .min(1)
-      .max(PASSWORD_MAX_LENGTH * 4)
-      .transform(normalizePassword),
-    totp: z
-      .string()
-      .regex(/^\d{6}$/, "must be 6 digits")
-      .optional(),
-    recoveryCode: z
-      .string()
-      .regex(/^[A-Za-z2-7]{5}-?[A-Za-z2-7]{5}$/, "must be a recovery code")
-      .optional(),
-    passkey: PasskeyAssertion.optional(),
+const doc = {
+  forgot: describe({
+    operationId: "requestPasswordReset",
+    tag: "verification",
+    summary: "Mail a password reset link to an address (the same answer whether or not an account uses it)",
+    body: ForgotBody,
+    responses: { 202: RequestedResponse },
   }),
-);
-const ResetTokenBody = z.strictObject({ token });
+  passkeyOptions: describe({
+    operationId: "getPasswordResetPasskeyOptions",
+    tag: "verification",
+    summary: "WebAuthn options for the passkey that proves the second factor of a reset",
+    body: ResetTokenBody,
+    responses: { 200: PasskeyRequestOptions },
+    errors: ["invalid_token", "no_passkey"],
+  }),
+  reset: describe({
+    operationId: "resetPassword",
+    tag: "verification",
+    summary: "Set a new password with the reset link's token (and the second factor when it is on)",
+    description: "Ends every session of the user. The token is spent only once the new password is accepted.",
+    body: ResetBody,
+    responses: { 200: PasswordResetResponse },
+    errors: [
+      "invalid_token",
+      "weak_password",
+      "second_factor_required",
+      "invalid_code",
+      "passkey_rejected",
+      "account_locked",
+      "too_many_attempts",
+    ],
+  }),
+};
 
 /** The second factor a reset carries, if any; more than one is a malformed request. */
 function resetSecondFactor(body: z.infer<typeof ResetBody>): SecondFactor | undefined {
@@ -70,7 +81,7 @@ const RESET_REQUESTED = {
 };
 
 export const verificationRoutes = new Hono<AppEnv>()
-  .post("/auth/password/forgot", async (c) => {
+  .post("/auth/password/forgot", doc.forgot, async (c) => {
     const body = await readJsonBody(c, ForgotBody);
     const deps = await verificationDependencies(c);
     const client = await clientInfo(c);
@@ -78,7 +89,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     c.var.defer(() => requestPasswordReset(deps, body.email, client));
     return c.json(RESET_REQUESTED, 202);
   })
-  .post("/auth/password/reset/passkey/options", async (c) => {
+  .post("/auth/password/reset/passkey/options", doc.passkeyOptions, async (c) => {
     const body = await readJsonBody(c, ResetTokenBody);
     const result = await passkeyOptionsForReset(await verificationDependencies(c), {
       token: body.token,
@@ -89,7 +100,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json(result.options);
   })
-  .post("/auth/password/reset", async (c) => {
+  .post("/auth/password/reset", doc.reset, async (c) => {
     const body = await readJsonBody(c, ResetBody);
     const secondFactor = resetSecondFactor(body);
     const result = await resetPassword(await verificationDependencies(c), {
