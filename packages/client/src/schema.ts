@@ -10432,6 +10432,44 @@ export interface operations {
                                 theme: "LIGHT" | "DARK" | "SYSTEM";
                                 locale: string | null;
                                 timeZone: string | null;
+                                notifications: {
+                                    new_device_sign_in: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    password_changed: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    email_changed: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    second_factor_added: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    second_factor_removed: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    passkey_added: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    identity_linked: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    invitation_received: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                    account_deletion_scheduled: {
+                                        inApp: boolean;
+                                        email: boolean;
+                                    };
+                                };
                             } | null;
                             /** @enum {string} */
                             status: "ACTIVE" | "DISABLED" | "DELETED";
@@ -10455,7 +10493,34 @@ export interface operations {
                         email: {
                             address: string;
                             verifiedAt: string | null;
+                            /** @description Set while mail to the address bounces or was reported as spam. */
+                            undeliverable: {
+                                /** Format: date-time */
+                                at: string;
+                                reason: string | null;
+                            } | null;
                         };
+                        notifications: {
+                            /** @enum {string} */
+                            type: "new_device_sign_in" | "password_changed" | "email_changed" | "second_factor_added" | "second_factor_removed" | "passkey_added" | "identity_linked" | "invitation_received" | "account_deletion_scheduled";
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            readAt: string | null;
+                        }[];
+                        deliveries: {
+                            channel: string;
+                            template: string;
+                            status: string;
+                            attempts: number;
+                            errorReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            sentAt: string | null;
+                            reportedAt: string | null;
+                        }[];
                         phone: {
                             number: string;
                             verifiedAt: string | null;

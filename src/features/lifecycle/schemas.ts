@@ -1,6 +1,7 @@
 // Request schemas of the lifecycle routes (deletion, export) and the documented shapes of their answers.
 import { z } from "zod";
-import { THEMES } from "../profile/schemas.ts";
+import { NOTIFICATION_KINDS } from "../notifications/channels.ts";
+import { Preferences } from "../profile/schemas.ts";
 
 /** `{"confirm": "DELETE"}`: any other word is 400 confirmation_required (checked by the route). */
 export const DeleteBody = z.strictObject({
@@ -39,9 +40,7 @@ export const AccountExportResponse = z.object({
     name: z.string().nullable(),
     image: z.string().nullable(),
     username: z.string().nullable(),
-    preferences: z
-      .object({ theme: z.enum(THEMES), locale: z.string().nullable(), timeZone: z.string().nullable() })
-      .nullable(),
+    preferences: Preferences.nullable(),
     status: z.enum(["ACTIVE", "DISABLED", "DELETED"]),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -56,7 +55,30 @@ export const AccountExportResponse = z.object({
       completedAt: NullableTimestamp,
     })
     .nullable(),
-  email: z.object({ address: z.string(), verifiedAt: NullableTimestamp }),
+  email: z.object({
+    address: z.string(),
+    verifiedAt: NullableTimestamp,
+    undeliverable: z
+      .object({ at: Timestamp, reason: z.string().nullable() })
+      .nullable()
+      .meta({ description: "Set while mail to the address bounces or was reported as spam." }),
+  }),
+  // issue 16 (found by the fuzz test): the inbox and the delivery log the export has held since issue 15.
+  notifications: z.array(
+    z.object({ type: z.enum(NOTIFICATION_KINDS), data: Json, createdAt: Timestamp, readAt: NullableTimestamp }),
+  ),
+  deliveries: z.array(
+    z.object({
+      channel: z.string(),
+      template: z.string(),
+      status: z.string(),
+      attempts: z.int().nonnegative(),
+      errorReason: z.string().nullable(),
+      createdAt: Timestamp,
+      sentAt: NullableTimestamp,
+      reportedAt: NullableTimestamp,
+    }),
+  ),
   phone: z.object({ number: z.string(), verifiedAt: NullableTimestamp }).nullable(),
   signInMethods: z.array(z.object({ provider: z.string(), createdAt: Timestamp, updatedAt: Timestamp })),
   identities: z.array(
