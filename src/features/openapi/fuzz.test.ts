@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import document from "../../../docs/openapi.json";
 import { type AuthTestContext, setUpAuthTest } from "../../../test/helpers/auth.ts";
+import { testEnv } from "../../../test/helpers/env.ts";
 import { problemsWith, secretsOf } from "../../../test/helpers/fuzz/checks.ts";
 import { FuzzIdentities, IDENTITY_KINDS } from "../../../test/helpers/fuzz/identities.ts";
 import { SeededRandom } from "../../../test/helpers/fuzz/random.ts";
 import type { FuzzOperation } from "../../../test/helpers/fuzz/requests.ts";
 import { openRowCounter, type RowCounter } from "../../../test/helpers/fuzz/row-counts.ts";
 import { type FuzzRun, type FuzzStats, fuzzOperation } from "../../../test/helpers/fuzz/runner.ts";
-import { testEnv } from "../../../test/helpers/env.ts";
 
 /** Fixed for CI; FUZZ_SEED and FUZZ_RUNS (cases per operation and identity) explore locally. */
 const DEFAULT_SEED = 16;
@@ -51,7 +51,16 @@ describe(`fuzzing every documented operation (seed ${SEED}, ${RUNS} cases per op
     counter = await openRowCounter(ctx.databaseUrl);
     const identities = new FuzzIdentities(ctx);
     const random = new SeededRandom(SEED);
-    run = { ctx, identities, counter, random, ids: identities.userIds, secrets: secretsOf(ctx.worker.env), stats, runs: RUNS };
+    run = {
+      ctx,
+      identities,
+      counter,
+      random,
+      ids: identities.userIds,
+      secrets: secretsOf(ctx.worker.env),
+      stats,
+      runs: RUNS,
+    };
     startedAt = Date.now();
   });
 
@@ -64,17 +73,16 @@ describe(`fuzzing every documented operation (seed ${SEED}, ${RUNS} cases per op
     );
   });
 
-  it.each(operations.map((op, index) => [`${op.operation.operationId} (${op.method} ${op.template})`, op, index] as const))(
-    "%s: no 5xx, the documented shape, an X-Request-Id, no leak, no write when refused",
-    async (_name, op, index) => {
-      const failures: string[] = [];
-      for (const [position, kind] of IDENTITY_KINDS.entries()) {
-        const found = await fuzzOperation(run, op, kind, index + position * RUNS);
-        failures.push(...found.map((failure) => `[${kind}] ${failure}`));
-      }
-      expect(failures.slice(0, 20)).toEqual([]);
-    },
-  );
+  it.each(
+    operations.map((op, index) => [`${op.operation.operationId} (${op.method} ${op.template})`, op, index] as const),
+  )("%s: no 5xx, the documented shape, an X-Request-Id, no leak, no write when refused", async (_name, op, index) => {
+    const failures: string[] = [];
+    for (const [position, kind] of IDENTITY_KINDS.entries()) {
+      const found = await fuzzOperation(run, op, kind, index + position * RUNS);
+      failures.push(...found.map((failure) => `[${kind}] ${failure}`));
+    }
+    expect(failures.slice(0, 20)).toEqual([]);
+  });
 });
 
 describe("the fuzz checks", () => {

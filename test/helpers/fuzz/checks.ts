@@ -21,10 +21,16 @@ export function secretsOf(bindings: Record<string, unknown>): string[] {
     if (typeof value !== "string") continue;
     if (/SECRET|PRIVATE|TOKEN/.test(name) && value.length >= 16) secrets.push(value);
     if (name === "SIGNING_KEYS" || name === "FEDERATED_SIGNING_KEYS") {
-      for (const match of value.matchAll(/"(?:d|p|q|dp|dq|qi|k)"\s*:\s*"([^"]{16,})"/g)) secrets.push(match[1] as string);
+      for (const match of value.matchAll(/"(?:d|p|q|dp|dq|qi|k)"\s*:\s*"([^"]{16,})"/g))
+        secrets.push(match[1] as string);
     }
     if (name.endsWith("DATABASE_URL") || name === "PG_ADMIN_URL") {
-      const password = URL.canParse(value) ? new URL(value).password : "";
+      let password = "";
+      try {
+        password = new URL(value).password;
+      } catch {
+        password = "";
+      }
       if (password.length >= 8) secrets.push(password);
     }
   }
@@ -58,7 +64,8 @@ export function problemsWith(response: ResponseFacts, sent: string, secrets: rea
     if (!(headers.get("content-type") ?? "").startsWith("application/json") || !isErrorShape(body))
       problems.push(`a ${status} without the error shape: ${text.slice(0, 120)}`);
     for (const match of text.matchAll(TOKEN_SHAPE)) {
-      if (!sent.includes(match[0])) problems.push(`a token-looking value the request did not send: ${match[0].slice(0, 12)}…`);
+      if (!sent.includes(match[0]))
+        problems.push(`a token-looking value the request did not send: ${match[0].slice(0, 12)}…`);
     }
   }
   for (const sign of STACK_SIGNS) if (sign.test(text)) problems.push(`a stack trace or source path (${sign})`);

@@ -1,9 +1,10 @@
 // Who the fuzzer sends as: nobody, a signed-in browser (cookies, same-origin Origin) and an API client
 // (bearer) — a plain user for /auth/*, a platform admin signed in with TOTP for /admin/*. A fuzz case
 // that ends a session (logout, revocation, a disabled user) is followed by a fresh identity.
-import { type AuthTestContext, signUpApi, signUpBrowser, uniqueEmail, userIdOf } from "../auth.ts";
+
 import { ACCESS_COOKIE, signedInPlatformAdmin } from "../admin.ts";
-import { TestClient } from "../client.ts";
+import { type AuthTestContext, signUpApi, signUpBrowser, uniqueEmail, userIdOf } from "../auth.ts";
+import type { TestClient } from "../client.ts";
 
 export type IdentityKind = "anonymous" | "cookie" | "bearer";
 export const IDENTITY_KINDS: readonly IdentityKind[] = ["anonymous", "cookie", "bearer"];

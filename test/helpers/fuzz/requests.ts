@@ -45,7 +45,16 @@ const GENERIC_KINDS = ["bad-path-param", "bad-query", "garbage-auth", "spoofed-h
 /** Every invalid kind the fuzzer knows (the summary counts requests per kind). */
 export const INVALID_KINDS = [...BODY_KINDS, ...GENERIC_KINDS];
 
-const BAD_PATH_VALUES = ["not-a-uuid", "%00", "..%2F..%2Fadmin", "%ZZ", "%F0%9F%A6%80", "x".repeat(3000), "%E0%A4%A", "%22%3E"];
+const BAD_PATH_VALUES = [
+  "not-a-uuid",
+  "%00",
+  "..%2F..%2Fadmin",
+  "%ZZ",
+  "%F0%9F%A6%80",
+  "x".repeat(3000),
+  "%E0%A4%A",
+  "%22%3E",
+];
 const BAD_QUERY_VALUES = ["abc", "-1", "1e999", "0x10", "%ZZ", "%00", "x".repeat(5000), "%F0%9F%A6%80", "[]", "null"];
 
 const jsonSchemaOf = (op: FuzzOperation) => op.operation.requestBody?.content["application/json"]?.schema;
@@ -86,8 +95,16 @@ export function validCase(op: FuzzOperation, random: SeededRandom, ids: IdPool):
   }
   if (form) {
     const values = validValue(form, random, ids) as Record<string, unknown>;
-    const body = new URLSearchParams(Object.entries(values).map(([k, v]) => [k, String(v)])).toString();
-    return { kind: "valid", method: op.method, path, headers: { "content-type": "application/x-www-form-urlencoded" }, body };
+    const body = new URLSearchParams(
+      Object.entries(values).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
+    return {
+      kind: "valid",
+      method: op.method,
+      path,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+    };
   }
   return { kind: "valid", method: op.method, path, headers: {} };
 }
@@ -147,7 +164,12 @@ export function invalidCase(op: FuzzOperation, kind: string, random: SeededRando
     const body = mutatedBody(kind, schema ?? formSchemaOf(op), random, ids);
     const contentType =
       kind === "wrong-content-type"
-        ? random.pick(["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json-patch+json"])
+        ? random.pick([
+            "text/plain",
+            "application/xml",
+            "multipart/form-data; boundary=x",
+            "application/json-patch+json",
+          ])
         : formSchemaOf(op) && !schema
           ? "application/x-www-form-urlencoded"
           : "application/json";
@@ -182,7 +204,8 @@ export function invalidCase(op: FuzzOperation, kind: string, random: SeededRando
         },
       };
   }
-  if (!canHaveBody) return { ...valid, kind: `${kind}→bad-query`, path: `${valid.path.split("?")[0]}?limit=%ZZ&x=${"z".repeat(3000)}` };
+  if (!canHaveBody)
+    return { ...valid, kind: `${kind}→bad-query`, path: `${valid.path.split("?")[0]}?limit=%ZZ&x=${"z".repeat(3000)}` };
   const body = random.pick(['{"stray":true}', "z".repeat(OVER_BODY_LIMIT), "not json"]);
   return { ...valid, kind: `${kind}→stray-body`, headers: { "content-type": "application/json" }, body };
 }

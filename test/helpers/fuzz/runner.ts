@@ -8,6 +8,7 @@ import { type FuzzCase, type FuzzOperation, INVALID_KINDS, invalidCase, validCas
 import { changedTables, type RowCounter, type RowCounts, WRITES_ALLOWED_WHEN_REFUSED } from "./row-counts.ts";
 import type { IdPool } from "./values.ts";
 
+/** Requests sent, by "identity status" and by case kind. */
 export type FuzzStats = { requests: number; byStatus: Record<string, number>; byKind: Record<string, number> };
 export type FuzzRun = {
   ctx: AuthTestContext;
@@ -80,7 +81,8 @@ export async function fuzzOperation(
     const text = await response.text();
     if (response.status < 300) poolIds(run, text);
     run.stats.requests += 1;
-    run.stats.byStatus[response.status] = (run.stats.byStatus[response.status] ?? 0) + 1;
+    const statusKey = `${kind} ${response.status}`;
+    run.stats.byStatus[statusKey] = (run.stats.byStatus[statusKey] ?? 0) + 1;
     run.stats.byKind[fuzzCase.kind] = (run.stats.byKind[fuzzCase.kind] ?? 0) + 1;
     const sent = [fuzzCase.path, fuzzCase.body ?? "", bearer ?? "", [...client.cookies.values()].join(";")].join("\n");
     for (const problem of problemsWith({ status: response.status, headers: response.headers, text }, sent, run.secrets))
@@ -90,7 +92,8 @@ export async function fuzzOperation(
       const after = await run.counter.counts();
       const refused = response.status >= 400 && response.status < 500;
       const changed = refused ? changedTables(before, after, WRITES_ALLOWED_WHEN_REFUSED) : [];
-      if (changed.length > 0) failures.push(`${where}: refused with ${response.status} yet wrote ${changed.join(", ")}`);
+      if (changed.length > 0)
+        failures.push(`${where}: refused with ${response.status} yet wrote ${changed.join(", ")}`);
       before = after;
     }
     // A 401 to a signed-in identity may mean a case ended its session (logout, revocation, disabling).

@@ -46,7 +46,7 @@ export const ODD_STRINGS = [
   "<script>alert(1)</script>",
   "../../etc/passwd",
   "%00%ZZ",
-  "${jndi:ldap://x}",
+  "$" + "{jndi:ldap://x}",
 ] as const;
 
 function letters(random: SeededRandom, length: number): string {
@@ -68,7 +68,8 @@ function matches(pattern: string | undefined, value: string): boolean {
 function validString(schema: JsonSchema, random: SeededRandom, ids: IdPool): string {
   if (schema.format === "uuid") return ids.size > 0 && random.chance(0.4) ? random.pick([...ids]) : random.uuid();
   if (schema.format === "email") return `fuzz-${random.hex(8)}@example.com`;
-  if (schema.format === "date-time") return new Date(Date.UTC(2026, random.int(0, 11), random.int(1, 28))).toISOString();
+  if (schema.format === "date-time")
+    return new Date(Date.UTC(2026, random.int(0, 11), random.int(1, 28))).toISOString();
   if (schema.format === "uri" || schema.format === "url") return `https://example.com/${letters(random, 6)}`;
   const min = schema.minLength ?? 1;
   const max = Math.min(schema.maxLength ?? min + 24, min + 24);
