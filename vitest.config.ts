@@ -187,6 +187,9 @@ export default defineConfig({
                 FEDERATED_KEY_SERVER_URL: inject("federatedKeyServerUrl"),
                 OAUTH_PROVIDERS: JSON.stringify(testOAuthProviders(inject("oauthProviderUrls"))),
                 ...inject("oauthSecretBindings"),
+                // issue 16: fuzzing — the fuzz test's seed and cases per operation, for local exploration.
+                FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
               },
             },
           })),

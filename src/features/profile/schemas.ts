@@ -151,7 +151,8 @@ const Profile = z.object({
   username: z.string().nullable(),
   avatarUrl: z.string().nullable(),
 });
-const Preferences = z.object({
+/** The user's preferences as answered (and as the account export holds them). */
+export const Preferences = z.object({
   theme: z.enum(THEMES),
   locale: z.string().nullable(),
   timeZone: z.string().nullable(),
