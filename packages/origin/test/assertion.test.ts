@@ -196,6 +196,20 @@ describe("request binding", () => {
     expect(await errorFor({ htp: "/api/items/7" }, { path: "/api/items/7?" })).toBe("ok");
     expect(await errorFor({ htp: "/api/items/7" }, { path: "https://app.example.com/api/items/7?a=1" })).toBe("ok");
   });
+
+  it("refuses a full URL whose path parsing would change (dot segments, encoded dots, backslashes)", async () => {
+    // Express and Fastify route such an absolute-form target as written, not as WHATWG URL resolves it.
+    for (const target of [
+      "http://app.example.com/admin/%2e%2e/api/items/7",
+      "http://app.example.com/admin/../api/items/7",
+      "http://app.example.com/admin/x/%2E%2E/../api/items/7?a=1",
+      "http://app.example.com\\api/items/7",
+      "http://app.example.com/api\\items/7",
+      "http://app.example.com/api/items/7#x",
+    ]) {
+      expect([target, await errorFor({ htp: "/api/items/7" }, { path: target })]).toEqual([target, "path_mismatch"]);
+    }
+  });
 });
 
 describe("replays", () => {
