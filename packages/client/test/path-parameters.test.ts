@@ -1,4 +1,5 @@
-// Path parameters cannot move a call to another route: "." and ".." are refused before sending.
+// Requests cannot be steered off the gateway route meant: "." and ".." path parameters are refused before
+// sending, and the access token never goes to a URL whose origin is not the gateway's.
 import { describe, expect, it } from "vitest";
 import { createBearerClient, createCookieClient } from "../src/index.ts";
 
@@ -39,5 +40,31 @@ describe("path parameters", () => {
       "DELETE /admin/users/user_1/platform-roles/...",
     ];
     expect(sent).toEqual([...once, ...once]);
+  });
+});
+
+describe("URL tricks", () => {
+  it("never attaches the access token to a URL whose origin is not the gateway's", async () => {
+    const seen: (string | null)[] = [];
+    const client = createBearerClient({
+      baseUrl: "https://gateway.example",
+      tokens: { accessToken: "at" },
+      fetch: async (request) => {
+        seen.push(request.headers.get("authorization"));
+        return new Response("{}", { headers: { "content-type": "application/json" } });
+      },
+    });
+    for (const url of [
+      "https://gateway.example@evil.example/auth/session",
+      "https://gateway.example.evil.example/auth/session",
+      "https://evil.example/https://gateway.example/auth/session",
+      "http://gateway.example/auth/session",
+      "https://gateway.example:8443/auth/session",
+    ]) {
+      await client.fetch(url);
+    }
+    // A protocol-relative or doubled-slash path stays on the gateway's origin.
+    await client.GET("//evil.example/auth/session" as "/auth/session");
+    expect(seen).toEqual([null, null, null, null, null, "Bearer at"]);
   });
 });
