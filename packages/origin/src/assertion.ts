@@ -203,9 +203,11 @@ function readAssertionHeader(headers: AssertionRequest["headers"]): string | und
   let value: string | string[] | null | undefined;
   if (headers instanceof Headers) value = headers.get(ASSERTION_HEADER);
   else {
-    for (const [name, headerValue] of Object.entries(headers)) {
-      if (name.toLowerCase() === ASSERTION_HEADER) value = headerValue;
-    }
+    // Every spelling of the name counts: `X-Auth-Assertion` and `x-auth-assertion` are two headers.
+    const values = Object.entries(headers)
+      .filter(([name, headerValue]) => name.toLowerCase() === ASSERTION_HEADER && headerValue !== undefined)
+      .flatMap(([, headerValue]) => headerValue ?? []);
+    value = values.length === 0 ? undefined : values;
   }
   // Two assertion headers are ambiguous; joining them yields something that fails to parse.
   const token = (Array.isArray(value) ? value.join(", ") : (value ?? "")).trim();

@@ -113,6 +113,16 @@ describe("a missing or malformed assertion", () => {
     expect(result).toEqual({ ok: false, error: "malformed_assertion" });
   });
 
+  it("is malformed_assertion when a header record spells the name twice (no spelling wins)", async () => {
+    const token = await gateway.signAssertion();
+    const result = await verifierFor()({
+      method: "GET",
+      path: "/api/items/7",
+      headers: { "X-Auth-Assertion": "forged", "x-auth-assertion": token },
+    });
+    expect(result).toEqual({ ok: false, error: "malformed_assertion" });
+  });
+
   it("is malformed_assertion when a required claim is missing or mistyped", async () => {
     expect(await errorFor({ sid: undefined })).toBe("malformed_assertion");
     expect(await errorFor({ jti: undefined })).toBe("malformed_assertion");
