@@ -1,5 +1,5 @@
 // The typed client: openapi-fetch over the document's `paths`, sending through the cookie or bearer mode.
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer, type PathSerializer } from "openapi-fetch";
 import { createBearerSession } from "./bearer.ts";
 import { createCookieSend } from "./cookie.ts";
 import type { SessionEndedError } from "./errors.ts";
@@ -44,8 +44,24 @@ export const DEFAULT_CLIENT_OPTIONS = { refreshLeewaySeconds: 30, now: () => Dat
 
 const platformFetch: FetchLike = (request) => globalThis.fetch(request);
 
+// A path parameter of "." or ".." is a dot segment once the URL is parsed: an id taken
+// from untrusted input would send the call, with the caller's credentials, to another route
+// (`DELETE /admin/users/{id}/platform-roles/{role}` with role ".." is `DELETE /admin/users/{id}`).
+// (Encoded dots are sent as %252e: not a dot segment.)
+const DOT_SEGMENT = /^\.{1,2}$/;
+
+/** openapi-fetch's path serializer, refusing a parameter that would be a dot segment. */
+const pathSerializer: PathSerializer = (pathname, pathParams) => {
+  for (const [name, value] of Object.entries(pathParams)) {
+    if (DOT_SEGMENT.test(String(value))) {
+      throw new TypeError(`@portcullis/client: path parameter "${name}" must not be "." or ".."`);
+    }
+  }
+  return defaultPathSerializer(pathname, pathParams);
+};
+
 function typedClient(baseUrl: URL, send: FetchLike): PortcullisClient {
-  const client = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/+$/, ""), fetch: send });
+  const client = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/+$/, ""), fetch: send, pathSerializer });
   return Object.assign(client, {
     fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init)),
   });

@@ -183,7 +183,8 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
     if (identity.expiresAt - identity.issuedAt > MAX_ASSERTION_LIFETIME_SECONDS) return refuse("lifetime_too_long");
     // Binds the assertion to this one request, so it cannot be replayed against another endpoint.
     if (payload.htm !== request.method.toUpperCase()) return refuse("method_mismatch");
-    if (payload.htp !== requestPath(request.path)) return refuse("path_mismatch");
+    const path = requestPath(request.path);
+    if (path === undefined || payload.htp !== path) return refuse("path_mismatch");
     // Last, so that a refused assertion never takes a place in the cache.
     const remembered = replayCache?.consume(identity.assertionId, {
       expiresAtSeconds: identity.expiresAt + clockToleranceSeconds,
@@ -202,22 +203,40 @@ function readAssertionHeader(headers: AssertionRequest["headers"]): string | und
   let value: string | string[] | null | undefined;
   if (headers instanceof Headers) value = headers.get(ASSERTION_HEADER);
   else {
-    for (const [name, headerValue] of Object.entries(headers)) {
-      if (name.toLowerCase() === ASSERTION_HEADER) value = headerValue;
-    }
+    // Every spelling of the name counts: `X-Auth-Assertion` and `x-auth-assertion` are two headers.
+    const values = Object.entries(headers)
+      .filter(([name, headerValue]) => name.toLowerCase() === ASSERTION_HEADER && headerValue !== undefined)
+      .flatMap(([, headerValue]) => headerValue ?? []);
+    value = values.length === 0 ? undefined : values;
   }
   // Two assertion headers are ambiguous; joining them yields something that fails to parse.
   const token = (Array.isArray(value) ? value.join(", ") : (value ?? "")).trim();
   return token === "" ? undefined : token;
 }
 
-/** The path as the origin received it: everything before `?`, or a full URL's serialized pathname. */
-function requestPath(target: string): string {
-  if (target.startsWith("/")) {
-    const queryStart = target.indexOf("?");
-    return queryStart === -1 ? target : target.slice(0, queryStart);
-  }
-  return parseUrl(target)?.pathname ?? target;
+// The scheme and authority of an absolute-form target (`http://host:port`), before its path.
+const ABSOLUTE_TARGET_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
+
+/** Everything before `?` (the query is not bound). */
+function withoutQuery(target: string): string {
+  const queryStart = target.indexOf("?");
+  return queryStart === -1 ? target : target.slice(0, queryStart);
+}
+
+/**
+ * The path as the origin received it: everything before `?`. A full URL's path is taken as written,
+ * and only when parsing would not change it: WHATWG URL parsing resolves dot segments (`%2e%2e` too)
+ * and backslashes, which Express and Fastify do not do when they route an absolute-form target
+ * (`GET http://host/admin/%2e%2e/api/items/7`), so a normalized path would let an assertion for one
+ * path reach another route. Undefined when the target has no unambiguous path.
+ */
+function requestPath(target: string): string | undefined {
+  if (target.startsWith("/")) return withoutQuery(target);
+  const prefix = ABSOLUTE_TARGET_PREFIX.exec(target)?.[0];
+  const url = parseUrl(target);
+  if (prefix === undefined || !url) return target;
+  const written = withoutQuery(target.slice(prefix.length));
+  return written === url.pathname ? written : undefined;
 }
 
 function readIdentity(payload: JWTPayload): OriginIdentity | undefined {

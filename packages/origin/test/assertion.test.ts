@@ -113,6 +113,16 @@ describe("a missing or malformed assertion", () => {
     expect(result).toEqual({ ok: false, error: "malformed_assertion" });
   });
 
+  it("is malformed_assertion when a header record spells the name twice (no spelling wins)", async () => {
+    const token = await gateway.signAssertion();
+    const result = await verifierFor()({
+      method: "GET",
+      path: "/api/items/7",
+      headers: { "X-Auth-Assertion": "forged", "x-auth-assertion": token },
+    });
+    expect(result).toEqual({ ok: false, error: "malformed_assertion" });
+  });
+
   it("is malformed_assertion when a required claim is missing or mistyped", async () => {
     expect(await errorFor({ sid: undefined })).toBe("malformed_assertion");
     expect(await errorFor({ jti: undefined })).toBe("malformed_assertion");
@@ -195,6 +205,20 @@ describe("request binding", () => {
     expect(await errorFor({ htp: "/api/items/7" }, { path: "/api/items/7?sort=asc&x=/other" })).toBe("ok");
     expect(await errorFor({ htp: "/api/items/7" }, { path: "/api/items/7?" })).toBe("ok");
     expect(await errorFor({ htp: "/api/items/7" }, { path: "https://app.example.com/api/items/7?a=1" })).toBe("ok");
+  });
+
+  it("refuses a full URL whose path parsing would change (dot segments, encoded dots, backslashes)", async () => {
+    // Express and Fastify route such an absolute-form target as written, not as WHATWG URL resolves it.
+    for (const target of [
+      "http://app.example.com/admin/%2e%2e/api/items/7",
+      "http://app.example.com/admin/../api/items/7",
+      "http://app.example.com/admin/x/%2E%2E/../api/items/7?a=1",
+      "http://app.example.com\\api/items/7",
+      "http://app.example.com/api\\items/7",
+      "http://app.example.com/api/items/7#x",
+    ]) {
+      expect([target, await errorFor({ htp: "/api/items/7" }, { path: target })]).toEqual([target, "path_mismatch"]);
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { portcullisAuth } from "../src/express.ts";
 import type { OriginMiddlewareOptions } from "../src/refusal.ts";
 import { type FakeGateway, startFakeGateway } from "./support/fake-gateway.ts";
 import { describeMiddlewareContract, middlewareOptions } from "./support/middleware-contract.ts";
+import { rawGet } from "./support/raw-request.ts";
 
 let gateway: FakeGateway;
 const servers: Server[] = [];
@@ -48,6 +49,21 @@ describe("portcullisAuth (Express)", () => {
       };
     },
   );
+
+  it("refuses an absolute-form target whose path only resolves to the assertion's (dot segments)", async () => {
+    // Express routes `/admin/%2e%2e/api/items/7` as written, under /admin; WHATWG URL would resolve it to htp.
+    const app = express();
+    app.use("/admin", portcullisAuth(middlewareOptions(gateway)), (request, response) => {
+      response.json({ admin: request.portcullis?.userId });
+    });
+    const server = app.listen(0, "127.0.0.1");
+    servers.push(server);
+    await new Promise((resolve) => server.once("listening", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const headers = { "x-auth-assertion": await gateway.signAssertion({ htp: "/api/items/7" }) };
+    const answer = await rawGet(port, `http://127.0.0.1:${port}/admin/%2e%2e/api/items/7`, headers);
+    expect([answer.status, JSON.parse(answer.body).error.code]).toEqual([401, "path_mismatch"]);
+  });
 
   it("leaves routes it is not mounted on alone", async () => {
     const response = await fetch(`${await listen(middlewareOptions(gateway))}/public`);

@@ -5,6 +5,7 @@ import { portcullisAuth } from "../src/fastify.ts";
 import type { OriginMiddlewareOptions } from "../src/refusal.ts";
 import { type FakeGateway, startFakeGateway } from "./support/fake-gateway.ts";
 import { describeMiddlewareContract, middlewareOptions, PROTECTED_PATH } from "./support/middleware-contract.ts";
+import { rawGet } from "./support/raw-request.ts";
 
 let gateway: FakeGateway;
 const apps: FastifyInstance[] = [];
@@ -42,6 +43,21 @@ describe("portcullisAuth (Fastify)", () => {
       };
     },
   );
+
+  it("refuses an absolute-form target whose path only resolves to the assertion's (dot segments)", async () => {
+    // Fastify routes `/admin/%2e%2e/api/items/7` as written; WHATWG URL would resolve it to the htp.
+    const app = Fastify();
+    apps.push(app);
+    app.addHook("onRequest", portcullisAuth(middlewareOptions(gateway)));
+    app.get("/admin/*", async (request) => ({ admin: request.portcullis?.userId }));
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const port = (app.server.address() as { port: number }).port;
+    for (const path of ["/admin/%2e%2e/api/items/7", "/admin/x/../../api/items/7"]) {
+      const headers = { "x-auth-assertion": await gateway.signAssertion({ htp: "/api/items/7" }) };
+      const answer = await rawGet(port, `http://127.0.0.1:${port}${path}`, headers);
+      expect([path, answer.status, JSON.parse(answer.body).error.code]).toEqual([path, 401, "path_mismatch"]);
+    }
+  });
 
   it("leaves routes outside the hook's scope alone", async () => {
     const response = await (await appWith(middlewareOptions(gateway))).inject({ method: "GET", url: "/public" });
