@@ -11,6 +11,7 @@ import { SeededRandom } from "../../../test/helpers/fuzz/random.ts";
 import type { FuzzOperation } from "../../../test/helpers/fuzz/requests.ts";
 import { openRowCounter, type RowCounter } from "../../../test/helpers/fuzz/row-counts.ts";
 import { type FuzzRun, type FuzzStats, fuzzOperation } from "../../../test/helpers/fuzz/runner.ts";
+import { logger } from "../../http/logger.ts";
 
 /** Fixed for CI; FUZZ_SEED and FUZZ_RUNS (cases per operation and identity) explore locally. */
 const DEFAULT_SEED = 16;
@@ -70,10 +71,16 @@ describe(`fuzzing every documented operation (seed ${SEED}, ${RUNS} cases per op
   afterAll(async () => {
     await counter?.close();
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    console.log(
-      `fuzz: ${stats.requests} requests to ${operations.length} operations in ${seconds} s (seed ${SEED}, runs ${RUNS}); ` +
-        `statuses ${JSON.stringify(stats.byStatus)}; identities re-created ${run?.identities.recreated ?? 0}`,
-    );
+    // The run's size and time, for BENCHMARKS.md (the project's logger: JSON lines, no secrets in them).
+    logger.info("fuzz finished", {
+      requests: stats.requests,
+      operations: operations.length,
+      seconds: Number(seconds),
+      seed: SEED,
+      runs: RUNS,
+      statuses: JSON.stringify(stats.byStatus),
+      identitiesRecreated: run?.identities.recreated ?? 0,
+    });
   });
 
   it.each(
