@@ -1,4 +1,5 @@
-// Bundles the pages' browser script (src/ui/client/passkeys.ts + @simplewebauthn/browser) with esbuild
+// Bundles the pages' browser script (src/ui/client/passkeys.ts, @simplewebauthn/browser and the typed
+// client @portcullis/client, from its TypeScript source so no build of the package is needed) with esbuild
 // into a TypeScript module holding its source, which the Worker serves under a content hash. Runs at
 // install time (postinstall) and before dev and tests, so the output is never committed.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -11,6 +12,7 @@ export async function buildClientScript(): Promise<number> {
   const result = await build({
     entryPoints: [join(paths.root, "src/ui/client/passkeys.ts")],
     bundle: true,
+    conditions: ["source"],
     minify: true,
     format: "esm",
     target: "es2022",

@@ -26,12 +26,15 @@ function newNonce(): string {
   return encodeBase64(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-/** Middleware for page routes: nonce, security headers, queued cookies, errors rendered as pages. */
-export function pageSecurity() {
+/**
+ * Middleware for page routes: nonce, security headers, queued cookies, errors rendered as pages — or, for
+ * a page's JSON route (`errors: "json"`, what the passkey script calls), the API's JSON errors.
+ */
+export function pageSecurity(options: { errors: "page" | "json" } = { errors: "page" }) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const nonce = newNonce();
     c.set("cspNonce", nonce);
-    c.set("renderErrorPage", (error) => renderErrorPage(c, error));
+    if (options.errors === "page") c.set("renderErrorPage", (error) => renderErrorPage(c, error));
     await next();
     applyPageHeaders(c, nonce);
   });

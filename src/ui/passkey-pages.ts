@@ -9,11 +9,10 @@ import { authDependencies } from "../http/auth-context.ts";
 import { assertSameOrigin } from "../http/csrf.ts";
 
 /**
- * Starts an options route: errors become JSON instead of pages, and only our own origin may ask (each
+ * Starts an options route (its errors are JSON: src/ui/routes.ts): only our own origin may ask (each
  * answer stores a challenge, and a page's options are bound to its browser's cookies).
  */
 export function beginOptionsRoute(c: Context<AppEnv>): void {
-  c.set("renderErrorPage", undefined);
   assertSameOrigin(c);
 }
 

@@ -17,6 +17,7 @@ import { invitationPageRoutes } from "./invitations/routes.tsx";
 import { linkRoutes } from "./link/routes.tsx";
 import { onboardingPageRoutes } from "./onboarding/routes.tsx";
 import { pageSecurity } from "./page-security.ts";
+import { PAGE_PASSKEY_OPTIONS } from "./passkey-options-paths.ts";
 import { reauthenticateRoutes } from "./reauthenticate/routes.tsx";
 import { resetPasswordRoutes } from "./reset-password/routes.tsx";
 import { signInRoutes } from "./sign-in/routes.tsx";
@@ -57,7 +58,10 @@ export const pageSecurityRoutes = new Hono<AppEnv>();
 // Scoped to the pages' own methods and paths: a bare use() would wrap the JSON API and the gateway too,
 // and a path alone would wrap the JSON POST /auth/reauthenticate beside the page's GET.
 const pageRoutes = new Map(pages.routes.map((route) => [`${route.method} ${route.path}`, route]));
-for (const { method, path } of pageRoutes.values()) pageSecurityRoutes.on(method, path, pageSecurity());
+const jsonRoutes = new Set<string>(Object.values(PAGE_PASSKEY_OPTIONS));
+for (const { method, path } of pageRoutes.values()) {
+  pageSecurityRoutes.on(method, path, pageSecurity({ errors: jsonRoutes.has(path) ? "json" : "page" }));
+}
 
 export const uiRoutes = new Hono<AppEnv>();
 uiRoutes.route("/", assetRoutes);

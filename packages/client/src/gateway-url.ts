@@ -2,8 +2,9 @@
 
 /** The gateway's base URL, parsed; `baseUrl` may be empty in a browser (the page's own origin). */
 export function parseBaseUrl(baseUrl: string): URL {
-  const location = (globalThis as { location?: { href: string } }).location;
-  const base = new URL(baseUrl || location?.href || "invalid:");
+  // The origin, not the page's URL: on /auth/account/security the API is still at /auth/…, not below it.
+  const location = (globalThis as { location?: { origin: string } }).location;
+  const base = new URL(baseUrl || location?.origin || "invalid:");
   if (base.protocol !== "https:" && base.protocol !== "http:") {
     throw new TypeError("@portcullis/client: baseUrl must be the gateway's http(s) URL");
   }

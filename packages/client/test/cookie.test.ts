@@ -105,4 +105,23 @@ describe("cookie mode", () => {
     expect(error?.error.code).toBe("csrf_rejected");
     expect(await ctx.snapshot()).toEqual(before);
   });
+
+  it("defaults to the page's origin, not its URL, on a page below /auth", async () => {
+    const { fetch, email } = await signedInBrowser();
+    // A browser's `location` on the security page; the API is still at the origin's /auth/….
+    const page = new URL(`${GATEWAY}/auth/account/security?tab=passkeys`);
+    const restore = Object.getOwnPropertyDescriptor(globalThis, "location");
+    Object.defineProperty(globalThis, "location", { value: page, configurable: true });
+    try {
+      const client = createCookieClient({ fetch });
+      const { data, response } = await client.GET("/auth/session");
+      expect(response.status).toBe(200);
+      expect(data?.user.email).toBe(email);
+      expect(fetch.count("GET /auth/session")).toBe(1);
+      expect(fetch.count("GET /auth/account/security/auth/session")).toBe(0);
+    } finally {
+      if (restore) Object.defineProperty(globalThis, "location", restore);
+      else Reflect.deleteProperty(globalThis, "location");
+    }
+  });
 });

@@ -24,6 +24,8 @@ export const API_TAGS = {
   invitations: "Inviting people to a tenant, and accepting or declining an invitation.",
   mfa: "Second factors (authenticator app, recovery codes), the sign-in's second step and re-authentication.",
   passkeys: "Passkey registration, passkey sign-in, and the user's passkeys.",
+  pages:
+    "JSON the hosted pages' passkey script asks for: same origin only, bound to the page's cookies; an app's own code uses the passkeys and mfa operations instead.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 

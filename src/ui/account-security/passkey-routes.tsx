@@ -9,16 +9,16 @@ import type { AppEnv } from "../../http/app-env.ts";
 import { AppError } from "../../http/app-error.ts";
 import { clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
-import { assertSameOrigin } from "../../http/csrf.ts";
 import { readForm } from "../form-body.ts";
 import { pageSession } from "../page-session.ts";
+import { pagePasskeyOptionsDocs as docs, RegistrationOptionsBody } from "../passkey-options-docs.ts";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
+import { beginOptionsRoute, optionsResponse } from "../passkey-pages.ts";
 import { seeOther } from "../render.tsx";
 import { postSession, SECURITY_PATH, stepUpError } from "./guard.ts";
-import { PASSKEY_OPTIONS_PATH, renameFieldId } from "./passkeys-section.tsx";
+import { renameFieldId } from "./passkeys-section.tsx";
 import { securityDependencies, showSecurity } from "./show.tsx";
 
-/** The script posts `{}` (the form's data-options-body, absent here). */
-const OptionsBody = z.strictObject({});
 const PasskeyId = z.uuid();
 
 /** The form's `passkey_response`: JSON of the browser's credential, checked like the API's body. */
@@ -36,10 +36,9 @@ function credentialOf(value: string | undefined): RegistrationResponseJSON | nul
 
 export const passkeyPageRoutes = new Hono<AppEnv>()
   // JSON in, JSON out (errors too: the script reads them, no one sees an error page here).
-  .post(PASSKEY_OPTIONS_PATH, async (c) => {
-    c.set("renderErrorPage", undefined);
-    assertSameOrigin(c);
-    await readJsonBody(c, OptionsBody);
+  .post(PAGE_PASSKEY_OPTIONS.registration, docs.registration, async (c) => {
+    beginOptionsRoute(c);
+    await readJsonBody(c, RegistrationOptionsBody);
     const session = await pageSession(c);
     if (!session) throw new AppError("unauthenticated");
     const stepUp = await stepUpError(c, session, "recent+second_factor");
@@ -49,8 +48,7 @@ export const passkeyPageRoutes = new Hono<AppEnv>()
       { id: session.userId, email: session.email },
       await clientInfo(c),
     );
-    c.header("Cache-Control", "no-store");
-    return c.json({ options });
+    return optionsResponse(c, options);
   })
   .post(`${SECURITY_PATH}/passkeys`, async (c) => {
     const fields = await readForm(c);

@@ -2,12 +2,11 @@
 // passkey script drives (registration ceremony into an ordinary form POST).
 import { Field, type FormState } from "../components/form.tsx";
 import { Time } from "../components/time.tsx";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import type { View } from "../view.ts";
 import { REAUTHENTICATE_LOCATION, SECURITY_PATH } from "./guard.ts";
 
 export type PasskeyRow = { id: string; name: string; createdAt: string; lastUsedAt: string | null };
-
-export const PASSKEY_OPTIONS_PATH = `${SECURITY_PATH}/passkeys/options`;
 
 /** The id of a passkey's rename input (and the key of its error in FormState.errors). */
 export const renameFieldId = (passkeyId: string) => `passkey-name-${passkeyId}`;
@@ -107,7 +106,7 @@ function AddPasskeyForm({ view, state }: { view: View; state: FormState }) {
         action={`${SECURITY_PATH}/passkeys`}
         id="passkey-add-form"
         data-passkey-register
-        data-options-url={PASSKEY_OPTIONS_PATH}
+        data-options-url={PAGE_PASSKEY_OPTIONS.registration}
         novalidate
         hidden
       >

@@ -3,29 +3,50 @@
 // Pages mark what they offer with data-* hooks (the markup is built by src/ui/components/passkey.tsx,
 // which documents the contract); this file finds them, runs the ceremony and submits an ordinary form,
 // so the server verifies the result like any other form post.
+
+import { createCookieClient } from "@portcullis/client";
 import {
   browserSupportsWebAuthn,
   browserSupportsWebAuthnAutofill,
   startAuthentication,
   startRegistration,
 } from "@simplewebauthn/browser";
+import { PAGE_PASSKEY_OPTIONS, type PagePasskeyOptionsPath } from "../passkey-options-paths.ts";
 
 type Ceremony = "assert" | "register" | "autofill";
 
-/** POSTs the form's options body to its options URL; the `options` member of the JSON answer. */
+// The page's own origin; an expired access cookie is refreshed once and the call retried.
+const client = createCookieClient();
+
+/** The form's data-options-body, `{}` when it has none. */
+function optionsBody(form: HTMLFormElement): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(form.dataset.optionsBody || "{}");
+  if (typeof parsed !== "object" || parsed === null) throw new Error("options body: not an object");
+  return parsed as Record<string, unknown>;
+}
+
+/** Each options route's typed call; a data-options-url that is not one of them is refused. */
+const OPTIONS_CALLS: Record<
+  PagePasskeyOptionsPath,
+  (form: HTMLFormElement) => Promise<{ data?: { options: unknown } }>
+> = {
+  [PAGE_PASSKEY_OPTIONS.signIn]: () => client.POST(PAGE_PASSKEY_OPTIONS.signIn),
+  [PAGE_PASSKEY_OPTIONS.twoFactor]: () => client.POST(PAGE_PASSKEY_OPTIONS.twoFactor),
+  [PAGE_PASSKEY_OPTIONS.reauthenticate]: () => client.POST(PAGE_PASSKEY_OPTIONS.reauthenticate),
+  [PAGE_PASSKEY_OPTIONS.resetPassword]: (form) =>
+    client.POST(PAGE_PASSKEY_OPTIONS.resetPassword, { body: optionsBody(form) as { token: string } }),
+  [PAGE_PASSKEY_OPTIONS.registration]: () => client.POST(PAGE_PASSKEY_OPTIONS.registration, { body: {} }),
+};
+
+const isOptionsPath = (url: string): url is PagePasskeyOptionsPath => Object.hasOwn(OPTIONS_CALLS, url);
+
+/** The options the form's options route answers (its `options` member). */
 async function fetchOptions(form: HTMLFormElement): Promise<unknown> {
-  const url = form.dataset.optionsUrl;
-  if (!url) throw new Error("no options url");
-  const response = await fetch(url, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "content-type": "application/json", accept: "application/json" },
-    body: form.dataset.optionsBody || "{}",
-  });
-  if (!response.ok) throw new Error(`options: ${response.status}`);
-  const body = (await response.json()) as { options?: unknown };
-  if (!body.options) throw new Error("options: empty");
-  return body.options;
+  const url = form.dataset.optionsUrl ?? "";
+  if (!isOptionsPath(url)) throw new Error("options: unknown route");
+  const { data } = await OPTIONS_CALLS[url](form);
+  if (!data?.options) throw new Error("options: refused");
+  return data.options;
 }
 
 function showError(form: HTMLFormElement, shown: boolean): void {

@@ -3,10 +3,10 @@ import type { ReauthMethod } from "../../features/mfa/reauthenticate.ts";
 import { ErrorSummary, Field, type FormState, Notice, PostForm } from "../components/form.tsx";
 import { PasskeyAssertForm } from "../components/passkey.tsx";
 import { type ProviderChoice, ProviderLinks } from "../components/provider-links.tsx";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import type { View } from "../view.ts";
 
 export const REAUTHENTICATE_ACTION = "/auth/reauthenticate/confirm";
-export const REAUTHENTICATE_OPTIONS = "/auth/reauthenticate/confirm/passkey/options";
 
 export type ReauthenticatePageProps = {
   view: View;
@@ -79,7 +79,7 @@ export function ReauthenticatePage(props: ReauthenticatePageProps) {
         <PasskeyAssertForm
           id="passkey-reauthenticate"
           action={REAUTHENTICATE_ACTION}
-          optionsUrl={REAUTHENTICATE_OPTIONS}
+          optionsUrl={PAGE_PASSKEY_OPTIONS.reauthenticate}
           returnTo={returnTo}
           label={r.passkey}
           errorText={r.passkeyFailed}

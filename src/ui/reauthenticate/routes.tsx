@@ -24,11 +24,13 @@ import type { FormState } from "../components/form.tsx";
 import { type ProviderChoice, providerChoicesOf } from "../components/provider-links.tsx";
 import { type FormFields, readForm } from "../form-body.ts";
 import { pageSession, returnToOf } from "../page-session.ts";
+import { pagePasskeyOptionsDocs as docs } from "../passkey-options-docs.ts";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import { beginOptionsRoute, mfaDependencies, optionsResponse } from "../passkey-pages.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import { type FactorField, factorError, factorOfForm } from "../second-factor-form.ts";
 import type { View } from "../view.ts";
-import { REAUTHENTICATE_ACTION, REAUTHENTICATE_OPTIONS, ReauthenticatePage } from "./page.tsx";
+import { REAUTHENTICATE_ACTION, ReauthenticatePage } from "./page.tsx";
 
 /** No session: a fresh sign-in is a recent one, so it goes straight on to return_to afterwards. */
 function signInFirst(c: Context<AppEnv>, returnTo: string, status: 302 | 303): Response {
@@ -132,7 +134,7 @@ export const reauthenticateRoutes = new Hono<AppEnv>()
         : {};
     return show(c, await reauthPage(c, session, returnTo), state);
   })
-  .post(REAUTHENTICATE_OPTIONS, async (c) => {
+  .post(PAGE_PASSKEY_OPTIONS.reauthenticate, docs.reauthenticate, async (c) => {
     beginOptionsRoute(c);
     const session = await pageSession(c);
     if (!session) throw new AppError("unauthenticated");

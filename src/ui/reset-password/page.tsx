@@ -2,6 +2,7 @@
 // factor (a code, a recovery code or a passkey); the link that is no longer valid; the success page.
 import type { SecondFactorMethod } from "../../features/mfa/factors.ts";
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import type { View } from "../view.ts";
 
 export type CodeMethod = "totp" | "recovery_code";
@@ -70,7 +71,7 @@ function PasskeyForm({
       action="/auth/reset-password"
       id="reset-passkey"
       data-passkey-assert
-      data-options-url="/auth/reset-password/passkey-options"
+      data-options-url={PAGE_PASSKEY_OPTIONS.resetPassword}
       data-options-body={JSON.stringify({ token })}
       hidden
     >

@@ -17,11 +17,13 @@ import { AppError } from "../../http/app-error.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies } from "../../http/cookies.ts";
-import { assertSameOrigin } from "../../http/csrf.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
 import { type FormFields, readForm } from "../form-body.ts";
 import { returnToOf } from "../page-session.ts";
+import { pagePasskeyOptionsDocs as docs } from "../passkey-options-docs.ts";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
+import { beginOptionsRoute, optionsResponse } from "../passkey-pages.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import type { View } from "../view.ts";
 import { type CodeMethod, InvalidLinkPage, ResetDonePage, ResetPasswordPage } from "./page.tsx";
@@ -216,9 +218,9 @@ export const resetPasswordRoutes = new Hono<AppEnv>()
         return showForm(c, input, ({ t }) => ({ formError: t.common.accountLocked }), 423);
     }
   })
-  .post("/auth/reset-password/passkey-options", async (c) => {
-    // JSON for the passkey script, same-origin only, on the service behind /auth/password/reset/passkey/options.
-    assertSameOrigin(c);
+  .post(PAGE_PASSKEY_OPTIONS.resetPassword, docs.resetPassword, async (c) => {
+    // The service behind /auth/password/reset/passkey/options, for the page's passkey script.
+    beginOptionsRoute(c);
     const body = await readJsonBody(c, OptionsBody);
     const result = await passkeyOptionsForReset(await resetDependencies(c), {
       token: body.token,
@@ -226,5 +228,5 @@ export const resetPasswordRoutes = new Hono<AppEnv>()
     });
     if (result.kind === "invalid") throw new AppError("invalid_token");
     if (result.kind === "no_passkey") throw new AppError("no_passkey");
-    return c.json({ options: result.options });
+    return optionsResponse(c, result.options);
   });

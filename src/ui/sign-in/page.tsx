@@ -3,6 +3,7 @@
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
 import { PasskeyAssertForm } from "../components/passkey.tsx";
 import { type ProviderChoice, ProviderLinks } from "../components/provider-links.tsx";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import type { View } from "../view.ts";
 
 export type SignInPageProps = {
@@ -45,7 +46,7 @@ export function SignInPage({ view, state, returnTo, passkeyScript, providers }: 
         <PasskeyAssertForm
           id="passkey-sign-in"
           action="/auth/sign-in/passkey"
-          optionsUrl="/auth/sign-in/passkey/options"
+          optionsUrl={PAGE_PASSKEY_OPTIONS.signIn}
           returnTo={returnTo}
           label={t.signIn.passkey}
           errorText={t.signIn.passkeyFailed}

@@ -20,6 +20,8 @@ import type { FormState } from "../components/form.tsx";
 import { providerChoicesOf } from "../components/provider-links.tsx";
 import { readForm } from "../form-body.ts";
 import { pageSession, returnToOf } from "../page-session.ts";
+import { pagePasskeyOptionsDocs as docs } from "../passkey-options-docs.ts";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import { beginOptionsRoute, mfaDependencies, optionsResponse, passkeyResponseOf } from "../passkey-pages.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import type { View } from "../view.ts";
@@ -83,7 +85,7 @@ export const signInRoutes = new Hono<AppEnv>()
       return show(c, returnTo, ({ t }) => ({ formError: oauthErrorMessage(t, oauthError) }));
     return show(c, returnTo, {});
   })
-  .post("/auth/sign-in/passkey/options", async (c) => {
+  .post(PAGE_PASSKEY_OPTIONS.signIn, docs.signIn, async (c) => {
     beginOptionsRoute(c);
     const result = await usernamelessAssertionOptions(await mfaDependencies(c), await clientInfo(c));
     if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);

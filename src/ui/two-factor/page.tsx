@@ -2,6 +2,7 @@
 import type { SecondFactorMethod } from "../../features/mfa/factors.ts";
 import { ErrorSummary, Field, type FormState, PostForm } from "../components/form.tsx";
 import { PasskeyAssertForm } from "../components/passkey.tsx";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import type { View } from "../view.ts";
 
 export type TwoFactorPageProps = {
@@ -38,7 +39,7 @@ export function TwoFactorPage({ view, state, returnTo, methods, passkeyScript }:
         <PasskeyAssertForm
           id="passkey-second-factor"
           action="/auth/two-factor"
-          optionsUrl="/auth/two-factor/passkey/options"
+          optionsUrl={PAGE_PASSKEY_OPTIONS.twoFactor}
           returnTo={returnTo}
           label={t.twoFactor.passkey}
           errorText={t.twoFactor.passkeyFailed}

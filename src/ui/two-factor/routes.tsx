@@ -16,6 +16,8 @@ import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
 import { readForm } from "../form-body.ts";
 import { returnToOf } from "../page-session.ts";
+import { pagePasskeyOptionsDocs as docs } from "../passkey-options-docs.ts";
+import { PAGE_PASSKEY_OPTIONS } from "../passkey-options-paths.ts";
 import { beginOptionsRoute, mfaDependencies, optionsResponse } from "../passkey-pages.ts";
 import { type PageOptions, renderPage, seeOther } from "../render.tsx";
 import { factorError, factorOfForm } from "../second-factor-form.ts";
@@ -69,7 +71,7 @@ export const twoFactorRoutes = new Hono<AppEnv>()
     if (!pending) return backToSignIn(c, returnTo);
     return show(c, returnTo, pending.methods, {});
   })
-  .post("/auth/two-factor/passkey/options", async (c) => {
+  .post(PAGE_PASSKEY_OPTIONS.twoFactor, docs.twoFactor, async (c) => {
     beginOptionsRoute(c);
     const token = ChallengeToken.safeParse(readFlowCookie(c, MFA_CHALLENGE_COOKIE));
     if (!token.success) throw new AppError("invalid_challenge");
