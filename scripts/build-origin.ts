@@ -1,32 +1,39 @@
-// Builds packages/origin (tsc to dist/, with .d.ts) when its sources changed since the last build: the
-// Worker, the examples and their tests import the published shape, dist/, through the workspace.
+// Builds the workspace packages (tsc to dist/, with .d.ts) when their sources changed since the last
+// build: the Worker, the examples and their tests import the published shapes, dist/, through the workspace
+// (@portcullis/origin everywhere; @portcullis/client in examples/api-client and the examples' tests).
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { paths } from "./lib/paths.ts";
 
-const PACKAGE = join(paths.root, "packages/origin");
-const BUILD_INFO = join(PACKAGE, "dist/.tsbuildinfo");
-
-function newestSourceMilliseconds(): number {
+function newestSourceMilliseconds(packageDir: string): number {
   const files = [
     "package.json",
     "tsconfig.build.json",
-    ...readdirSync(join(PACKAGE, "src")).map((name) => `src/${name}`),
+    ...readdirSync(join(packageDir, "src")).map((name) => `src/${name}`),
   ];
-  return Math.max(...files.map((file) => statSync(join(PACKAGE, file)).mtimeMs));
+  return Math.max(...files.map((file) => statSync(join(packageDir, file)).mtimeMs));
 }
 
-/** Runs the package's build unless dist/ is newer than every source; returns whether it built. */
-export function buildOriginPackageIfStale(): boolean {
-  if (existsSync(BUILD_INFO) && statSync(BUILD_INFO).mtimeMs >= newestSourceMilliseconds()) return false;
-  execFileSync(join(paths.root, "node_modules/.bin/tsc"), ["-p", join(PACKAGE, "tsconfig.build.json")], {
+/** Runs the build of `packages/<name>` unless its dist/ is newer than every source; returns whether it built. */
+function buildPackageIfStale(name: "origin" | "client"): boolean {
+  const packageDir = join(paths.root, "packages", name);
+  const buildInfo = join(packageDir, "dist/.tsbuildinfo");
+  if (existsSync(buildInfo) && statSync(buildInfo).mtimeMs >= newestSourceMilliseconds(packageDir)) return false;
+  execFileSync(join(paths.root, "node_modules/.bin/tsc"), ["-p", join(packageDir, "tsconfig.build.json")], {
     stdio: "inherit",
     timeout: 120_000,
   });
   return true;
 }
 
+/** Builds packages/origin when stale; returns whether it built. */
+export const buildOriginPackageIfStale = (): boolean => buildPackageIfStale("origin");
+
+/** Builds packages/client when stale; returns whether it built. */
+export const buildClientPackageIfStale = (): boolean => buildPackageIfStale("client");
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   buildOriginPackageIfStale();
+  buildClientPackageIfStale();
 }

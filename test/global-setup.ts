@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildClientScript } from "../scripts/build-client.ts";
-import { buildOriginPackageIfStale } from "../scripts/build-origin.ts";
+import { buildClientPackageIfStale, buildOriginPackageIfStale } from "../scripts/build-origin.ts";
 import { ensureDatabase, withClient, withDatabase } from "../scripts/lib/databases.ts";
 import { findFreePort } from "../scripts/lib/free-port.ts";
 import { migrate } from "../scripts/lib/migrate.ts";
@@ -52,8 +52,10 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   // The pages' passkey script, rebuilt so tests serve what src/ui/client holds now.
   await buildClientScript();
-  // The Worker and the examples import @portcullis/origin's dist/: rebuilt when packages/origin/src changed.
+  // The Worker and the examples import @portcullis/origin's dist/, the examples @portcullis/client's:
+  // each rebuilt when its src/ changed.
   buildOriginPackageIfStale();
+  buildClientPackageIfStale();
   const root = await mkdtemp(join(tmpdir(), "portcullis-test-"));
   // As root, PostgreSQL runs as `postgres`, which must be able to reach its data dir.
   await chmod(root, 0o755);

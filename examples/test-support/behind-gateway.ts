@@ -1,30 +1,39 @@
 // What every example origin must do behind the real gateway, as `it` blocks: serve a signed-in caller the
 // identity it verified, and refuse a request that bypasses the gateway or carries a forged assertion.
 import { randomUUID } from "node:crypto";
+import { createBearerClient, type PortcullisBearerClient } from "@portcullis/client";
 import { generateKeyPair, SignJWT } from "jose";
 import { expect, inject, it } from "vitest";
+import { contractCheckedFetch } from "./contract-fetch.ts";
 import { EXAMPLE_ORIGINS, type ExampleName } from "./example-origins.ts";
 
 export const gatewayUrl = () => inject("exampleGatewayUrl");
 
-type Session = { email: string; userId: string; sessionId: string; accessToken: string };
+type Session = {
+  email: string;
+  userId: string;
+  sessionId: string;
+  accessToken: string;
+  client: PortcullisBearerClient;
+};
+
+/** A typed client for the gateway whose answers are held to docs/openapi.json (contract-fetch.ts). */
+export const gatewayClient = (): PortcullisBearerClient =>
+  createBearerClient({ baseUrl: gatewayUrl(), fetch: contractCheckedFetch() });
 
 /** A new account signed up over the JSON API (bearer mode); the gateway signs it in at once here. */
 export async function signUpOverApi(label: string): Promise<Session> {
   const email = `${label}-${randomUUID()}@example.com`;
-  const response = await fetch(`${gatewayUrl()}/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: `Quiet harbour ${randomUUID()}`, client: "api" }),
+  const client = gatewayClient();
+  const signUp = await client.POST("/auth/signup", {
+    body: { email, password: `Quiet harbour ${randomUUID()}`, client: "api" },
   });
-  const body = (await response.json()) as { session?: { accessToken: string } };
-  if (response.status !== 201 || !body.session) throw new Error(`sign-up answered ${response.status}`);
+  const accessToken = client.tokens()?.accessToken;
+  if (signUp.response.status !== 201 || !accessToken) throw new Error(`sign-up answered ${signUp.response.status}`);
   // The edge's own view of the session, to compare with what the origin verified.
-  const verify = await fetch(`${gatewayUrl()}/auth/verify`, {
-    headers: { authorization: `Bearer ${body.session.accessToken}` },
-  });
-  const { userId, sessionId } = (await verify.json()) as { userId: string; sessionId: string };
-  return { email, userId, sessionId, accessToken: body.session.accessToken };
+  const { data: verified } = await client.GET("/auth/verify");
+  if (!verified) throw new Error("the gateway did not verify the new session");
+  return { email, userId: verified.userId, sessionId: verified.sessionId, accessToken, client };
 }
 
 /**
@@ -32,8 +41,8 @@ export async function signUpOverApi(label: string): Promise<Session> {
  * own under the kid the gateway publishes: only the signature gives it away.
  */
 export async function forgeAssertion(options: { audience: string; path: string; userId: string }): Promise<string> {
-  const jwks = (await (await fetch(`${gatewayUrl()}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
-  const kid = jwks.keys[0]?.kid;
+  const { data: jwks } = await gatewayClient().GET("/.well-known/jwks.json");
+  const kid = jwks?.keys[0]?.kid;
   if (!kid) throw new Error("the gateway publishes no key");
   const { privateKey } = await generateKeyPair("ES256");
   const nowSeconds = Math.floor(Date.now() / 1000);
@@ -74,8 +83,8 @@ export function describeBehindGateway(name: ExampleName): void {
 
   it("answers a signed-in request through the gateway with the identity it verified", async () => {
     const session = await signUpOverApi(name);
-    const response = await fetch(`${gatewayUrl()}${path}?view=full`, {
-      headers: { authorization: `Bearer ${session.accessToken}`, "x-auth-user-id": "someone-else" },
+    const response = await session.client.fetch(`${gatewayUrl()}${path}?view=full`, {
+      headers: { "x-auth-user-id": "someone-else" },
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { origin: string; identity: Record<string, unknown> };

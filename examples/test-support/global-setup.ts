@@ -5,6 +5,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { buildClientPackageIfStale, buildOriginPackageIfStale } from "../../scripts/build-origin.ts";
 import { type DevProcess, spawnDev, waitForGateway } from "../../scripts/lib/dev-process.ts";
 import { findFreePort } from "../../scripts/lib/free-port.ts";
 import { paths } from "../../scripts/lib/paths.ts";
@@ -63,6 +64,9 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"
 
 export default async function setup(project: TestProject) {
   const startedAt = Date.now();
+  // The examples and their tests import @portcullis/origin and @portcullis/client by name: their dist/.
+  buildOriginPackageIfStale();
+  buildClientPackageIfStale();
   const dataDir = await mkdtemp(join(tmpdir(), "portcullis-examples-"));
   // As root, PostgreSQL runs as `postgres`, which must be able to reach its data dir.
   await chmod(dataDir, 0o755);

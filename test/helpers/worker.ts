@@ -1,7 +1,7 @@
 // Drives the real Worker entry point with a given set of bindings (e.g. a per-file database).
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index.ts";
-import { assertDocumentedResponse } from "./contract.ts";
+import { assertDocumentedResponse } from "./app-contract.ts";
 import { type TestBindings, testEnv } from "./env.ts";
 
 export type WorkerClient = {
@@ -12,7 +12,7 @@ export type WorkerClient = {
 /**
  * A client for the Worker whose bindings are the test run's, with `overrides` on top. Each call
  * waits for the request's `waitUntil` work (closing its database client) before it returns, and
- * checks the answer against the OpenAPI document (contract.ts) when the route is documented.
+ * checks the answer against the OpenAPI document (app-contract.ts) when the route is documented.
  */
 export function workerWith(overrides: Partial<Record<keyof TestBindings, unknown>> = {}): WorkerClient {
   const bindings = { ...testEnv, ...overrides } as TestBindings;

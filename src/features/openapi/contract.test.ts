@@ -3,7 +3,7 @@
 import type { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import committed from "../../../docs/openapi.json";
-import { assertDocumentedResponse, documentedOperations } from "../../../test/helpers/contract.ts";
+import { assertDocumentedResponse, documentedOperations } from "../../../test/helpers/app-contract.ts";
 import { workerWith } from "../../../test/helpers/worker.ts";
 import { createApp } from "../../app.ts";
 import { listOperations, toOpenApiPath } from "../../http/openapi/operations.ts";
