@@ -59,4 +59,15 @@ describe("examples/api-client's CLI", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("PORTCULLIS_PASSWORD");
   });
+
+  it("refuses to send the password over plain http to a host other than this machine", async () => {
+    for (const gateway of ["http://gateway.example", "http://192.0.2.7:8787", "http://localhost.gateway.example"]) {
+      const { code, stdout, stderr } = await cli(["--gateway", gateway, "--email", "ada@example.com"], {
+        PORTCULLIS_PASSWORD: "Quiet harbour secret",
+      });
+      expect(code, gateway).toBe(2);
+      expect(stderr, gateway).toContain("https");
+      expect(stdout + stderr, gateway).not.toContain("Quiet harbour secret");
+    }
+  });
 });

@@ -7,6 +7,22 @@ import { callApp, connect, listSessions, type Refused, signIn, signOut, signUp, 
 const USAGE = `usage: PORTCULLIS_PASSWORD=… npx tsx examples/api-client/main.ts --gateway <url> --email <address> [--sign-up] [--app-path /]
   (or PORTCULLIS_GATEWAY_URL, PORTCULLIS_EMAIL; the password comes from PORTCULLIS_PASSWORD only, never the command line)`;
 
+/** True for this machine (localhost, 127.0.0.0/8, ::1): the only place plain http may carry a password. */
+const isLoopback = (hostname: string) =>
+  hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+
+/** Why `gateway` may not be used, or undefined: https, or http to this machine only (no password in clear). */
+function gatewayRefusal(gateway: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(gateway);
+  } catch {
+    return "--gateway: not a URL";
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) return undefined;
+  return "--gateway: use https (plain http only to this machine: localhost, 127.0.0.1, [::1])";
+}
+
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const describeRefusal = (what: string, refusal: Refused) =>
   `${what}: ${refusal.code} (HTTP ${refusal.status}): ${refusal.message}`;
@@ -24,6 +40,12 @@ async function main(): Promise<number> {
   const password = process.env.PORTCULLIS_PASSWORD;
   if (!values.email || !password) {
     process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  // The password and the tokens go to the gateway: never in clear over the network.
+  const refusal = gatewayRefusal(values.gateway);
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
     return 2;
   }
   const client = connect({ gatewayUrl: values.gateway });

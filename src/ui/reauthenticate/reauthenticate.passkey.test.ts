@@ -77,6 +77,24 @@ describe("a passkey on /auth/reauthenticate", () => {
     expect(await errorOf(await client.request(OPTIONS, { json: {} }))).toEqual([409, "no_passkey"]);
   });
 
+  it("passes on the cookies an edge refresh rotated when it then refuses (JSON), once each", async () => {
+    const client = await signUpBrowser(ctx);
+    const oldRefresh = client.cookies.get("__Host-portcullis_rt");
+    client.cookies.delete("__Host-portcullis_at");
+    const refused = await client.request(OPTIONS, { json: {} });
+    expect(await errorOf(refused.clone())).toEqual([409, "no_passkey"]);
+    expect(refused.headers.get("cache-control")).toBe("no-store");
+    const names = (refused.headers as unknown as { getSetCookie(): string[] })
+      .getSetCookie()
+      .map((cookie) => cookie.slice(0, cookie.indexOf("=")));
+    expect(names.sort()).toEqual(["__Host-portcullis_at", "__Host-portcullis_rt"]);
+    expect(client.cookies.get("__Host-portcullis_rt")).not.toBe(oldRefresh);
+    // The new refresh cookie is the one in use: the next refresh is no reuse.
+    client.cookies.delete("__Host-portcullis_at");
+    expect((await client.request("/auth/reauthenticate")).status).toBe(200);
+    expect(await ctx.sql("SELECT 1 FROM sessions WHERE revoke_reason = 'refresh_token_reused'")).toEqual([]);
+  });
+
   it("gives options only to a signed-in, same-origin request", async () => {
     const { client } = await staleWithPasskey();
     const before = await challengeRows();
