@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { PasskeyCreationOptions, PasskeyRequestOptions } from "../features/passkeys/schemas.ts";
 import { ResetTokenBody } from "../features/verification/schemas.ts";
-import { describe, describeSessionRoute } from "../http/openapi/describe.ts";
+import { describe } from "../http/openapi/describe.ts";
 
 const PageAssertionOptions = z.object({ options: PasskeyRequestOptions });
 const PageRegistrationOptions = z.object({ options: PasskeyCreationOptions });
@@ -33,7 +33,8 @@ export const pagePasskeyOptionsDocs = {
     responses: { 200: PageAssertionOptions },
     errors: ["invalid_challenge", "no_passkey"],
   }),
-  reauthenticate: describeSessionRoute({
+  reauthenticate: describe({
+    auth: "pageSession",
     operationId: "getReauthenticatePagePasskeyOptions",
     tag: "pages",
     summary: "The re-authentication page's WebAuthn options for one of the signed-in user's passkeys",
@@ -50,7 +51,8 @@ export const pagePasskeyOptionsDocs = {
     responses: { 200: PageAssertionOptions },
     errors: ["invalid_token", "no_passkey"],
   }),
-  registration: describeSessionRoute({
+  registration: describe({
+    auth: "pageSession",
     operationId: "getSecurityPagePasskeyRegistrationOptions",
     tag: "pages",
     summary: "The security page's WebAuthn options to add a passkey (a recent sign-in with a second factor)",
