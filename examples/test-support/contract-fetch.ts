@@ -1,15 +1,8 @@
 // The fetch the examples' typed clients send through: it records every request, and holds every answer of a
 // documented gateway operation to the committed docs/openapi.json (test/helpers/contract.ts), throwing on
 // an undocumented status or a body the document does not describe, so the calling test fails.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { FetchLike } from "@portcullis/client";
-import { paths } from "../../scripts/lib/paths.ts";
-import { type ContractDocument, createResponseContract } from "../../test/helpers/contract.ts";
-
-const contract = createResponseContract(
-  () => JSON.parse(readFileSync(join(paths.root, "docs/openapi.json"), "utf8")) as ContractDocument,
-);
+import { committedContract as contract } from "../../test/node/committed-contract.ts";
 
 export type RecordingFetch = FetchLike & {
   /** How many requests were sent to `METHOD /path` (e.g. `POST /auth/refresh`). */

@@ -1,10 +1,11 @@
-// The browser helpers catch what they exist to catch: CSP violations, axe failures, wrong TOTP
-// codes, passkeys in the virtual authenticator, pages without JavaScript.
+// The browser helpers catch what they exist to catch: CSP violations, axe failures, answers that break the
+// OpenAPI document, wrong TOTP codes, passkeys in the virtual authenticator, pages without JavaScript.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addVirtualAuthenticator } from "./helpers/authenticator.ts";
 import { findAxeViolations } from "./helpers/axe.ts";
 import { launchBrowser, newContext } from "./helpers/browser.ts";
+import { expectNoContractViolations } from "./helpers/contract.ts";
 import { expectNoCspViolations, readCspIssues, readCspViolations } from "./helpers/csp.ts";
 import { framedFromAnotherOrigin } from "./helpers/framing.ts";
 import { totpCode, totpCodeFromUri } from "./helpers/totp.ts";
@@ -54,6 +55,25 @@ describe("browser test helpers", () => {
       .toContain("img-src");
     await expect(expectNoCspViolations(page)).rejects.toThrow(/CSP violations/);
     expect((await readCspIssues(page)).map((issue) => issue.violatedDirective)).toContain("img-src");
+  });
+
+  it("hold the answers of documented operations to the OpenAPI document, and fail the context's close", async () => {
+    // A real answer passes; /healthz answered 418 by the browser itself is not a documented status.
+    expect((await page.goto("/healthz"))?.status()).toBe(200);
+    await expectNoContractViolations(context);
+    await page.route("**/healthz", (route) =>
+      route.fulfill({ status: 418, contentType: "application/json", body: '{"status":"teapot"}' }),
+    );
+    await page.goto("/healthz");
+    await expect(expectNoContractViolations(context)).rejects.toThrow(/getHealth \(GET \/healthz\) answered 418/);
+    // Reported once: the close after this test does not fail it again.
+    await expectNoContractViolations(context);
+    // A body that breaks the 200's schema is caught, and closing the context reports it.
+    await page.route("**/healthz", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: '{"unexpected":true}' }),
+    );
+    await page.goto("/healthz");
+    await expect(context.close()).rejects.toThrow(/OpenAPI contract, in the browser/);
   });
 
   it("report serious axe violations in light and dark mode", async () => {

@@ -8,6 +8,7 @@ import {
   chromium as playwright,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
+import { expectNoContractViolations, watchContract } from "./contract.ts";
 import { collectCspViolations } from "./csp.ts";
 
 // @sparticuz/chromium's flags are tuned for AWS Lambda; these would weaken what the tests check
@@ -66,7 +67,8 @@ export type ContextOptions = Omit<BrowserContextOptions, "baseURL"> & {
 };
 
 /**
- * A new context (its own cookies and client address) on the gateway, collecting CSP violations from the start.
+ * A new context (its own cookies and client address) on the gateway, collecting CSP violations and
+ * checking the answers of documented operations against docs/openapi.json (helpers/contract.ts) from the start.
  * With JavaScript disabled no listener can run in the page, so violations cannot be collected there.
  */
 export async function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
@@ -78,6 +80,15 @@ export async function newContext(browser: Browser, options: ContextOptions = {})
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   if (options.javaScriptEnabled !== false) await collectCspViolations(context);
+  watchContract(context, new URL(baseUrl()).origin);
+  // Every test closes its contexts: closing is where answers that broke the document fail the test.
+  const close = context.close.bind(context);
+  context.close = async (closeOptions) => {
+    const checked = expectNoContractViolations(context);
+    await checked.catch(() => undefined);
+    await close(closeOptions);
+    await checked;
+  };
   return context;
 }
 
