@@ -33,15 +33,25 @@ export type AcceptResult =
   | { kind: "email_mismatch" }
   | { kind: "email_not_verified" };
 
+/** TENANT_INVITE_ROLES: an invitation lives only while its inviter still holds one (or OWNER). */
+type InviteRoles = { inviteRoles: readonly string[] };
+
 /** What the accept page shows about a live invitation; null for any token that does not name one. */
-export async function describeInvitation(db: Database, token: string, now: Date): Promise<LiveInvitation | null> {
-  return findLiveInvitation(db, await sha256Hex(token), now);
+export async function describeInvitation(
+  db: Database,
+  input: { token: string; now: Date } & InviteRoles,
+): Promise<LiveInvitation | null> {
+  return findLiveInvitation(db, {
+    tokenHash: await sha256Hex(input.token),
+    now: input.now,
+    inviteRoles: input.inviteRoles,
+  });
 }
 
 /** Consumes the invitation for `userId`, adds the membership and its roles and moves the epoch, in one transaction. */
 async function consumeIntoMembership(
   tx: Queryable,
-  input: { tokenHash: string; userId: string; now: Date },
+  input: { tokenHash: string; userId: string; now: Date } & InviteRoles,
 ): Promise<{ invitation: InvitationRow; newMember: boolean; epoch: number } | null> {
   const invitation = await consumeAcceptedInvitation(tx, input);
   if (!invitation) return null;
@@ -96,10 +106,10 @@ async function switchToTenant(
  */
 export async function acceptInvitation(
   deps: SessionDeps,
-  input: { token: string; userId: string; sessionId: string; client: ClientInfo },
+  input: { token: string; userId: string; sessionId: string; client: ClientInfo } & InviteRoles,
 ): Promise<AcceptResult> {
   const tokenHash = await sha256Hex(input.token);
-  const live = await findLiveInvitation(deps.db, tokenHash, deps.now);
+  const live = await findLiveInvitation(deps.db, { tokenHash, now: deps.now, inviteRoles: input.inviteRoles });
   if (!live) return { kind: "invalid_token" };
   const user = await deps.db.user.findUnique({
     where: { id: input.userId },
@@ -119,7 +129,7 @@ export async function acceptInvitation(
     return { kind: reason };
   }
   const consumed = await deps.db.$transaction((tx) =>
-    consumeIntoMembership(tx, { tokenHash, userId: input.userId, now: deps.now }),
+    consumeIntoMembership(tx, { tokenHash, userId: input.userId, now: deps.now, inviteRoles: input.inviteRoles }),
   );
   if (!consumed) return { kind: "invalid_token" };
   await publishMembershipEpoch(deps, input.userId, consumed.epoch);
@@ -154,10 +164,10 @@ class Rollback extends Error {
  */
 export async function acceptWithNewAccount(
   deps: AccountDeps,
-  input: { token: string; password: string; name: string | null; client: ClientInfo },
+  input: { token: string; password: string; name: string | null; client: ClientInfo } & InviteRoles,
 ): Promise<NewAccountResult> {
   const tokenHash = await sha256Hex(input.token);
-  const live = await findLiveInvitation(deps.db, tokenHash, deps.now);
+  const live = await findLiveInvitation(deps.db, { tokenHash, now: deps.now, inviteRoles: input.inviteRoles });
   if (!live) return { kind: "invalid_token" };
   const email = live.email;
   if (await deps.db.user.findUnique({ where: { email }, select: { id: true } })) return { kind: "account_exists" };
@@ -179,7 +189,12 @@ export async function acceptWithNewAccount(
         emailVerifiedAt: deps.now,
       });
       if (!user) throw new Rollback("account_exists");
-      const consumed = await consumeIntoMembership(tx, { tokenHash, userId: user.id, now: deps.now });
+      const consumed = await consumeIntoMembership(tx, {
+        tokenHash,
+        userId: user.id,
+        now: deps.now,
+        inviteRoles: input.inviteRoles,
+      });
       if (!consumed) throw new Rollback("invalid_token");
       return { user, consumed };
     });

@@ -120,6 +120,32 @@ describe("what an inviter may grant", () => {
     expect(accepted.status).toBe(400);
     expect(await rolesOf(tenant.id, accomplice.id)).toEqual([]);
   });
+
+  it("does not let an invitation outlive the inviter's invite role: STAFF taken away, the roles kept", async () => {
+    const { tenant } = await ownedTenant();
+    const staff = await verifiedUser(ctx, uniqueEmail("staff"));
+    await ctx.sql(
+      `WITH m AS (INSERT INTO memberships (id, tenant_id, user_id, updated_at) VALUES (gen_random_uuid(), $1, $2, now()) RETURNING id)
+       INSERT INTO membership_roles (membership_id, role_key) SELECT id, unnest(ARRAY['STAFF', 'MANAGER']) FROM m`,
+      [tenant.id, staff.id],
+    );
+    const invitee = await verifiedUser(ctx, uniqueEmail("invitee"));
+    const { token } = await invitedToken(ctx, staff.client, tenant.id, invitee.email, ["MANAGER"]);
+    // The owners take the invite role away; the inviter still holds MANAGER, the role the invitation grants.
+    await ctx.sql(
+      `DELETE FROM membership_roles WHERE role_key = 'STAFF'
+         AND membership_id = (SELECT id FROM memberships WHERE tenant_id = $1 AND user_id = $2)`,
+      [tenant.id, staff.id],
+    );
+    const before = await ctx.snapshot();
+    const page = await ctx.worker.fetch(`http://localhost/auth/invitations/accept?token=${encodeURIComponent(token)}`);
+    expect(await page.text()).not.toContain(tenant.name);
+    const accepted = await invitee.client.request("/auth/invitations/accept", { json: { token } });
+    // Fails with 200 and ["MANAGER"] without the invite-role check (repository.ts inviterStillMayGrant).
+    expect(await errorOf(accepted)).toEqual([400, "invalid_token"]);
+    expect(await rolesOf(tenant.id, invitee.id)).toEqual([]);
+    expect(await ctx.snapshot()).toEqual(before);
+  });
 });
 
 describe("another tenant's invitations", () => {

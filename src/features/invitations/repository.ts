@@ -23,17 +23,22 @@ export type InvitationRow = {
 
 /**
  * The inviter still has the power the invitation uses: an active user and active member of the tenant
- * who holds OWNER or every invited role. An invitation dies with its inviter's power (removed, demoted,
- * disabled or deleted), so nobody keeps a way into the tenant that its owners took away.
+ * who holds OWNER, or a role that may invite (`inviteRoles`, the parameter TENANT_INVITE_ROLES fills)
+ * and every invited role. An invitation dies with its inviter's power (removed, demoted, disabled or
+ * deleted, or no longer holding a role that may invite), so nobody keeps a way into the tenant that its
+ * owners took away.
  */
-const INVITER_STILL_MAY_GRANT = `EXISTS (
+const inviterStillMayGrant = (inviteRoles: string) => `EXISTS (
   SELECT 1 FROM memberships im JOIN users iu ON iu.id = im.user_id
   WHERE im.tenant_id = i.tenant_id AND im.user_id = i.invited_by_id AND im.status = 'ACTIVE' AND iu.status = 'ACTIVE'
     AND (EXISTS (SELECT 1 FROM membership_roles ir WHERE ir.membership_id = im.id AND ir.role_key = '${OWNER}')
-      OR NOT EXISTS (
-        SELECT 1 FROM invitation_roles wanted WHERE wanted.invitation_id = i.id
-          AND NOT EXISTS (
-            SELECT 1 FROM membership_roles held WHERE held.membership_id = im.id AND held.role_key = wanted.role_key))))`;
+      OR (EXISTS (
+          SELECT 1 FROM membership_roles inviting
+          WHERE inviting.membership_id = im.id AND inviting.role_key = ANY(${inviteRoles}::text[]))
+        AND NOT EXISTS (
+          SELECT 1 FROM invitation_roles wanted WHERE wanted.invitation_id = i.id
+            AND NOT EXISTS (
+              SELECT 1 FROM membership_roles held WHERE held.membership_id = im.id AND held.role_key = wanted.role_key)))))`;
 
 const INVITATION_COLUMNS = `i.id, i.tenant_id, i.email, i.expires_at, i.send_count, i.last_sent_at, i.invited_by_id,
   ARRAY(SELECT r.role_key FROM invitation_roles r WHERE r.invitation_id = i.id ORDER BY r.role_key) AS roles`;
@@ -145,15 +150,19 @@ export async function markInvitationRevoked(db: Queryable, tenantId: string, id:
 export type LiveInvitation = InvitationRow & { tenant_name: string; tenant_slug: string; inviter: string | null };
 
 /** The live invitation a token names (pending, unexpired, its tenant active), read only: GET never consumes. */
-export async function findLiveInvitation(db: Queryable, tokenHash: string, now: Date): Promise<LiveInvitation | null> {
+export async function findLiveInvitation(
+  db: Queryable,
+  input: { tokenHash: string; now: Date; inviteRoles: readonly string[] },
+): Promise<LiveInvitation | null> {
   const rows = await db.$queryRawUnsafe<LiveInvitation[]>(
     `SELECT ${INVITATION_COLUMNS}, t.name AS tenant_name, t.slug AS tenant_slug,
        (SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = i.invited_by_id AND u.status = 'ACTIVE') AS inviter
      FROM invitations i JOIN tenants t ON t.id = i.tenant_id
      WHERE i.token_hash = $1 AND ${PENDING} AND i.expires_at > $2::timestamptz AND t.status = 'ACTIVE'
-       AND ${INVITER_STILL_MAY_GRANT}`,
-    tokenHash,
-    now,
+       AND ${inviterStillMayGrant("$3")}`,
+    input.tokenHash,
+    input.now,
+    input.inviteRoles,
   );
   return rows[0] ?? null;
 }
@@ -164,7 +173,7 @@ export async function findLiveInvitation(db: Queryable, tokenHash: string, now: 
  */
 export async function consumeAcceptedInvitation(
   db: Queryable,
-  input: { tokenHash: string; userId: string; now: Date },
+  input: { tokenHash: string; userId: string; now: Date; inviteRoles: readonly string[] },
 ): Promise<InvitationRow | null> {
   const rows = await db.$queryRawUnsafe<InvitationRow[]>(
     `UPDATE invitations i SET accepted_at = $3::timestamptz, accepted_by = $2::uuid
@@ -172,11 +181,12 @@ export async function consumeAcceptedInvitation(
      WHERE i.token_hash = $1 AND ${PENDING} AND i.expires_at > $3::timestamptz
        AND t.id = i.tenant_id AND t.status = 'ACTIVE'
        AND u.id = $2::uuid AND u.email = i.email AND u.email_verified_at IS NOT NULL AND u.status = 'ACTIVE'
-       AND ${INVITER_STILL_MAY_GRANT}
+       AND ${inviterStillMayGrant("$4")}
      RETURNING ${INVITATION_COLUMNS}`,
     input.tokenHash,
     input.userId,
     input.now,
+    input.inviteRoles,
   );
   return rows[0] ?? null;
 }

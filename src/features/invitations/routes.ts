@@ -190,6 +190,7 @@ export const invitationRoutes = new Hono<AppEnv>()
       const token = linkTokenOf(body.token);
       const deps = await authDependencies(c);
       const result = await acceptInvitation(deps, {
+        inviteRoles: c.var.config.tenantInviteRoles,
         token,
         userId: session.userId,
         sessionId: session.sessionId,
@@ -214,6 +215,7 @@ export const invitationRoutes = new Hono<AppEnv>()
     const token = linkTokenOf(body.token);
     const deps = { ...(await authDependencies(c)), accountSettings: c.var.config };
     const result = await acceptWithNewAccount(deps, {
+      inviteRoles: c.var.config.tenantInviteRoles,
       token,
       password: body.password,
       name: body.name ?? null,

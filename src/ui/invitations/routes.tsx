@@ -65,7 +65,11 @@ async function showInvitation(
 ) {
   const parsed = INVITATION_TOKEN.safeParse(token);
   if (!parsed.success) return showInvalid(c);
-  const live = await describeInvitation(c.var.db(), parsed.data, new Date());
+  const live = await describeInvitation(c.var.db(), {
+    token: parsed.data,
+    now: new Date(),
+    inviteRoles: c.var.config.tenantInviteRoles,
+  });
   if (!live) return showInvalid(c);
   const invitation = {
     token: parsed.data,
@@ -104,6 +108,7 @@ export const invitationPageRoutes = new Hono<AppEnv>()
       return seeOther(c, `/auth/sign-in?return_to=${encodeURIComponent(page)}`);
     }
     const result = await acceptInvitation(deps, {
+      inviteRoles: c.var.config.tenantInviteRoles,
       token: token.data,
       userId: session.userId,
       sessionId: session.sessionId,
@@ -152,6 +157,7 @@ export const invitationPageRoutes = new Hono<AppEnv>()
     }
     const deps = { ...(await authDependencies(c)), accountSettings: c.var.config };
     const result = await acceptWithNewAccount(deps, {
+      inviteRoles: c.var.config.tenantInviteRoles,
       token: token.data,
       password: password.data,
       name: name.data,
