@@ -31,7 +31,7 @@ export const pagePasskeyOptionsDocs = {
     summary: "The second-factor page's WebAuthn options, for the challenge in the page's flow cookie",
     description: SAME_ORIGIN,
     responses: { 200: PageAssertionOptions },
-    errors: ["invalid_challenge", "no_passkey"],
+    errors: ["invalid_challenge", "no_passkey", "too_many_attempts"],
   }),
   reauthenticate: describe({
     auth: "pageSession",
@@ -40,7 +40,7 @@ export const pagePasskeyOptionsDocs = {
     summary: "The re-authentication page's WebAuthn options for one of the signed-in user's passkeys",
     description: SAME_ORIGIN,
     responses: { 200: PageAssertionOptions },
-    errors: ["no_passkey"],
+    errors: ["no_passkey", "too_many_attempts"],
   }),
   resetPassword: describe({
     operationId: "getResetPasswordPagePasskeyOptions",
@@ -49,7 +49,7 @@ export const pagePasskeyOptionsDocs = {
     description: SAME_ORIGIN,
     body: ResetTokenBody,
     responses: { 200: PageAssertionOptions },
-    errors: ["invalid_token", "no_passkey"],
+    errors: ["invalid_token", "no_passkey", "too_many_attempts"],
   }),
   registration: describe({
     auth: "pageSession",
@@ -59,6 +59,6 @@ export const pagePasskeyOptionsDocs = {
     description: SAME_ORIGIN,
     body: RegistrationOptionsBody,
     responses: { 200: PageRegistrationOptions },
-    errors: ["reauthentication_required", "second_factor_required"],
+    errors: ["reauthentication_required", "second_factor_required", "too_many_attempts"],
   }),
 };

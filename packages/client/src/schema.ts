@@ -3918,6 +3918,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
             /**
              * @description `internal_error`: Something went wrong on our side.
              *
@@ -5944,6 +5964,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
             /**
              * @description `internal_error`: Something went wrong on our side.
              *
@@ -7000,6 +7040,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
             /**
              * @description `internal_error`: Something went wrong on our side.
              *
@@ -7431,6 +7491,26 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "payload_too_large";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
                             message: string;
                             fields?: {
                                 path: string;
@@ -16160,6 +16240,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
             /**
              * @description `internal_error`: Something went wrong on our side.
              *
@@ -16354,6 +16454,26 @@ export interface operations {
                     };
                 };
             };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
             /**
              * @description `internal_error`: Something went wrong on our side.
              *
@@ -16506,6 +16626,26 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "payload_too_large";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
                             message: string;
                             fields?: {
                                 path: string;
@@ -16672,6 +16812,26 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "payload_too_large";
+                            message: string;
+                            fields?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `too_many_attempts`: Too many attempts; wait before trying again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
                             message: string;
                             fields?: {
                                 path: string;

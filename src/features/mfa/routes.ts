@@ -50,7 +50,7 @@ const doc = {
     tag: "mfa",
     summary: "WebAuthn options to re-authenticate with one of the user's passkeys",
     responses: { 200: PasskeyRequestOptions },
-    errors: ["no_passkey"],
+    errors: ["no_passkey", "too_many_attempts"],
   }),
   status: describeSessionRoute({
     operationId: "getMfaStatus",
@@ -98,7 +98,7 @@ const doc = {
     summary: "WebAuthn options to answer a sign-in's second-factor challenge with a passkey",
     body: ChallengeBody,
     responses: { 200: PasskeyRequestOptions },
-    errors: ["invalid_challenge", "no_passkey"],
+    errors: ["invalid_challenge", "no_passkey", "too_many_attempts"],
   }),
   verify: describe({
     operationId: "verifyMfa",
@@ -148,14 +148,15 @@ export const mfaRoutes = new Hono<AppEnv>()
     return c.json({ status: "reauthenticated", ...deliverAccessToken(c, result, deps.now) });
   })
   .post("/auth/reauthenticate/passkey/options", doc.reauthenticatePasskeyOptions, requireSession(), async (c) => {
-    const options = await assertionOptionsForUser(await mfaDependencies(c), {
+    const result = await assertionOptionsForUser(await mfaDependencies(c), {
       userId: c.var.session.userId,
       purpose: "reauthentication",
       client: await clientInfo(c),
     });
-    if (!options) throw new AppError("no_passkey");
+    if (result.kind === "no_passkey") throw new AppError("no_passkey");
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     c.header("Cache-Control", "no-store");
-    return c.json(options);
+    return c.json(result.options);
   })
   .get("/auth/mfa", doc.status, requireSession(), async (c) => {
     c.header("Cache-Control", "no-store");
@@ -218,6 +219,7 @@ export const mfaRoutes = new Hono<AppEnv>()
     });
     if (result.kind === "invalid_challenge") throw new AppError("invalid_challenge");
     if (result.kind === "no_passkey") throw new AppError("no_passkey");
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     c.header("Cache-Control", "no-store");
     return c.json(result.options);
   })

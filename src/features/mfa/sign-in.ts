@@ -8,7 +8,7 @@ import { recordAuditEvent } from "../audit/service.ts";
 import { completePendingLink } from "../identities/link-intents.ts";
 import { deferIdentityNotice } from "../identities/linking.ts";
 import { deviceSummary, notifyFor } from "../notifications/notify.ts";
-import { assertionOptionsForUser, type PasskeyDeps } from "../passkeys/assertion.ts";
+import { assertionOptionsForUser, type OptionsThrottled, type PasskeyDeps } from "../passkeys/assertion.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
 import { consumeMfaChallenge, peekMfaChallenge } from "./challenge.ts";
@@ -32,15 +32,11 @@ export async function passkeyOptionsForChallenge(
   | { kind: "options"; options: PublicKeyCredentialRequestOptionsJSON }
   | { kind: "invalid_challenge" }
   | { kind: "no_passkey" }
+  | OptionsThrottled
 > {
   const challenge = await peekMfaChallenge(deps, input.challenge, input.client);
   if (!challenge) return { kind: "invalid_challenge" };
-  const options = await assertionOptionsForUser(deps, {
-    userId: challenge.userId,
-    purpose: "second_factor",
-    client: input.client,
-  });
-  return options ? { kind: "options", options } : { kind: "no_passkey" };
+  return assertionOptionsForUser(deps, { userId: challenge.userId, purpose: "second_factor", client: input.client });
 }
 
 /**

@@ -59,16 +59,44 @@ export async function usernamelessAssertionOptions(
   return { kind: "options", options };
 }
 
-/** Options that only the given user's passkeys can answer; null when the user has none. */
+/**
+ * Options a user's own ceremony (second factor, re-authentication, reset, registration) may ask for per
+ * hour before delays start: each stores a challenge row, and a caller that holds the user's challenge
+ * cookie, reset link or session could otherwise ask without end.
+ */
+export const USER_OPTIONS_PER_HOUR = 60;
+
+export type OptionsThrottled = { kind: "throttled"; retryAfterSeconds: number };
+
+/** Counts one options request for `userId`; the refusal when there were too many. */
+export async function reserveUserOptions(deps: PasskeyDeps, userId: string): Promise<OptionsThrottled | null> {
+  const allowed = await reserve(
+    deps.db,
+    `webauthn-options-user:${userId}`,
+    { freeAttempts: USER_OPTIONS_PER_HOUR, windowSeconds: 3600, windowFrom: "first_attempt" },
+    deps.now,
+  );
+  // The rule has no lock, so a refusal is always a delay.
+  return allowed.kind === "throttled" ? allowed : null;
+}
+
+export type UserAssertionOptions =
+  | { kind: "options"; options: PublicKeyCredentialRequestOptionsJSON }
+  | { kind: "no_passkey" }
+  | OptionsThrottled;
+
+/** Options that only the given user's passkeys can answer (counted per user, see USER_OPTIONS_PER_HOUR). */
 export async function assertionOptionsForUser(
   deps: PasskeyDeps,
   input: { userId: string; purpose: Exclude<ChallengePurpose, "registration" | "authentication">; client: ClientInfo },
-) {
+): Promise<UserAssertionOptions> {
   const passkeys = await deps.db.passkey.findMany({
     where: { userId: input.userId },
     select: { credentialId: true, transports: true },
   });
-  if (passkeys.length === 0) return null;
+  if (passkeys.length === 0) return { kind: "no_passkey" };
+  const throttled = await reserveUserOptions(deps, input.userId);
+  if (throttled) return throttled;
   const { generateAuthenticationOptions } = await loadWebAuthnServer();
   const options = await generateAuthenticationOptions({
     rpID: deps.webauthn.rpId,
@@ -79,7 +107,7 @@ export async function assertionOptionsForUser(
     })),
   });
   await storeChallenge(deps, options.challenge, { purpose: input.purpose, userId: input.userId, client: input.client });
-  return options;
+  return { kind: "options", options };
 }
 
 export type VerifiedAssertion = { passkeyId: string; user: User; amr: string[] };

@@ -43,7 +43,7 @@ const doc = {
     tag: "passkeys",
     summary: "WebAuthn options to create a passkey (a recent sign-in, and the second factor when it is on)",
     responses: { 200: PasskeyCreationOptions },
-    errors: STEP_UP,
+    errors: [...STEP_UP, "too_many_attempts"],
   }),
   register: describeSessionRoute({
     operationId: "registerPasskey",
@@ -113,10 +113,14 @@ export const passkeyRoutes = new Hono<AppEnv>()
     requireSecondFactorWhenEnabled(),
     async (c) => {
       const deps = await passkeyDependencies(c);
-      c.header("Cache-Control", "no-store");
-      return c.json(
-        await registrationOptions(deps, { id: c.var.session.userId, email: c.var.session.email }, await clientInfo(c)),
+      const result = await registrationOptions(
+        deps,
+        { id: c.var.session.userId, email: c.var.session.email },
+        await clientInfo(c),
       );
+      if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
+      c.header("Cache-Control", "no-store");
+      return c.json(result.options);
     },
   )
   .post(

@@ -1,17 +1,28 @@
 // Passkeys (WebAuthn via @simplewebauthn/server): registration for a signed-in user, usernameless
 // sign-in with discoverable credentials. Challenges are server-side, single use, short-lived and bound
 // to the client; user verification is required; a signature-counter regression is refused and audited.
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from "@simplewebauthn/server";
 import { recordAuditEvent } from "../audit/service.ts";
 import { countSignInMethods } from "../identities/repository.ts";
 import { deviceSummary, notifyFor } from "../notifications/notify.ts";
 import { withMultiFactorMarker } from "../session/amr.ts";
 import { type ClientInfo, type IssuedTokens, startSession } from "../session/service.ts";
-import { type PasskeyDeps, verifyPasskeyAssertion } from "./assertion.ts";
+import { type OptionsThrottled, type PasskeyDeps, reserveUserOptions, verifyPasskeyAssertion } from "./assertion.ts";
 import { challengeConsumer, storeChallenge } from "./challenges.ts";
 import { loadWebAuthnServer } from "./webauthn.ts";
 
-export async function registrationOptions(deps: PasskeyDeps, user: { id: string; email: string }, client: ClientInfo) {
+/** Creation options for a new passkey of `user` (counted per user, see USER_OPTIONS_PER_HOUR). */
+export async function registrationOptions(
+  deps: PasskeyDeps,
+  user: { id: string; email: string },
+  client: ClientInfo,
+): Promise<{ kind: "options"; options: PublicKeyCredentialCreationOptionsJSON } | OptionsThrottled> {
+  const throttled = await reserveUserOptions(deps, user.id);
+  if (throttled) return throttled;
   const existing = await deps.db.passkey.findMany({ where: { userId: user.id }, select: { credentialId: true } });
   const { generateRegistrationOptions } = await loadWebAuthnServer();
   const options = await generateRegistrationOptions({
@@ -24,7 +35,7 @@ export async function registrationOptions(deps: PasskeyDeps, user: { id: string;
     authenticatorSelection: { residentKey: "required", userVerification: deps.webauthn.userVerification },
   });
   await storeChallenge(deps, options.challenge, { purpose: "registration", userId: user.id, client });
-  return options;
+  return { kind: "options", options };
 }
 
 export async function registerPasskey(

@@ -118,12 +118,7 @@ export async function resetLinkRequirements(
 export async function passkeyOptionsForReset(deps: ResetDeps, input: { token: string; client: ClientInfo }) {
   const valid = await peekResetToken(deps, input.token);
   if (!valid) return { kind: "invalid" as const };
-  const options = await assertionOptionsForUser(deps, {
-    userId: valid.userId,
-    purpose: "password_reset",
-    client: input.client,
-  });
-  return options ? { kind: "options" as const, options } : { kind: "no_passkey" as const };
+  return assertionOptionsForUser(deps, { userId: valid.userId, purpose: "password_reset", client: input.client });
 }
 
 export type ResetResult =

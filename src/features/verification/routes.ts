@@ -28,7 +28,7 @@ const doc = {
     summary: "WebAuthn options for the passkey that proves the second factor of a reset",
     body: ResetTokenBody,
     responses: { 200: PasskeyRequestOptions },
-    errors: ["invalid_token", "no_passkey"],
+    errors: ["invalid_token", "no_passkey", "too_many_attempts"],
   }),
   reset: describe({
     operationId: "resetPassword",
@@ -97,6 +97,7 @@ export const verificationRoutes = new Hono<AppEnv>()
     });
     if (result.kind === "invalid") throw new AppError("invalid_token");
     if (result.kind === "no_passkey") throw new AppError("no_passkey");
+    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
     c.header("Cache-Control", "no-store");
     return c.json(result.options);
   })

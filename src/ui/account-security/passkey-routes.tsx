@@ -43,12 +43,12 @@ export const passkeyPageRoutes = new Hono<AppEnv>()
     if (!session) throw new AppError("unauthenticated");
     const stepUp = await stepUpError(c, session, "recent+second_factor");
     if (stepUp) throw new AppError(stepUp);
-    const options = await registrationOptions(
+    const result = await registrationOptions(
       await securityDependencies(c),
       { id: session.userId, email: session.email },
       await clientInfo(c),
     );
-    return optionsResponse(c, options);
+    return optionsResponse(c, result);
   })
   .post(`${SECURITY_PATH}/passkeys`, async (c) => {
     const fields = await readForm(c);

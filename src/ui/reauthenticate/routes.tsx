@@ -138,13 +138,12 @@ export const reauthenticateRoutes = new Hono<AppEnv>()
     beginOptionsRoute(c);
     const session = await pageSession(c);
     if (!session) throw new AppError("unauthenticated");
-    const options = await assertionOptionsForUser(await mfaDependencies(c), {
+    const result = await assertionOptionsForUser(await mfaDependencies(c), {
       userId: session.userId,
       purpose: "reauthentication",
       client: await clientInfo(c),
     });
-    if (!options) throw new AppError("no_passkey");
-    return optionsResponse(c, options);
+    return optionsResponse(c, result);
   })
   .post(REAUTHENTICATE_ACTION, async (c) => {
     const fields = await readForm(c);

@@ -227,6 +227,5 @@ export const resetPasswordRoutes = new Hono<AppEnv>()
       client: await clientInfo(c),
     });
     if (result.kind === "invalid") throw new AppError("invalid_token");
-    if (result.kind === "no_passkey") throw new AppError("no_passkey");
-    return optionsResponse(c, result.options);
+    return optionsResponse(c, result);
   });

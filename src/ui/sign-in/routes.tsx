@@ -14,7 +14,6 @@ import { deliverTokens } from "../../features/session/respond.ts";
 import type { AppEnv } from "../../http/app-env.ts";
 import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { FLOW_COOKIES, setFlowCookie } from "../../http/cookies.ts";
-import { tooManyAttempts } from "../../http/throttle.ts";
 import { passkeyScriptAsset } from "../assets/registry.ts";
 import type { FormState } from "../components/form.tsx";
 import { providerChoicesOf } from "../components/provider-links.tsx";
@@ -87,9 +86,7 @@ export const signInRoutes = new Hono<AppEnv>()
   })
   .post(PAGE_PASSKEY_OPTIONS.signIn, docs.signIn, async (c) => {
     beginOptionsRoute(c);
-    const result = await usernamelessAssertionOptions(await mfaDependencies(c), await clientInfo(c));
-    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    return optionsResponse(c, result.options);
+    return optionsResponse(c, await usernamelessAssertionOptions(await mfaDependencies(c), await clientInfo(c)));
   })
   .post("/auth/sign-in/passkey", async (c) => {
     const fields = await readForm(c);

@@ -80,8 +80,7 @@ export const twoFactorRoutes = new Hono<AppEnv>()
       client: await clientInfo(c),
     });
     if (result.kind === "invalid_challenge") throw new AppError("invalid_challenge");
-    if (result.kind === "no_passkey") throw new AppError("no_passkey");
-    return optionsResponse(c, result.options);
+    return optionsResponse(c, result);
   })
   .post("/auth/two-factor", async (c) => {
     const fields = await readForm(c);
