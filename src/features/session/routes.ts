@@ -6,8 +6,6 @@ import { authDependencies, clientInfo } from "../../http/auth-context.ts";
 import { readJsonBody } from "../../http/body.ts";
 import { clearSessionCookies, readRefreshTokenCookie } from "../../http/cookies.ts";
 import { describe, describeSessionRoute } from "../../http/openapi/describe.ts";
-import { countUnreadNotifications } from "../notifications/repository.ts";
-import { listMembershipsOfUser } from "../tenancy/repository.ts";
 import { logOut } from "./log-out.ts";
 import { authenticate, requireSession } from "./middleware.ts";
 import { listActiveSessions } from "./repository.ts";
@@ -25,6 +23,7 @@ import {
   VerifyResponse,
 } from "./schemas.ts";
 import { refreshSession } from "./service.ts";
+import { readSessionView } from "./session-view.ts";
 
 const NO_CONTENT = { description: "Done; no body." };
 
@@ -132,25 +131,13 @@ export const sessionRoutes = new Hono<AppEnv>()
   .get("/auth/session", doc.session, requireSession(), async (c) => {
     const current = c.var.session;
     const deps = await authDependencies(c);
-    const [user, memberships, unreadNotifications] = await Promise.all([
-      deps.db.user.findUnique({ where: { id: current.userId } }),
-      listMembershipsOfUser(deps.db, { userId: current.userId, sessionId: current.sessionId }),
-      countUnreadNotifications(deps.db, current.userId),
-    ]);
-    if (!user) throw new AppError("unauthenticated");
+    const view = await readSessionView(deps.db, { userId: current.userId, sessionId: current.sessionId });
+    if (!view) throw new AppError("unauthenticated");
+    const { user, memberships, unreadNotifications } = view;
     const active = memberships.find((membership) => membership.active);
     c.header("Cache-Control", "no-store");
     return c.json({
-      user: {
-        id: user.id,
-        email: user.email,
-        emailVerified: user.emailVerifiedAt !== null,
-        name: user.name,
-        image: user.image,
-        phoneNumber: user.phoneNumber,
-        phoneVerified: user.phoneVerifiedAt !== null,
-        createdAt: user.createdAt.toISOString(),
-      },
+      user: { ...user, createdAt: user.createdAt.toISOString() },
       session: {
         id: current.sessionId,
         amr: current.amr,

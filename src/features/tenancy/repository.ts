@@ -2,6 +2,7 @@
 // Every write that can take away an OWNER runs after `lockTenant`, so such writes happen one at a time.
 import { v7 as uuidv7 } from "uuid";
 import type { Database } from "../../db/client.ts";
+import { Prisma } from "../../db/generated/client.ts";
 import { OWNER } from "./role-catalogue.ts";
 
 /** A Prisma client or the transaction client of `db.$transaction`. */
@@ -61,37 +62,50 @@ export async function insertTenantWithOwner(
   return tenant;
 }
 
+export type MembershipRow = {
+  id: string;
+  slug: string;
+  name: string;
+  tenant_status: string;
+  status: string;
+  roles: string[];
+  active: boolean;
+};
+
+/**
+ * The SELECT of the user's memberships (oldest first, at most MAX_LISTED_MEMBERSHIPS), each flagged when
+ * it is the session's active tenant, with the order's columns (joined_at, membership_id); `userId` is a
+ * column or a parameter, so GET /auth/session can run it inside its one statement.
+ */
+export const membershipsOfUserSql = (userId: Prisma.Sql, sessionId: string) => Prisma.sql`
+    SELECT t.id, t.slug, t.name, t.status::text AS tenant_status, m.status::text AS status,
+           ARRAY(SELECT mr.role_key FROM membership_roles mr WHERE mr.membership_id = m.id ORDER BY mr.role_key) AS roles,
+           COALESCE(m.status = 'ACTIVE' AND t.status = 'ACTIVE' AND t.id = (
+             SELECT s.active_tenant_id FROM sessions s WHERE s.id = ${sessionId}::uuid AND s.user_id = m.user_id
+           ), false) AS active,
+           m.created_at AS joined_at, m.id AS membership_id
+    FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+    WHERE m.user_id = ${userId}
+    ORDER BY m.created_at, m.id
+    LIMIT ${MAX_LISTED_MEMBERSHIPS}`;
+
+/** A row of membershipsOfUserSql as the API shows it. */
+export const toMembershipOfUser = (row: MembershipRow): MembershipOfUser => ({
+  tenant: { id: row.id, slug: row.slug, name: row.name, status: row.tenant_status as TenantRow["status"] },
+  roles: row.roles,
+  status: row.status as MembershipOfUser["status"],
+  active: row.active,
+});
+
 /** The user's memberships, oldest first, each flagged when it is the session's active tenant. */
 export async function listMembershipsOfUser(
   db: Queries,
   input: { userId: string; sessionId: string },
 ): Promise<MembershipOfUser[]> {
-  const rows = await db.$queryRaw<
-    Array<{
-      id: string;
-      slug: string;
-      name: string;
-      tenant_status: string;
-      status: string;
-      roles: string[];
-      active: boolean;
-    }>
-  >`
-    SELECT t.id, t.slug, t.name, t.status::text AS tenant_status, m.status::text AS status,
-           ARRAY(SELECT mr.role_key FROM membership_roles mr WHERE mr.membership_id = m.id ORDER BY mr.role_key) AS roles,
-           COALESCE(m.status = 'ACTIVE' AND t.status = 'ACTIVE' AND t.id = (
-             SELECT s.active_tenant_id FROM sessions s WHERE s.id = ${input.sessionId}::uuid AND s.user_id = m.user_id
-           ), false) AS active
-    FROM memberships m JOIN tenants t ON t.id = m.tenant_id
-    WHERE m.user_id = ${input.userId}::uuid
-    ORDER BY m.created_at, m.id
-    LIMIT ${MAX_LISTED_MEMBERSHIPS}`;
-  return rows.map((row) => ({
-    tenant: { id: row.id, slug: row.slug, name: row.name, status: row.tenant_status as TenantRow["status"] },
-    roles: row.roles,
-    status: row.status as MembershipOfUser["status"],
-    active: row.active,
-  }));
+  const rows = await db.$queryRaw<MembershipRow[]>(
+    membershipsOfUserSql(Prisma.sql`${input.userId}::uuid`, input.sessionId),
+  );
+  return rows.map(toMembershipOfUser);
 }
 
 /** The roles of the user's active membership in the active tenant; null when there is none. */
