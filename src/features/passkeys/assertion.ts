@@ -7,7 +7,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import type { User } from "../../db/generated/client.ts";
-import { reserve } from "../account/counters.ts";
+import { clientKeyFor, reserve } from "../account/counters.ts";
 import { recordAuditEvent } from "../audit/service.ts";
 import type { ClientInfo, SessionDeps } from "../session/service.ts";
 import { type ChallengeBinding, type ChallengePurpose, challengeConsumer, storeChallenge } from "./challenges.ts";
@@ -61,18 +61,28 @@ export async function usernamelessAssertionOptions(
 
 /**
  * Options a user's own ceremony (second factor, re-authentication, reset, registration) may ask for per
- * hour before delays start: each stores a challenge row, and a caller that holds the user's challenge
- * cookie, reset link or session could otherwise ask without end.
+ * hour from one client before delays start: each stores a challenge row, and a caller that holds the
+ * user's challenge cookie, reset link or session could otherwise ask without end. Keyed on the user and
+ * the client (the limit network), as the guess delays are: whoever holds the password alone gets MFA
+ * challenges from their own address, and must not keep the owner's passkey waiting on theirs.
  */
 export const USER_OPTIONS_PER_HOUR = 60;
 
 export type OptionsThrottled = { kind: "throttled"; retryAfterSeconds: number };
 
-/** Counts one options request for `userId`; the refusal when there were too many. */
-export async function reserveUserOptions(deps: PasskeyDeps, userId: string): Promise<OptionsThrottled | null> {
+/** The counter of `userId`'s options asked for from `client`. */
+export const userOptionsKey = (userId: string, client: Pick<ClientInfo, "limitHash">) =>
+  `webauthn-options-user:${userId}|${clientKeyFor(client.limitHash)}`;
+
+/** Counts one options request for `userId` from `client`; the refusal when there were too many. */
+export async function reserveUserOptions(
+  deps: PasskeyDeps,
+  userId: string,
+  client: ClientInfo,
+): Promise<OptionsThrottled | null> {
   const allowed = await reserve(
     deps.db,
-    `webauthn-options-user:${userId}`,
+    userOptionsKey(userId, client),
     { freeAttempts: USER_OPTIONS_PER_HOUR, windowSeconds: 3600, windowFrom: "first_attempt" },
     deps.now,
   );
@@ -85,7 +95,7 @@ export type UserAssertionOptions =
   | { kind: "no_passkey" }
   | OptionsThrottled;
 
-/** Options that only the given user's passkeys can answer (counted per user, see USER_OPTIONS_PER_HOUR). */
+/** Options that only the given user's passkeys can answer (counted per user and client, see USER_OPTIONS_PER_HOUR). */
 export async function assertionOptionsForUser(
   deps: PasskeyDeps,
   input: { userId: string; purpose: Exclude<ChallengePurpose, "registration" | "authentication">; client: ClientInfo },
@@ -95,7 +105,7 @@ export async function assertionOptionsForUser(
     select: { credentialId: true, transports: true },
   });
   if (passkeys.length === 0) return { kind: "no_passkey" };
-  const throttled = await reserveUserOptions(deps, input.userId);
+  const throttled = await reserveUserOptions(deps, input.userId, input.client);
   if (throttled) return throttled;
   const { generateAuthenticationOptions } = await loadWebAuthnServer();
   const options = await generateAuthenticationOptions({

@@ -15,13 +15,13 @@ import { type OptionsThrottled, type PasskeyDeps, reserveUserOptions, verifyPass
 import { challengeConsumer, storeChallenge } from "./challenges.ts";
 import { loadWebAuthnServer } from "./webauthn.ts";
 
-/** Creation options for a new passkey of `user` (counted per user, see USER_OPTIONS_PER_HOUR). */
+/** Creation options for a new passkey of `user` (counted per user and client, see USER_OPTIONS_PER_HOUR). */
 export async function registrationOptions(
   deps: PasskeyDeps,
   user: { id: string; email: string },
   client: ClientInfo,
 ): Promise<{ kind: "options"; options: PublicKeyCredentialCreationOptionsJSON } | OptionsThrottled> {
-  const throttled = await reserveUserOptions(deps, user.id);
+  const throttled = await reserveUserOptions(deps, user.id, client);
   if (throttled) return throttled;
   const existing = await deps.db.passkey.findMany({ where: { userId: user.id }, select: { credentialId: true } });
   const { generateRegistrationOptions } = await loadWebAuthnServer();
