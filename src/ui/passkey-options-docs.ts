@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { PasskeyCreationOptions, PasskeyRequestOptions } from "../features/passkeys/schemas.ts";
 import { ResetTokenBody } from "../features/verification/schemas.ts";
-import { describe } from "../http/openapi/describe.ts";
+import { describe, describeSessionRoute } from "../http/openapi/describe.ts";
 
 const PageAssertionOptions = z.object({ options: PasskeyRequestOptions });
 const PageRegistrationOptions = z.object({ options: PasskeyCreationOptions });
@@ -14,7 +14,7 @@ const PageRegistrationOptions = z.object({ options: PasskeyCreationOptions });
 export const RegistrationOptionsBody = z.strictObject({});
 
 const SAME_ORIGIN =
-  "Only the gateway's own pages may ask: a request without the browser's same-origin Origin (or Sec-Fetch-Site) is refused with csrf_rejected.";
+  "Only the gateway's own pages may ask: a request without the gateway's own Origin (or Sec-Fetch-Site: same-origin) is refused with csrf_rejected, whether it carries the session cookie or a bearer token.";
 
 export const pagePasskeyOptionsDocs = {
   signIn: describe({
@@ -33,8 +33,7 @@ export const pagePasskeyOptionsDocs = {
     responses: { 200: PageAssertionOptions },
     errors: ["invalid_challenge", "no_passkey", "too_many_attempts"],
   }),
-  reauthenticate: describe({
-    auth: "pageSession",
+  reauthenticate: describeSessionRoute({
     operationId: "getReauthenticatePagePasskeyOptions",
     tag: "pages",
     summary: "The re-authentication page's WebAuthn options for one of the signed-in user's passkeys",
@@ -51,8 +50,7 @@ export const pagePasskeyOptionsDocs = {
     responses: { 200: PageAssertionOptions },
     errors: ["invalid_token", "no_passkey", "too_many_attempts"],
   }),
-  registration: describe({
-    auth: "pageSession",
+  registration: describeSessionRoute({
     operationId: "getSecurityPagePasskeyRegistrationOptions",
     tag: "pages",
     summary: "The security page's WebAuthn options to add a passkey (a recent sign-in with a second factor)",

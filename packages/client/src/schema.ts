@@ -1249,7 +1249,7 @@ export interface paths {
         put?: never;
         /**
          * The sign-in page's WebAuthn options for a passkey sign-in (usernameless, autofill)
-         * @description Only the gateway's own pages may ask: a request without the browser's same-origin Origin (or Sec-Fetch-Site) is refused with csrf_rejected.
+         * @description Only the gateway's own pages may ask: a request without the gateway's own Origin (or Sec-Fetch-Site: same-origin) is refused with csrf_rejected, whether it carries the session cookie or a bearer token.
          */
         post: operations["getSignInPagePasskeyOptions"];
         delete?: never;
@@ -1269,7 +1269,7 @@ export interface paths {
         put?: never;
         /**
          * The security page's WebAuthn options to add a passkey (a recent sign-in with a second factor)
-         * @description Only the gateway's own pages may ask: a request without the browser's same-origin Origin (or Sec-Fetch-Site) is refused with csrf_rejected.
+         * @description Only the gateway's own pages may ask: a request without the gateway's own Origin (or Sec-Fetch-Site: same-origin) is refused with csrf_rejected, whether it carries the session cookie or a bearer token.
          */
         post: operations["getSecurityPagePasskeyRegistrationOptions"];
         delete?: never;
@@ -1289,7 +1289,7 @@ export interface paths {
         put?: never;
         /**
          * The reset page's WebAuthn options for the passkey that proves a reset's second factor
-         * @description Only the gateway's own pages may ask: a request without the browser's same-origin Origin (or Sec-Fetch-Site) is refused with csrf_rejected.
+         * @description Only the gateway's own pages may ask: a request without the gateway's own Origin (or Sec-Fetch-Site: same-origin) is refused with csrf_rejected, whether it carries the session cookie or a bearer token.
          */
         post: operations["getResetPasswordPagePasskeyOptions"];
         delete?: never;
@@ -1309,7 +1309,7 @@ export interface paths {
         put?: never;
         /**
          * The second-factor page's WebAuthn options, for the challenge in the page's flow cookie
-         * @description Only the gateway's own pages may ask: a request without the browser's same-origin Origin (or Sec-Fetch-Site) is refused with csrf_rejected.
+         * @description Only the gateway's own pages may ask: a request without the gateway's own Origin (or Sec-Fetch-Site: same-origin) is refused with csrf_rejected, whether it carries the session cookie or a bearer token.
          */
         post: operations["getTwoFactorPagePasskeyOptions"];
         delete?: never;
@@ -1329,7 +1329,7 @@ export interface paths {
         put?: never;
         /**
          * The re-authentication page's WebAuthn options for one of the signed-in user's passkeys
-         * @description Only the gateway's own pages may ask: a request without the browser's same-origin Origin (or Sec-Fetch-Site) is refused with csrf_rejected.
+         * @description Only the gateway's own pages may ask: a request without the gateway's own Origin (or Sec-Fetch-Site: same-origin) is refused with csrf_rejected, whether it carries the session cookie or a bearer token.
          */
         post: operations["getReauthenticatePagePasskeyOptions"];
         delete?: never;

@@ -42,7 +42,6 @@ const SESSION_SECURITY = [{ cookieSession: [] }, { bearerAccessToken: [] }];
 const SECURITY: Record<NonNullable<OperationDeclaration["auth"]>, object[]> = {
   session: SESSION_SECURITY,
   optional: [...SESSION_SECURITY, {}],
-  pageSession: [{ cookieSession: [] }],
   deliveryWebhook: [{ deliveryWebhookSignature: [] }],
 };
 

@@ -48,10 +48,9 @@ export type OperationDeclaration = {
   /**
    * "session": requireSession() guards the route (cookie or bearer; adds 401/403 of SESSION_ERRORS).
    * "optional": a session is used when one is presented (a bad one is 401).
-   * "pageSession": a hosted page's JSON route: the browser's session cookie only (same errors as "session").
    * "deliveryWebhook": signed with the delivery webhook secret (HMAC headers, no session). @default public
    */
-  auth?: "session" | "optional" | "pageSession" | "deliveryWebhook";
+  auth?: "session" | "optional" | "deliveryWebhook";
   /** The JSON body, read with readJsonBody (adds the 400/415 of JSON_BODY_ERRORS). */
   body?: z.ZodType;
   /** False when the body may be left out altogether (e.g. a cookie carries the token). @default true */

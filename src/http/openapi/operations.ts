@@ -28,7 +28,7 @@ export function listOperations(app: Hono<never> | Hono<Record<string, never>> | 
 /** The error codes an operation can answer with: its own plus those its route's middleware imply. */
 export function errorCodesOf({ method, path, declaration }: DescribedOperation): ErrorCode[] {
   const codes: ErrorCode[] = [...(declaration.errors ?? [])];
-  if (declaration.auth === "session" || declaration.auth === "pageSession") codes.push(...SESSION_ERRORS);
+  if (declaration.auth === "session") codes.push(...SESSION_ERRORS);
   if (declaration.auth === "optional") codes.push("unauthenticated");
   if (declaration.body && (declaration.bodyMediaTypes ?? ["application/json"]).includes("application/json"))
     codes.push(...JSON_BODY_ERRORS);
