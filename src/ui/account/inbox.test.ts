@@ -85,8 +85,13 @@ describe("the account page's inbox", () => {
       { origin: "https://evil.example" },
     );
     expect(crossAll.status).toBe(403);
-    expect((await submitForm(client, `/auth/account/notifications/${other.ids[0]}/read`, {})).status).toBe(404);
-    expect((await submitForm(client, "/auth/account/notifications/nope/read", {})).status).toBe(404);
+    // Someone else's id and a malformed one: the same 404, as an HTML error page (a form post, not the API).
+    for (const id of [other.ids[0], "nope"]) {
+      const refused = await submitForm(client, `/auth/account/notifications/${id}/read`, {});
+      expect(refused.status).toBe(404);
+      expect(refused.headers.get("content-type")).toContain("text/html");
+      expect(await refused.text()).toContain('data-error-code="notification_not_found"');
+    }
     const anonymous = await submitForm(ctx.client(), `/auth/account/notifications/${ids[0]}/read`, {});
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get("location")).toMatch(/^\/auth\/sign-in/);
