@@ -3,32 +3,21 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import type { MfaDeps } from "../features/mfa/sign-in.ts";
-import type { OptionsThrottled } from "../features/passkeys/assertion.ts";
+import { answerOptions, type OptionsResult } from "../features/passkeys/respond.ts";
 import { PasskeyAssertion } from "../features/passkeys/schemas.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import { AppError } from "../http/app-error.ts";
 import { authDependencies } from "../http/auth-context.ts";
 import { assertSameOrigin } from "../http/csrf.ts";
-import { tooManyAttempts } from "../http/throttle.ts";
 
 /**
  * Starts an options route (its errors are JSON: src/ui/routes.ts): only our own origin may ask (each
  * answer stores a challenge, and a page's options are bound to its browser's cookies).
  */
-export function beginOptionsRoute(c: Context<AppEnv>): void {
-  assertSameOrigin(c);
-}
+export const beginOptionsRoute = assertSameOrigin;
 
-/** The options route's answer as the passkey script expects it, or the refusal's JSON error. */
-export function optionsResponse(
-  c: Context<AppEnv>,
-  result: { kind: "options"; options: unknown } | { kind: "no_passkey" } | OptionsThrottled,
-): Response {
-  if (result.kind === "no_passkey") throw new AppError("no_passkey");
-  if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-  c.header("Cache-Control", "no-store");
-  return c.json({ options: result.options });
-}
+/** The options route's answer as the passkey script expects it (`{options}`), or the refusal's JSON error. */
+export const optionsResponse = <T>(c: Context<AppEnv>, result: OptionsResult<T>): Response =>
+  answerOptions(c, result, (options) => ({ options }));
 
 /** A form's passkey_response as an assertion, or null when it is missing, not JSON or not one. */
 export function passkeyResponseOf(value: string | undefined): AuthenticationResponseJSON | null {

@@ -1,5 +1,6 @@
 // Second-factor routes: status, TOTP enrollment/confirmation/removal, recovery codes, and the MFA
 // step of a sign-in.
+
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
@@ -13,6 +14,7 @@ import { tooManyAttempts } from "../../http/throttle.ts";
 import { deferNewDeviceNotice } from "../account/notices.ts";
 import { SignedInResponse } from "../account/schemas.ts";
 import { assertionOptionsForUser } from "../passkeys/assertion.ts";
+import { answerOptions } from "../passkeys/respond.ts";
 import { PasskeyRequestOptions } from "../passkeys/schemas.ts";
 import { requireRecentAuthentication, requireSession, requireStepUp } from "../session/middleware.ts";
 import { deliverAccessToken, deliverTokens } from "../session/respond.ts";
@@ -153,10 +155,7 @@ export const mfaRoutes = new Hono<AppEnv>()
       purpose: "reauthentication",
       client: await clientInfo(c),
     });
-    if (result.kind === "no_passkey") throw new AppError("no_passkey");
-    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    c.header("Cache-Control", "no-store");
-    return c.json(result.options);
+    return answerOptions(c, result);
   })
   .get("/auth/mfa", doc.status, requireSession(), async (c) => {
     c.header("Cache-Control", "no-store");
@@ -218,10 +217,7 @@ export const mfaRoutes = new Hono<AppEnv>()
       client: await clientInfo(c),
     });
     if (result.kind === "invalid_challenge") throw new AppError("invalid_challenge");
-    if (result.kind === "no_passkey") throw new AppError("no_passkey");
-    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    c.header("Cache-Control", "no-store");
-    return c.json(result.options);
+    return answerOptions(c, result);
   })
   .post("/auth/mfa/verify", doc.verify, async (c) => {
     const body = await readJsonBody(c, VerifyBody);

@@ -1,4 +1,5 @@
 // Passkey routes: registration (signed in, recent sign-in), usernameless sign-in, list, rename, remove.
+
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -14,6 +15,7 @@ import { requireSecondFactorWhenEnabled } from "../mfa/middleware.ts";
 import { requireRecentAuthentication, requireSession } from "../session/middleware.ts";
 import { deliverTokens } from "../session/respond.ts";
 import { type PasskeyDeps, usernamelessAssertionOptions } from "./assertion.ts";
+import { answerOptions } from "./respond.ts";
 import {
   PasskeyCreationOptions,
   PasskeyId,
@@ -118,9 +120,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
         { id: c.var.session.userId, email: c.var.session.email },
         await clientInfo(c),
       );
-      if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-      c.header("Cache-Control", "no-store");
-      return c.json(result.options);
+      return answerOptions(c, result);
     },
   )
   .post(

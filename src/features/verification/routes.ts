@@ -1,4 +1,5 @@
 // Password reset routes (forgot, reset, passkey options) and the dev outbox; email verification is in email-routes.ts.
+
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
@@ -10,6 +11,7 @@ import { describe } from "../../http/openapi/describe.ts";
 import { tooManyAttempts } from "../../http/throttle.ts";
 import { PASSWORD_PROBLEM_MESSAGES } from "../account/password-policy.ts";
 import type { SecondFactor } from "../mfa/factors.ts";
+import { answerOptions } from "../passkeys/respond.ts";
 import { PasskeyRequestOptions } from "../passkeys/schemas.ts";
 import { passkeyOptionsForReset, type ResetDeps, requestPasswordReset, resetPassword } from "./reset.ts";
 import { ForgotBody, PasswordResetResponse, RequestedResponse, ResetBody, ResetTokenBody } from "./schemas.ts";
@@ -96,10 +98,7 @@ export const verificationRoutes = new Hono<AppEnv>()
       client: await clientInfo(c),
     });
     if (result.kind === "invalid") throw new AppError("invalid_token");
-    if (result.kind === "no_passkey") throw new AppError("no_passkey");
-    if (result.kind === "throttled") return tooManyAttempts(c, result.retryAfterSeconds);
-    c.header("Cache-Control", "no-store");
-    return c.json(result.options);
+    return answerOptions(c, result);
   })
   .post("/auth/password/reset", doc.reset, async (c) => {
     const body = await readJsonBody(c, ResetBody);
